@@ -1,0 +1,50 @@
+# `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := app/static/vendor
+export FLASK_APP := run.py
+
+.PHONY: run test test-e2e lint install assets browser bench clean
+
+run: install assets
+	$(BIN)/flask db upgrade
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install assets browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# Only the built files the pages use are copied; vendor/ is not committed.
+$(VENDOR)/.installed: node_modules/.package-lock.json
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/chart.js
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map $(VENDOR)/chart.js/
+	touch $@
+
+# Finds Chromium for the browser tests (CHROME_PATH, /usr/bin/chromium, Playwright's own) or says
+# what to install. Outside CI the browser tests are skipped when none is found; in CI they fail.
+browser: install
+	@$(BIN)/python -m tests.e2e.browser
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""The application factory: configuration, extensions, blueprints, CLI and error handlers."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
+
+from . import cli, errors, security, templating
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    config_name = config_name or os.environ.get("FLASK_CONFIG", "development")
+    app.config.from_object(CONFIGS[config_name])
+    app.config.update(overrides)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if config_name == "production" and app.config["SECRET_KEY"] in (None, "", DEVELOPMENT_SECRET_KEY):
+        raise RuntimeError("Set SECRET_KEY to a long random value before running in production.")
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .account import bp as account_bp
+    from .auth import bp as auth_bp
+    from .expenses import bp as expenses_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(expenses_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(health_bp)
+
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,52 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from ..validators import strip_text
+
+PASSWORD_MIN = 8
+# argon2 hashes any length, but there is no reason to make the server hash megabytes.
+PASSWORD_MAX = 256
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email", filters=[strip_text], validators=[DataRequired("Enter your email address."), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)]
+    )
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Log in")
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=254, message="That email address is too long."),
+            Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        description=f"At least {PASSWORD_MIN} characters.",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[
+            DataRequired("Repeat your password."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Create account")

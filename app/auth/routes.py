@@ -1,0 +1,59 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..forms import form_status
+from . import bp
+from .forms import LoginForm, RegisterForm
+from .services import EmailTaken, check_password, create_user, find_user
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host, scheme or a protocol-relative URL."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("expenses.dashboard")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("expenses.dashboard"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.password.data)
+        except EmailTaken:
+            form.email.errors.append("An account with this email already exists. Log in instead.")
+        else:
+            login_user(user)
+            flash("Welcome! Your account is ready. Add your first expense below.", "success")
+            return redirect(url_for("expenses.dashboard"))
+    return render_template("auth/register.html", form=form), form_status(form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data)
+        if check_password(user, form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        # The same words whether the email is unknown or the password wrong.
+        form.password.errors.append("That email and password do not match an account.")
+    return render_template("auth/login.html", form=form), form_status(form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    # CSRFProtect has already checked the token: a cross-site page cannot log anyone out.
+    logout_user()
+    flash("You have been logged out.", "info")
+    return redirect(url_for("auth.login"))

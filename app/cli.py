@@ -1,0 +1,97 @@
+"""Command-line tools: `flask seed`, `flask create-user`."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+from sqlalchemy import delete
+
+from . import money
+from .auth.services import EmailTaken, create_user, find_user
+from .extensions import db
+from .models import Category, Expense
+
+SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "demo.json"
+
+
+def _month_day(today: date, months_ago: int, day: int) -> date | None:
+    """The `day` of the month `months_ago` before today's; None when that is still in the future."""
+    month_index = today.year * 12 + today.month - 1 - months_ago
+    when = date(month_index // 12, month_index % 12 + 1, day)
+    return None if when > today else when
+
+
+def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]:
+    """Create the demo account from the sample file. Returns (email, expenses added); 0 when the
+    account already exists and `reset` is not set, so running it twice changes nothing."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    account = data["user"]
+    user = find_user(account["email"])
+    if user is not None and not reset:
+        return user.email, 0
+    if user is None:
+        user = create_user(account["email"], account["password"])
+    code = account["currency"]
+    user.currency = code
+    user.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
+    db.session.execute(delete(Expense).where(Expense.user_id == user.id))
+    db.session.execute(delete(Category).where(Category.user_id == user.id))
+    categories = {}
+    for item in data["categories"]:
+        category = Category(
+            user_id=user.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"]
+        )
+        db.session.add(category)
+        categories[item["name"]] = category
+    db.session.flush()
+    added = 0
+    for item in data["expenses"]:
+        spent_on = _month_day(today, item["months_ago"], item["day"])
+        if spent_on is None:
+            continue
+        amount = money.parse_amount(item["amount"], code)
+        db.session.add(
+            Expense(
+                user_id=user.id,
+                category_id=categories[item["category"]].id,
+                spent_on=spent_on,
+                description=item["description"],
+                amount_cents=money.to_minor(amount, code),
+            )
+        )
+        added += 1
+    db.session.commit()
+    return user.email, added
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("seed")
+    @click.option("--reset", is_flag=True, help="Reload the demo account even if it exists.")
+    @click.option("--file", "path", type=click.Path(exists=True, path_type=Path), default=SAMPLE_FILE)
+    def seed(reset: bool, path: Path):
+        """Load the demo account from sample_data/ (does nothing if it is already there)."""
+        email, added = load_sample(path, date.today(), reset=reset)
+        if added:
+            click.echo(f"Loaded {added} expenses for {email}.")
+        else:
+            click.echo(f"{email} already exists; nothing changed (use --reset to reload it).")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.password_option(help="Prompted for when not given.")
+    def create_user_command(email: str, password: str):
+        """Create an account from the command line."""
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise click.BadParameter(str(error), param_hint="EMAIL") from None
+        if len(password) < 8:
+            raise click.BadParameter("use at least 8 characters", param_hint="--password")
+        try:
+            user = create_user(email, password)
+        except EmailTaken:
+            raise click.ClickException(f"an account for {email} already exists") from None
+        click.echo(f"Created {user.email}.")

@@ -1,0 +1,61 @@
+"""Error pages in the site's layout, for HTTP errors and for a database that cannot be reached."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+PAGES = {
+    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
+    403: ("Not allowed", "You do not have permission to do that."),
+    404: (
+        "Page not found",
+        "There is nothing here. The address may be mistyped, or the item was deleted.",
+    ),
+    405: ("Not allowed", "That page cannot be used this way. Go back and use the buttons on the page."),
+    413: ("Upload too large", "The file is larger than this site accepts. Try a smaller file."),
+    429: ("Too many attempts", "You have tried that too often. Wait a minute, then try again."),
+    500: ("Something went wrong", "An unexpected error happened and nothing was saved. Please try again."),
+    503: (
+        "Temporarily unavailable",
+        "The database cannot be reached right now. Your data is safe; try again in a moment.",
+    ),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = PAGES.get(code, PAGES[500])
+    page = render_template("errors/error.html", code=code, title=title, message=message or default_message)
+    return page, code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(
+            400,
+            "This form has expired or did not come from this site. "
+            "Go back, reload the page and submit it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = error.get_response()
+        body, code = render_error(error.code)
+        response.set_data(body)
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error):
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(500)
+    def internal_error(_error):
+        db.session.rollback()
+        return render_error(500)

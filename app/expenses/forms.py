@@ -1,0 +1,94 @@
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..validators import Amount, PlainText, strip_text
+
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+DESCRIPTION_MAX = 200
+CATEGORY_NAME_MAX = 40
+
+
+def sane_date(form, field):
+    if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(f"Choose a date between {EARLIEST_DATE:%d %b %Y} and {LATEST_DATE:%d %b %Y}.")
+
+
+def hex_colour(form, field):
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", field.data or ""):
+        raise ValidationError("Choose a colour like #1565c0.")
+
+
+class ExpenseForm(FlaskForm):
+    amount = StringField(
+        "Amount",
+        filters=[strip_text],
+        validators=[Amount()],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    description = StringField(
+        "Description",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Describe the expense, for example “Groceries”."),
+            Length(
+                max=DESCRIPTION_MAX, message=f"Keep the description under {DESCRIPTION_MAX + 1} characters."
+            ),
+            PlainText(),
+        ],
+    )
+    category_id = SelectField("Category", coerce=int, validate_choice=False)
+    spent_on = DateField(
+        "Date",
+        default=date.today,
+        validators=[InputRequired("Choose the date of the expense."), sane_date],
+        render_kw={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
+    )
+    submit = SubmitField("Save expense")
+
+    def __init__(self, categories, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories_by_id = {c.id: c for c in categories}
+        self.category_id.choices = [(c.id, c.name) for c in categories]
+
+    def validate_category_id(self, field):
+        # Someone else's category, or one that does not exist, is simply not among the choices.
+        if field.data not in self.categories_by_id:
+            raise ValidationError("Choose one of your categories.")
+
+    @property
+    def category(self):
+        return self.categories_by_id[self.category_id.data]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Give the category a name."),
+            Length(max=CATEGORY_NAME_MAX, message=f"Keep the name under {CATEGORY_NAME_MAX + 1} characters."),
+            PlainText(),
+        ],
+    )
+    color = StringField("Colour", default="#546e7a", validators=[hex_colour], render_kw={"type": "color"})
+    submit = SubmitField("Save category")
+
+
+class DeleteCategoryForm(FlaskForm):
+    fate = RadioField(
+        "What should happen to its expenses?",
+        choices=[("move", "Move them to another category"), ("delete", "Delete them too")],
+        default="move",
+    )
+    move_to = SelectField("Move them to", coerce=int, validate_choice=False)
+    submit = SubmitField("Delete category")
+
+    def __init__(self, other_categories, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.others_by_id = {c.id: c for c in other_categories}
+        self.move_to.choices = [(c.id, c.name) for c in other_categories]

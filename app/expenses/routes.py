@@ -1,0 +1,222 @@
+import csv
+import io
+from datetime import date
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from .. import money
+from ..extensions import db
+from ..forms import ConfirmForm, form_status
+from . import bp, services
+from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint shows someone's own data."""
+
+
+@bp.get("/")
+def dashboard():
+    today = date.today()
+    start, end = services.month_bounds(today)
+    summary = services.period_summary(current_user, start, end)
+    budget = current_user.monthly_budget_cents
+    chart = {
+        "labels": [c.name for c in summary.by_category],
+        "colors": [c.color for c in summary.by_category],
+        # Exact decimal strings: the chart script must not do arithmetic on money.
+        "amounts": [money.format_plain(c.total_cents, current_user.currency) for c in summary.by_category],
+        "formatted": [money.format_amount(c.total_cents, current_user.currency) for c in summary.by_category],
+    }
+    return render_template(
+        "expenses/dashboard.html",
+        summary=summary,
+        budget_cents=budget,
+        left_cents=budget - summary.total_cents,
+        used_percent=money.percent(summary.total_cents, budget),
+        chart=chart,
+        recent=services.recent_expenses(current_user),
+        has_expenses=summary.count > 0 or services.has_expenses(current_user),
+        has_categories=bool(services.user_categories(current_user)),
+    )
+
+
+@bp.get("/expenses")
+def list_expenses():
+    page = db.paginate(
+        services.expenses_query(current_user),
+        per_page=current_app.config["EXPENSES_PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template("expenses/list.html", page=page)
+
+
+def _expense_values(form: ExpenseForm) -> dict:
+    return {
+        "category": form.category,
+        "spent_on": form.spent_on.data,
+        "description": form.description.data,
+        "amount_cents": money.to_minor(form.amount.amount, current_user.currency),
+    }
+
+
+@bp.route("/expenses/new", methods=["GET", "POST"])
+def new_expense():
+    categories = services.user_categories(current_user)
+    if not categories:
+        flash("Create a category first: every expense belongs to one.", "warning")
+        return redirect(url_for("expenses.categories"))
+    form = ExpenseForm(categories)
+    if form.validate_on_submit():
+        expense = services.create_expense(current_user, **_expense_values(form))
+        flash(f"Added {expense.description} ({form.amount.data}).", "success")
+        if "add_another" in request.form:
+            return redirect(url_for("expenses.new_expense"))
+        return redirect(url_for("expenses.list_expenses"))
+    return render_template("expenses/form.html", form=form, expense=None), form_status(form)
+
+
+@bp.route("/expenses/<int:expense_id>/edit", methods=["GET", "POST"])
+def edit_expense(expense_id: int):
+    expense = services.get_expense_or_404(current_user, expense_id)
+    form = ExpenseForm(services.user_categories(current_user), obj=expense)
+    if request.method == "GET":
+        form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
+    if form.validate_on_submit():
+        services.update_expense(expense, **_expense_values(form))
+        flash(f"Saved {expense.description}.", "success")
+        return redirect(url_for("expenses.list_expenses"))
+    return render_template("expenses/form.html", form=form, expense=expense), form_status(form)
+
+
+@bp.route("/expenses/<int:expense_id>/delete", methods=["GET", "POST"])
+def delete_expense(expense_id: int):
+    expense = services.get_expense_or_404(current_user, expense_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_expense(expense)
+        flash(f"Deleted {expense.description}.", "success")
+        return redirect(url_for("expenses.list_expenses"))
+    return render_template("expenses/confirm_delete.html", expense=expense, form=form)
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+def categories():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = services.create_category(current_user, form.name.data, form.color.data)
+        except services.CategoryNameTaken:
+            form.name.errors.append("You already have a category with this name.")
+        else:
+            flash(f"Created category {category.name}.", "success")
+            return redirect(url_for("expenses.categories"))
+    stats = services.category_stats(current_user)
+    return render_template("expenses/categories.html", form=form, stats=stats), form_status(form)
+
+
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+def edit_category(category_id: int):
+    category = services.get_category_or_404(current_user, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            services.update_category(current_user, category, form.name.data, form.color.data)
+        except services.CategoryNameTaken:
+            form.name.errors.append("You already have a category with this name.")
+        else:
+            flash(f"Saved category {category.name}.", "success")
+            return redirect(url_for("expenses.categories"))
+    return render_template("expenses/category_form.html", form=form, category=category), form_status(form)
+
+
+@bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
+def delete_category(category_id: int):
+    category = services.get_category_or_404(current_user, category_id)
+    others = [c for c in services.user_categories(current_user) if c.id != category.id]
+    expense_count = services.count_expenses_in(current_user, category)
+    form = DeleteCategoryForm(others)
+    if not others and not form.is_submitted():
+        form.fate.data = "delete"  # nowhere to move them
+    if form.validate_on_submit():
+        move_to = None
+        if expense_count and form.fate.data == "move":
+            move_to = form.others_by_id.get(form.move_to.data)
+            if move_to is None:
+                form.move_to.errors.append("Choose the category that should take these expenses.")
+        if not form.errors:
+            name = category.name
+            affected = services.delete_category(
+                current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
+            )
+            if move_to is not None:
+                flash(f"Deleted {name}; moved {affected} expense(s) to {move_to.name}.", "success")
+            elif affected:
+                flash(f"Deleted {name} and its {affected} expense(s).", "success")
+            else:
+                flash(f"Deleted {name}.", "success")
+            return redirect(url_for("expenses.categories"))
+    return (
+        render_template(
+            "expenses/confirm_delete_category.html", form=form, category=category, expense_count=expense_count
+        ),
+        form_status(form),
+    )
+
+
+# Formula triggers for spreadsheets; leading spaces do not disarm them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def csv_safe(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula, by making it text with a quote."""
+    if cell.lstrip(" ").startswith(_FORMULA_STARTS) or cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+@bp.get("/export.csv")
+def export_csv():
+    user = current_user._get_current_object()
+    code = user.currency
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
+        writer.writerow(["date", "description", "category", "amount", "currency"])
+        for index, (spent_on, description, category, amount_cents) in enumerate(services.export_rows(user)):
+            writer.writerow(
+                [
+                    spent_on.isoformat(),
+                    csv_safe(description),
+                    csv_safe(category),
+                    money.format_plain(amount_cents, code),
+                    code,
+                ]
+            )
+            if index % 500 == 499:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"expenses-{date.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,95 @@
+"""Database models. Money is stored as integer minor units (`*_cents`), never as floats."""
+
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC, stored the same way by SQLite and PostgreSQL."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased (see auth.services.normalise_email), so uniqueness ignores case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Wide enough for argon2 hashes with any future parameters.
+    password_hash: Mapped[str] = mapped_column(String(512))
+    currency: Mapped[str] = mapped_column(String(3))
+    monthly_budget_cents: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name_key"),
+        # Lets expenses point at (category, user) so the database itself refuses a category
+        # that belongs to someone else.
+        UniqueConstraint("id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    # casefold() of the name: "Food" and "FOOD" are the same category.
+    name_key: Mapped[str] = mapped_column(String(40))
+    color: Mapped[str] = mapped_column(String(7))
+
+    def __repr__(self) -> str:
+        return f"<Category {self.id} {self.name!r}>"
+
+
+class Expense(db.Model):
+    __tablename__ = "expenses"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["category_id", "user_id"],
+            ["categories.id", "categories.user_id"],
+            name="fk_expenses_category_id_user_id_categories",
+        ),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # The list (newest first) and every date-bounded aggregate.
+        Index("ix_expenses_user_id_spent_on_id", "user_id", "spent_on", "id"),
+        # Per-category figures and deleting or moving a category's expenses.
+        Index("ix_expenses_user_id_category_id_spent_on", "user_id", "category_id", "spent_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column()
+    spent_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship(
+        primaryjoin="and_(Expense.category_id == Category.id, Expense.user_id == Category.user_id)",
+        foreign_keys=[category_id, user_id],
+        lazy="joined",
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<Expense {self.id} {self.spent_on} {self.amount_cents}>"

@@ -1,0 +1,137 @@
+"""Amounts of money: the one place that knows about currencies and minor units.
+
+The database stores integer minor units (cents); Python code handles `Decimal`. Nothing here, or
+anywhere else, goes through `float`.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    name: str
+    symbol: str
+    exponent: int  # digits after the decimal point
+
+
+CURRENCIES = {
+    c.code: c
+    for c in (
+        Currency("AUD", "Australian dollar", "A$", 2),
+        Currency("BRL", "Brazilian real", "R$", 2),
+        Currency("CAD", "Canadian dollar", "CA$", 2),
+        Currency("CHF", "Swiss franc", "CHF ", 2),
+        Currency("CNY", "Chinese yuan", "CN¥", 2),
+        Currency("EUR", "Euro", "€", 2),
+        Currency("GBP", "British pound", "£", 2),
+        Currency("INR", "Indian rupee", "₹", 2),
+        Currency("JPY", "Japanese yen", "¥", 0),
+        Currency("KRW", "South Korean won", "₩", 0),
+        Currency("MXN", "Mexican peso", "MX$", 2),
+        Currency("NOK", "Norwegian krone", "NOK ", 2),
+        Currency("NZD", "New Zealand dollar", "NZ$", 2),
+        Currency("SEK", "Swedish krona", "SEK ", 2),
+        Currency("SGD", "Singapore dollar", "S$", 2),
+        Currency("USD", "US dollar", "$", 2),
+        Currency("ZAR", "South African rand", "R ", 2),
+    )
+}
+
+# The largest single amount (and budget) accepted, in major units of any currency.
+MAX_AMOUNT = Decimal("1000000000")
+
+# Plain digits, optionally grouped with commas (1,234,567 or the Indian 12,34,567), then an
+# optional fraction. ASCII digits only: `\d` would also take Arabic-Indic and other digits.
+_AMOUNT_RE = re.compile(
+    r"(?P<whole>[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3})"
+    r"(?:\.(?P<fraction>[0-9]*))?"
+)
+
+
+class AmountError(ValueError):
+    """An amount that cannot be accepted; the message is written for the user."""
+
+
+def currency(code: str) -> Currency:
+    try:
+        return CURRENCIES[code]
+    except KeyError:
+        raise ValueError(f"unknown currency {code!r}") from None
+
+
+def parse_amount(text: str | None, code: str, *, allow_zero: bool = False) -> Decimal:
+    """Parse what a person typed ("12", "12.5", "1,234.50") into an exact Decimal.
+
+    Raises AmountError with a message fit to show next to the field.
+    """
+    cur = currency(code)
+    text = (text or "").strip()
+    if not text:
+        raise AmountError("Enter an amount.")
+    if len(text) > 32:
+        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+    if text[0] in "-−":
+        raise AmountError("The amount must be more than zero.")
+    if text[0] == "+":
+        text = text[1:]
+    match = _AMOUNT_RE.fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]*", text):
+            raise AmountError("Write the amount out in full, without an exponent (1000, not 1e3).")
+        raise AmountError("Enter the amount as a number, like 12.50.")
+    fraction = match["fraction"] or ""
+    if len(fraction) > cur.exponent:
+        if cur.exponent == 0:
+            raise AmountError(f"Amounts in {cur.code} have no decimal places.")
+        raise AmountError(f"Use at most {cur.exponent} decimal places.")
+    amount = Decimal(match["whole"].replace(",", "") + "." + fraction.ljust(cur.exponent, "0"))
+    amount = amount.quantize(Decimal(1).scaleb(-cur.exponent))
+    if amount == 0 and not allow_zero:
+        raise AmountError("The amount must be more than zero.")
+    if amount > MAX_AMOUNT:
+        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+    return amount
+
+
+def to_minor(amount: Decimal, code: str) -> int:
+    """Exact integer minor units of `amount`; refuses to round."""
+    exponent = currency(code).exponent
+    minor = amount.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        raise AmountError(f"{amount} has more decimal places than {code} allows.")
+    return int(minor)
+
+
+def from_minor(minor: int, code: str) -> Decimal:
+    """The Decimal amount of `minor` units, with the currency's number of decimal places."""
+    return Decimal(int(minor)).scaleb(-currency(code).exponent)
+
+
+def _as_decimal(value: int | Decimal, code: str) -> Decimal:
+    # Integers are minor units as they come from the database; Decimals are already amounts.
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-currency(code).exponent))
+    return from_minor(value, code)
+
+
+def format_plain(value: int | Decimal, code: str) -> str:
+    """The amount without symbol or grouping ("1234.50"), for CSV cells and form fields."""
+    return f"{_as_decimal(value, code):f}"
+
+
+def format_amount(value: int | Decimal, code: str) -> str:
+    """The amount for people to read: "₹1,234.50", "-$3.00", "¥1,200"."""
+    cur = currency(code)
+    amount = _as_decimal(value, code)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{cur.symbol}{abs(amount):,.{cur.exponent}f}"
+
+
+def percent(part: int, whole: int) -> Decimal:
+    """`part` as a percentage of `whole`, to one decimal place, exactly (0 when whole is 0)."""
+    if whole == 0:
+        return Decimal("0.0")
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))

@@ -1,0 +1,38 @@
+"""WTForms validators shared by every form that takes text or money."""
+
+import unicodedata
+
+from flask_login import current_user
+from wtforms.validators import StopValidation, ValidationError
+
+from . import money
+
+# Bidirectional overrides and isolates can make text display as something other than it is.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PlainText:
+    """Refuses control characters (NUL, tabs, newlines ...) and bidi overrides in a one-line field."""
+
+    def __call__(self, form, field):
+        for char in field.data or "":
+            if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
+                raise ValidationError("Use ordinary characters only: no tabs, line breaks or control codes.")
+
+
+class Amount:
+    """Parses the field with `app.money` in the signed-in user's currency (or the form's)."""
+
+    def __init__(self, allow_zero: bool = False):
+        self.allow_zero = allow_zero
+
+    def __call__(self, form, field):
+        code = getattr(form, "currency_code", None) or current_user.currency
+        try:
+            field.amount = money.parse_amount(field.data, code, allow_zero=self.allow_zero)
+        except money.AmountError as error:
+            raise StopValidation(str(error)) from None

@@ -1,0 +1,83 @@
+"""Settings for development, testing and production.
+
+`FLASK_CONFIG` picks the class (development by default); `DATABASE_URL` picks the database.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# The budget a new account starts with, in major units of its currency.
+DEFAULT_MONTHLY_BUDGET = 80000
+DEFAULT_CURRENCY = "INR"
+
+# Only for development and tests; production refuses to start with it.
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-not-for-production"  # noqa: S105
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Waiting for a lock beats failing with "database is locked" under concurrent writes.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("expenses.sqlite")
+
+    DEFAULT_MONTHLY_BUDGET = DEFAULT_MONTHLY_BUDGET
+    DEFAULT_CURRENCY = DEFAULT_CURRENCY
+    EXPENSES_PER_PAGE = 25
+
+    # Uploads (CSV import, backups) are small; anything larger is refused with a 413 page.
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    # argon2id parameters; argon2-cffi's defaults (RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    # Cheap hashing keeps the suite fast; the algorithm is still argon2id.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

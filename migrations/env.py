@@ -1,0 +1,48 @@
+"""Alembic environment for Flask-Migrate: the database and metadata come from the running app."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name is not None:
+    # Keep the app's and pytest's loggers working when migrations run inside them.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+migrate_extension = current_app.extensions["migrate"]
+engine = migrate_extension.db.engine
+target_metadata = migrate_extension.db.metadata
+config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+
+
+def skip_empty_revisions(context, revision, directives):
+    """`flask db migrate` with no model changes writes no empty revision file."""
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+        logger.info("No changes in schema detected.")
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    options = dict(migrate_extension.configure_args)
+    options.setdefault("process_revision_directives", skip_empty_revisions)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

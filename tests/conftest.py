@@ -1,0 +1,165 @@
+"""Fixtures: a migrated database per test run (SQLite file, or a fresh PostgreSQL database when
+TEST_DATABASE_URL is set), an app and client per test with CSRF on, and helpers that act as a user."""
+
+import os
+import re
+import uuid
+from datetime import date
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db, limiter
+from app.models import Category, Expense, User
+
+PASSWORD = "correct horse battery staple"
+
+
+def _create_postgres_database(base_url: str) -> tuple[str, callable]:
+    """A new, empty database named after the one in base_url, dropped again by the returned function."""
+    url = make_url(base_url)
+    name = f"{url.database or 'expenses_test'}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        url, drop = _create_postgres_database(base)
+    else:
+        url, drop = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}", None
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url
+    if drop:
+        drop()
+
+
+def _empty_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(client) -> str:
+    """The CSRF token a browser would have: read from the page the client is shown."""
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, **kwargs):
+    """POST like a browser submitting a form on this site: with the CSRF token."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token(client))
+    return client.post(url, data=data, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def register(self, email="alice@example.com", password=PASSWORD, confirm=None):
+        return post_form(
+            self.client,
+            "/register",
+            {"email": email, "password": password, "confirm": confirm if confirm is not None else password},
+        )
+
+    def login(self, email="alice@example.com", password=PASSWORD, remember=False, next_url=None):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return post_form(self.client, url, data)
+
+    def logout(self):
+        return post_form(self.client, "/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user(app, auth):
+    """Alice, registered and signed in (with the starter categories)."""
+    response = auth.register()
+    assert response.status_code == 302
+    with app.app_context():
+        return db.session.scalar(db.select(User).where(User.email == "alice@example.com"))
+
+
+def category_id(app, user_id: int, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            db.select(Category.id).where(Category.user_id == user_id, Category.name == name)
+        )
+
+
+def add_expense(app, user_id, category_name, amount_cents, spent_on=None, description="Something"):
+    """Insert an expense directly, for tests about what pages show."""
+    with app.app_context():
+        category = db.session.scalar(
+            db.select(Category).where(Category.user_id == user_id, Category.name == category_name)
+        )
+        expense = Expense(
+            user_id=user_id,
+            category_id=category.id,
+            spent_on=spent_on or date.today(),
+            description=description,
+            amount_cents=amount_cents,
+        )
+        db.session.add(expense)
+        db.session.commit()
+        return expense.id
+
+
+def count_rows(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(model))
