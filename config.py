@@ -4,6 +4,7 @@
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -43,6 +44,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A session without "remember me" ends on the server after this long unused.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=12)
 
     # argon2id parameters; argon2-cffi's defaults (RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
@@ -51,6 +55,11 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address and per account; checked before any password is hashed.
+    LOGIN_LIMIT_PER_IP = "20 per minute; 200 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
+    REGISTER_LIMIT_PER_IP = "5 per minute; 30 per hour"
+    REAUTH_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
 
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -69,6 +78,9 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Tests sign in far more often than people do; the rate-limit tests set their own limits.
+    LOGIN_LIMIT_PER_IP = LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
+    REGISTER_LIMIT_PER_IP = REAUTH_LIMIT_PER_ACCOUNT = "1000 per minute"
 
 
 class ProductionConfig(Config):

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`, `flask create-user`."""
+"""Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`."""
 
 import json
 from datetime import date
@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import delete
 
 from . import money
-from .auth.services import EmailTaken, create_user, find_user
+from .auth.services import EmailTaken, create_user, find_user, set_password
+from .auth.sessions import end_all_sessions
 from .extensions import db
 from .models import Category, Expense
 
@@ -95,3 +96,17 @@ def init_app(app: Flask) -> None:
         except EmailTaken:
             raise click.ClickException(f"an account for {email} already exists") from None
         click.echo(f"Created {user.email}.")
+
+    @app.cli.command("reset-password")
+    @click.argument("email")
+    @click.password_option("--password", help="Prompted for when not given.")
+    def reset_password_command(email: str, password: str):
+        """Set a new password for an account and sign it out everywhere (there is no email reset)."""
+        user = find_user(email)
+        if user is None:
+            raise click.ClickException(f"no account for {email}")
+        if len(password) < 8:
+            raise click.BadParameter("use at least 8 characters", param_hint="--password")
+        set_password(user, password)
+        ended = end_all_sessions(user)
+        click.echo(f"Password changed for {user.email}; ended {ended} session(s).")

@@ -1,11 +1,11 @@
 """Error pages in the site's layout, for HTTP errors and for a database that cannot be reached."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
 
 PAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -53,6 +53,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
         db.session.rollback()
+        # The page must render without the database: treat the visitor as signed out for it.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(500)

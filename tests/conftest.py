@@ -137,9 +137,7 @@ def user(app, auth):
 
 def category_id(app, user_id: int, name: str) -> int:
     with app.app_context():
-        return db.session.scalar(
-            db.select(Category.id).where(Category.user_id == user_id, Category.name == name)
-        )
+        return db.session.scalar(db.select(Category.id).where(Category.user_id == user_id, Category.name == name))
 
 
 def add_expense(app, user_id, category_name, amount_cents, spent_on=None, description="Something"):

@@ -9,5 +9,9 @@ def test_dashboard_shows_month_total(client, app, user):
 
 
 def test_add_expense_form(client, app, user):
-    response = post_form(client, "/expenses/new", {"amount": "1,234.50", "description": "Rent", "category_id": "1", "spent_on": "2026-11-02"})
+    response = post_form(
+        client,
+        "/expenses/new",
+        {"amount": "1,234.50", "description": "Rent", "category_id": "1", "spent_on": "2026-11-02"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)

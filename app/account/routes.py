@@ -1,11 +1,12 @@
-from flask import flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
 
 from .. import money
-from ..forms import form_status
-from . import bp
-from .forms import SettingsForm
-from .services import CurrencyChangeRefused, update_settings
+from ..auth import limits, sessions
+from ..auth.services import check_password, set_password
+from ..forms import ConfirmForm, form_status
+from . import bp, services
+from .forms import ChangePasswordForm, DeleteAccountForm, SettingsForm
 
 
 @bp.before_request
@@ -24,8 +25,8 @@ def settings():
         )
     if form.validate_on_submit():
         try:
-            update_settings(current_user, form.currency.data, form.monthly_budget.amount)
-        except CurrencyChangeRefused:
+            services.update_settings(current_user, form.currency.data, form.monthly_budget.amount)
+        except services.CurrencyChangeRefused:
             form.currency.errors.append(
                 f"{form.currency.data} uses a different number of decimal places from "
                 f"{current_user.currency}, so it cannot be chosen once you have expenses."
@@ -34,3 +35,78 @@ def settings():
             flash("Settings saved.", "success")
             return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form), form_status(form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limits.password_per_ip
+@limits.password_per_account
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not check_password(current_user, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            set_password(current_user, form.new_password.data)
+            ended = sessions.end_other_sessions(current_user)
+            flash(
+                "Password changed. "
+                + (f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended else ""),
+                "success",
+            )
+            return redirect(url_for("account.active_sessions"))
+    return render_template("account/password.html", form=form), form_status(form)
+
+
+@bp.get("/sessions")
+def active_sessions():
+    return render_template(
+        "account/sessions.html",
+        sessions=sessions.active_sessions(current_user),
+        current_id=current_user.current_session.id,
+        describe_agent=sessions.describe_agent,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    if not sessions.end_session(current_user, session_id):
+        abort(404)
+    if session_id == current_user.current_session.id:
+        logout_user()
+        flash("You have been logged out.", "info")
+        return redirect(url_for("auth.login"))
+    flash("Session ended. That device is signed out.", "success")
+    return redirect(url_for("account.active_sessions"))
+
+
+@bp.post("/sessions/end-others")
+def end_other_sessions():
+    ended = sessions.end_other_sessions(current_user)
+    flash(f"Signed out {ended} other session{'s' if ended != 1 else ''}.", "success")
+    return redirect(url_for("account.active_sessions"))
+
+
+@bp.post("/sessions/end-all")
+def end_all_sessions():
+    sessions.end_all_sessions(current_user)
+    logout_user()
+    flash("You have been signed out everywhere.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@limits.password_per_ip
+@limits.password_per_account
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not check_password(current_user, form.password.data):
+            form.password.errors.append("That is not your password.")
+        else:
+            user = current_user._get_current_object()
+            logout_user()
+            services.delete_account(user)
+            flash("Your account and all its data have been deleted.", "info")
+            return redirect(url_for("auth.login"))
+    return render_template("account/delete.html", form=form), form_status(form)

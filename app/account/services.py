@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from sqlalchemy import delete
+
 from ..expenses.services import has_expenses
 from ..extensions import db
-from ..models import User
+from ..models import Category, Expense, User, UserSession
 from ..money import currency, to_minor
 
 
@@ -20,4 +22,12 @@ def update_settings(user: User, currency_code: str, monthly_budget: Decimal) -> 
         raise CurrencyChangeRefused(currency_code)
     user.currency = currency_code
     user.monthly_budget_cents = to_minor(monthly_budget, currency_code)
+    db.session.commit()
+
+
+def delete_account(user: User) -> None:
+    """Delete the user and everything that belongs to them, in one transaction."""
+    for model in (Expense, Category, UserSession):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()

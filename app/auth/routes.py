@@ -1,12 +1,13 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..forms import form_status
-from . import bp
+from . import bp, limits
 from .forms import LoginForm, RegisterForm
 from .services import EmailTaken, check_password, create_user, find_user
+from .sessions import end_session, start_session
 
 
 def safe_next(target: str | None) -> str:
@@ -19,6 +20,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.register_per_ip
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("expenses.dashboard"))
@@ -29,13 +31,15 @@ def register():
         except EmailTaken:
             form.email.errors.append("An account with this email already exists. Log in instead.")
         else:
-            login_user(user)
+            start_session(user)
             flash("Welcome! Your account is ready. Add your first expense below.", "success")
             return redirect(url_for("expenses.dashboard"))
     return render_template("auth/register.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.login_per_ip
+@limits.login_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -43,7 +47,7 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if check_password(user, form.password.data):
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         # The same words whether the email is unknown or the password wrong.
         form.password.errors.append("That email and password do not match an account.")
@@ -54,6 +58,7 @@ def login():
 @login_required
 def logout():
     # CSRFProtect has already checked the token: a cross-site page cannot log anyone out.
+    end_session(current_user, current_user.current_session.id)
     logout_user()
     flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))

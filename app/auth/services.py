@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..expenses.services import create_starter_categories
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..models import User
 from ..money import to_minor
 
@@ -56,6 +56,7 @@ def create_user(email: str, password: str) -> User:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = password_hasher().hash(password)
+    db.session.commit()
 
 
 def check_password(user: User | None, password: str) -> bool:
@@ -86,10 +87,3 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     if key not in _dummy_hashes:
         _dummy_hashes[key] = hasher.hash("not a real password")
     return _dummy_hashes[key]
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    return db.session.get(User, int(user_id))

@@ -1,0 +1,45 @@
+"""Rate limits for the endpoints that hash passwords.
+
+Flask-Limiter checks them before the view runs, so a refused request costs no hashing. Limits are
+read from the config at request time; counters live in RATELIMIT_STORAGE_URI (Redis in
+production, so that every worker and host shares them).
+"""
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from ..extensions import limiter
+
+
+def _config(name: str):
+    return lambda: current_app.config[name]
+
+
+def _login_account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _signed_in_account_key() -> str:
+    return f"password-account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _failed(response) -> bool:
+    # A successful login redirects; only failures count against the account, so its owner is
+    # never locked out by signing in often, while guessing is.
+    return response.status_code != 302
+
+
+login_per_ip = limiter.limit(_config("LOGIN_LIMIT_PER_IP"), methods=["POST"], scope="login-ip")
+login_per_account = limiter.limit(
+    _config("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_login_account_key,
+    methods=["POST"],
+    scope="login-account",
+    deduct_when=_failed,
+)
+register_per_ip = limiter.limit(_config("REGISTER_LIMIT_PER_IP"), methods=["POST"], scope="register-ip")
+password_per_account = limiter.limit(
+    _config("REAUTH_LIMIT_PER_ACCOUNT"), key_func=_signed_in_account_key, methods=["POST"], scope="password"
+)
+password_per_ip = limiter.limit(_config("LOGIN_LIMIT_PER_IP"), methods=["POST"], scope="password-ip")

@@ -1,0 +1,139 @@
+"""Server-side sessions: a signed-in browser is a row, so that logging out really ends it.
+
+The session cookie and the remember-me cookie carry only a random token (as Flask-Login's user
+id); the database keeps its SHA-256. Deleting the row signs out every copy of either cookie.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request
+from flask_login import login_user
+from sqlalchemy import delete, select
+
+from ..extensions import db, login_manager
+from ..models import User, UserSession, utcnow
+
+# Writing "last seen" on every request would make every page a write; this is close enough.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _lifetime(remember: bool) -> timedelta:
+    config = current_app.config
+    return config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_IDLE_TIMEOUT"]
+
+
+def start_session(user: User, remember: bool = False) -> UserSession:
+    """Record a new signed-in session for `user` and sign this browser in with it."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    user_session = UserSession(
+        user_id=user.id,
+        token_hash=_hash(token),
+        remember=remember,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + _lifetime(remember),
+        user_agent=(request.user_agent.string or "")[:300],
+        ip_address=(request.remote_addr or "")[:45],
+    )
+    db.session.add(user_session)
+    db.session.commit()
+    user.session_token = token
+    user.current_session = user_session
+    login_user(user, remember=remember)
+    return user_session
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The user of a live session; None (signed out) for an ended, expired or unknown one."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _hash(token))
+    ).first()
+    if row is None:
+        return None
+    user_session, user = row
+    now = utcnow()
+    if user_session.expires_at <= now:
+        db.session.delete(user_session)
+        db.session.commit()
+        return None
+    if now - user_session.last_seen_at >= LAST_SEEN_RESOLUTION:
+        user_session.last_seen_at = now
+        if not user_session.remember:
+            # Idle timeout: an unremembered session lives as long as it keeps being used.
+            user_session.expires_at = now + _lifetime(False)
+        db.session.commit()
+    user.session_token = token
+    user.current_session = user_session
+    return user
+
+
+def end_session(user: User, session_id: int) -> bool:
+    """End one of the user's sessions; False when there is no such session of theirs."""
+    result = db.session.execute(
+        delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def end_other_sessions(user: User) -> int:
+    """End every session of the user except the one this request came in on."""
+    query = delete(UserSession).where(UserSession.user_id == user.id)
+    if user.current_session is not None:
+        query = query.where(UserSession.id != user.current_session.id)
+    count = db.session.execute(query).rowcount
+    db.session.commit()
+    return count
+
+
+def end_all_sessions(user: User) -> int:
+    count = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    db.session.commit()
+    return count
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+        )
+    )
+
+
+def describe_agent(user_agent: str) -> str:
+    """A short "Browser on OS" for the sessions page; the full string is in a tooltip."""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    )
+    browser = next((name for marker, name in browsers if marker in user_agent), "Unknown browser")
+    system = next((name for marker, name in systems if marker in user_agent), None)
+    return f"{browser} on {system}" if system else browser

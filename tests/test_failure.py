@@ -1,0 +1,169 @@
+"""When things go wrong: the database goes away and comes back, many writers at once, big uploads."""
+
+import os
+import threading
+from decimal import Decimal
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import Category, Expense
+from config import DEVELOPMENT_SECRET_KEY
+from tests.conftest import AuthActions, _create_postgres_database, post_form
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _migrate(app):
+    with app.app_context():
+        upgrade()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def _dispose(app):
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def _assert_unavailable(client, signed_in=True):
+    page = (
+        client.get("/expenses")
+        if signed_in
+        else post_form(client, "/login", {"email": "a@example.com", "password": "x" * 8})
+    )
+    assert page.status_code == 503
+    body = page.get_data(as_text=True)
+    assert "The database cannot be reached right now" in body
+    assert "Traceback" not in body
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "unavailable", "database": "unreachable"}
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
+def test_postgres_goes_away_and_comes_back_without_a_restart():
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url, drop = _create_postgres_database(POSTGRES_URL)
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    try:
+        _migrate(app)
+        client = app.test_client()
+        assert AuthActions(client).register().status_code == 302
+        assert client.get("/expenses").status_code == 200
+        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+        with admin.connect() as connection:  # the database disappears under the running app
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        _assert_unavailable(client)
+
+        with admin.connect() as connection:  # ... and comes back, empty
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        _migrate(create_app("testing", SQLALCHEMY_DATABASE_URI=url))
+        assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+        # The old session is gone with the data: signed out, not an error.
+        assert client.get("/expenses").status_code == 302
+        assert AuthActions(client).register().status_code == 302
+        assert client.get("/expenses").status_code == 200
+    finally:
+        _dispose(app)
+        admin.dispose()
+        drop()
+
+
+def test_sqlite_file_that_cannot_be_opened_gives_503_then_recovers(tmp_path):
+    folder = tmp_path / "not-yet"
+    url = f"sqlite:///{folder / 'app.sqlite'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    try:
+        client = app.test_client()
+        _assert_unavailable(client, signed_in=False)
+
+        folder.mkdir()
+        _migrate(app)
+        assert client.get("/healthz").status_code == 200
+        assert AuthActions(client).register().status_code == 302
+        assert client.get("/expenses").status_code == 200
+    finally:
+        _dispose(app)
+
+
+def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
+    threads_count, per_thread = 6, 5
+    browsers = [app.test_client() for _ in range(threads_count)]
+    for browser in browsers:
+        assert AuthActions(browser).login().status_code == 302
+    with app.app_context():
+        category_id = db.session.scalar(db.select(db.func.min(Category.id)).where(Category.user_id == user.id))
+
+    failures = []
+    start = threading.Barrier(threads_count)
+
+    def add(browser, n):
+        start.wait()
+        for i in range(per_thread):
+            response = post_form(
+                browser,
+                "/expenses/new",
+                {"amount": "0.10", "description": f"t{n}-{i}", "category_id": category_id, "spent_on": "2026-01-15"},
+            )
+            if response.status_code != 302:
+                failures.append(response.status_code)
+
+    threads = [threading.Thread(target=add, args=(browser, n)) for n, browser in enumerate(browsers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    with app.app_context():
+        count, total = db.session.execute(db.select(db.func.count(), db.func.sum(Expense.amount_cents))).one()
+    assert count == threads_count * per_thread
+    assert Decimal(total) / 100 == Decimal("3.00")
+
+
+def test_too_large_upload_gets_a_clear_413_page(client):
+    response = client.post("/login", data={"email": "x" * (6 * 1024 * 1024)})
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert "Upload too large" in body
+    assert "Expense Tracker" in body
+
+
+def test_sqlite_runs_with_wal_and_a_busy_timeout(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite only")
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_postgres_checks_connections_before_use(app):
+    with app.app_context():
+        expected = db.engine.dialect.name == "postgresql"
+        assert db.engine.pool._pre_ping is expected
+
+
+@pytest.mark.parametrize("secret", [None, "", DEVELOPMENT_SECRET_KEY])
+def test_production_refuses_to_start_without_a_real_secret_key(secret):
+    with pytest.raises(RuntimeError, match="Set SECRET_KEY"):
+        create_app("production", SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_starts_with_a_secret_key_and_secure_cookies():
+    app = create_app("production", SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
