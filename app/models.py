@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
 )
@@ -35,6 +36,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(512))
     currency: Mapped[str] = mapped_column(String(3))
     monthly_budget_cents: Mapped[int] = mapped_column(BigInteger)
+    # Budget periods are monthly and start on this day of the month (1 to 28): payday.
+    period_start_day: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     # The session this request came in on, set by the user loader; Flask-Login's user id is its
@@ -87,6 +90,52 @@ class Category(db.Model):
 
     def __repr__(self) -> str:
         return f"<Category {self.id} {self.name!r}>"
+
+
+class OverallBudget(db.Model):
+    """The overall budget per period from the period starting `effective_from` on; a change adds a
+    row, so that earlier periods keep showing the budget they had."""
+
+    __tablename__ = "overall_budgets"
+    __table_args__ = (
+        UniqueConstraint("user_id", "effective_from"),
+        CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    effective_from: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class CategoryBudget(db.Model):
+    """A category's limit per budget period, from the period starting `effective_from` on.
+
+    Changing a limit adds a row, so that past periods keep the limit they had; rollover needs it.
+    """
+
+    __tablename__ = "category_budgets"
+    __table_args__ = (
+        UniqueConstraint("user_id", "category_id", "effective_from"),
+        ForeignKeyConstraint(
+            ["category_id", "user_id"],
+            ["categories.id", "categories.user_id"],
+            name="fk_category_budgets_category_id_user_id_categories",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("limit_cents >= 0", name="limit_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column()
+    effective_from: Mapped[date] = mapped_column(Date)
+    # None: no limit from this period on (the category was unbudgeted).
+    limit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    rollover: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def __repr__(self) -> str:
+        return f"<CategoryBudget {self.category_id} from {self.effective_from}: {self.limit_cents}>"
 
 
 class Expense(db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 
 from ..expenses.services import has_expenses
 from ..extensions import db
-from ..models import Category, Expense, User, UserSession
+from ..models import Category, CategoryBudget, Expense, OverallBudget, User, UserSession
 from ..money import currency, to_minor
 
 
@@ -27,7 +27,7 @@ def update_settings(user: User, currency_code: str, monthly_budget: Decimal) -> 
 
 def delete_account(user: User) -> None:
     """Delete the user and everything that belongs to them, in one transaction."""
-    for model in (Expense, Category, UserSession):
+    for model in (Expense, CategoryBudget, OverallBudget, Category, UserSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()
