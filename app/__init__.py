@@ -33,12 +33,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     from .account import bp as account_bp
     from .auth import bp as auth_bp
+    from .budgets import bp as budgets_bp
     from .expenses import bp as expenses_bp
     from .health import bp as health_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(expenses_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(budgets_bp)
     app.register_blueprint(health_bp)
 
     security.init_app(app)

@@ -42,9 +42,7 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
     db.session.execute(delete(Category).where(Category.user_id == user.id))
     categories = {}
     for item in data["categories"]:
-        category = Category(
-            user_id=user.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"]
-        )
+        category = Category(user_id=user.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"])
         db.session.add(category)
         categories[item["name"]] = category
     db.session.flush()

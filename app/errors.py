@@ -36,8 +36,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(_error):
         return render_error(
             400,
-            "This form has expired or did not come from this site. "
-            "Go back, reload the page and submit it again.",
+            "This form has expired or did not come from this site. Go back, reload the page and submit it again.",
         )
 
     @app.errorhandler(HTTPException)

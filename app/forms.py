@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 
 class ConfirmForm(FlaskForm):
@@ -8,3 +9,8 @@ class ConfirmForm(FlaskForm):
 def form_status(form: FlaskForm) -> int:
     """422 for a form sent back with errors, so that clients and tests can tell it from a success."""
     return 422 if form.errors else 200
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs; WTForms 3.3 deprecates bare tuples."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]

@@ -88,11 +88,12 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False) -> De
             raise AmountError(f"Amounts in {cur.code} have no decimal places.")
         raise AmountError(f"Use at most {cur.exponent} decimal places.")
     amount = Decimal(match["whole"].replace(",", "") + "." + fraction.ljust(cur.exponent, "0"))
+    # Checked before quantize(), which raises InvalidOperation past the context's 28 digits.
+    if amount > MAX_AMOUNT:
+        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
     amount = amount.quantize(Decimal(1).scaleb(-cur.exponent))
     if amount == 0 and not allow_zero:
         raise AmountError("The amount must be more than zero.")
-    if amount > MAX_AMOUNT:
-        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
     return amount
 
 

@@ -3,19 +3,26 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN
+from ..forms import choices
 from ..money import CURRENCIES
+from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, strip_text
 
 
 class SettingsForm(FlaskForm):
-    currency = SelectField(
-        "Currency", choices=[(c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values()]
-    )
+    currency = SelectField("Currency", choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values()))
     monthly_budget = StringField(
-        "Monthly budget",
+        "Budget per period",
+        description="The most you want to spend in one budget period, across all categories.",
         filters=[strip_text],
         validators=[Amount()],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    period_start_day = SelectField(
+        "Budget period starts on day",
+        coerce=int,
+        choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
+        description="Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month.",
     )
     submit = SubmitField("Save settings")
 

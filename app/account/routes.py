@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
@@ -20,16 +22,17 @@ def settings():
     form = SettingsForm()
     if not form.is_submitted():
         form.currency.data = current_user.currency
-        form.monthly_budget.data = money.format_plain(
-            current_user.monthly_budget_cents, current_user.currency
-        )
+        form.monthly_budget.data = money.format_plain(current_user.monthly_budget_cents, current_user.currency)
+        form.period_start_day.data = current_user.period_start_day
     if form.validate_on_submit():
         try:
-            services.update_settings(current_user, form.currency.data, form.monthly_budget.amount)
+            services.update_settings(
+                current_user, form.currency.data, form.monthly_budget.amount, form.period_start_day.data, date.today()
+            )
         except services.CurrencyChangeRefused:
             form.currency.errors.append(
                 f"{form.currency.data} uses a different number of decimal places from "
-                f"{current_user.currency}, so it cannot be chosen once you have expenses."
+                f"{current_user.currency}, so it cannot be chosen once you have expenses or category budgets."
             )
         else:
             flash("Settings saved.", "success")

@@ -1,9 +1,11 @@
 """Account settings."""
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete
 
+from ..budgets.services import has_category_budgets, set_overall_budget
 from ..expenses.services import has_expenses
 from ..extensions import db
 from ..models import Category, CategoryBudget, Expense, OverallBudget, User, UserSession
@@ -14,14 +16,21 @@ class CurrencyChangeRefused(Exception):
     pass
 
 
-def update_settings(user: User, currency_code: str, monthly_budget: Decimal) -> None:
+def update_settings(
+    user: User, currency_code: str, monthly_budget: Decimal, period_start_day: int, today: date
+) -> None:
     """Save the budget and currency. Amounts are kept in minor units, so switching to a currency
     with a different number of decimal places would change every stored amount: refuse it once
-    there are expenses."""
-    if currency(currency_code).exponent != currency(user.currency).exponent and has_expenses(user):
-        raise CurrencyChangeRefused(currency_code)
+    there are expenses or category budgets."""
+    if currency(currency_code).exponent != currency(user.currency).exponent:
+        if has_expenses(user) or has_category_budgets(user):
+            raise CurrencyChangeRefused(currency_code)
+        # Earlier budgets were counted in the other currency's units; nothing was spent against them.
+        db.session.execute(delete(OverallBudget).where(OverallBudget.user_id == user.id))
     user.currency = currency_code
-    user.monthly_budget_cents = to_minor(monthly_budget, currency_code)
+    # The start day first: the budget change applies from the period that contains today.
+    user.period_start_day = period_start_day
+    set_overall_budget(user, to_minor(monthly_budget, currency_code), today)
     db.session.commit()
 
 

@@ -13,9 +13,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         "Email", filters=[strip_text], validators=[DataRequired("Enter your email address."), Length(max=254)]
     )
-    password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)]
-    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Log in")
 

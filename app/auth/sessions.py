@@ -81,9 +81,7 @@ def load_user(token: str) -> User | None:
 
 def end_session(user: User, session_id: int) -> bool:
     """End one of the user's sessions; False when there is no such session of theirs."""
-    result = db.session.execute(
-        delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
-    )
+    result = db.session.execute(delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id))
     db.session.commit()
     return result.rowcount == 1
 

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..forms import choices
 from ..validators import Amount, PlainText, strip_text
 
 EARLIEST_DATE = date(1970, 1, 1)
@@ -16,6 +17,21 @@ CATEGORY_NAME_MAX = 40
 def sane_date(form, field):
     if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
         raise ValidationError(f"Choose a date between {EARLIEST_DATE:%d %b %Y} and {LATEST_DATE:%d %b %Y}.")
+
+
+def int_or_none(value):
+    """Coerce a submitted id; anything that is not a number is simply no choice (a plain error
+    from the form's own check), not WTForms' "Invalid Choice: could not coerce"."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def fits_name_key(form, field):
+    # The case-insensitive key (casefold) can be longer than the name: "ß" becomes "ss".
+    if field.data and len(field.data.casefold()) > CATEGORY_NAME_MAX:
+        raise ValidationError(f"Keep the name under {CATEGORY_NAME_MAX + 1} characters (letters like ß count as two).")
 
 
 def hex_colour(form, field):
@@ -35,13 +51,11 @@ class ExpenseForm(FlaskForm):
         filters=[strip_text],
         validators=[
             DataRequired("Describe the expense, for example “Groceries”."),
-            Length(
-                max=DESCRIPTION_MAX, message=f"Keep the description under {DESCRIPTION_MAX + 1} characters."
-            ),
+            Length(max=DESCRIPTION_MAX, message=f"Keep the description under {DESCRIPTION_MAX + 1} characters."),
             PlainText(),
         ],
     )
-    category_id = SelectField("Category", coerce=int, validate_choice=False)
+    category_id = SelectField("Category", coerce=int_or_none, validate_choice=False)
     spent_on = DateField(
         "Date",
         default=date.today,
@@ -53,7 +67,7 @@ class ExpenseForm(FlaskForm):
     def __init__(self, categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories_by_id = {c.id: c for c in categories}
-        self.category_id.choices = [(c.id, c.name) for c in categories]
+        self.category_id.choices = choices((c.id, c.name) for c in categories)
 
     def validate_category_id(self, field):
         # Someone else's category, or one that does not exist, is simply not among the choices.
@@ -72,6 +86,7 @@ class CategoryForm(FlaskForm):
         validators=[
             DataRequired("Give the category a name."),
             Length(max=CATEGORY_NAME_MAX, message=f"Keep the name under {CATEGORY_NAME_MAX + 1} characters."),
+            fits_name_key,
             PlainText(),
         ],
     )
@@ -82,13 +97,13 @@ class CategoryForm(FlaskForm):
 class DeleteCategoryForm(FlaskForm):
     fate = RadioField(
         "What should happen to its expenses?",
-        choices=[("move", "Move them to another category"), ("delete", "Delete them too")],
+        choices=choices([("move", "Move them to another category"), ("delete", "Delete them too")]),
         default="move",
     )
-    move_to = SelectField("Move them to", coerce=int, validate_choice=False)
+    move_to = SelectField("Move them to", coerce=int_or_none, validate_choice=False)
     submit = SubmitField("Delete category")
 
     def __init__(self, other_categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.others_by_id = {c.id: c for c in other_categories}
-        self.move_to.choices = [(c.id, c.name) for c in other_categories]
+        self.move_to.choices = choices((c.id, c.name) for c in other_categories)

@@ -15,8 +15,10 @@ from flask import (
 from flask_login import current_user, login_required
 
 from .. import money
+from ..budgets import services as budget_services
 from ..extensions import db
 from ..forms import ConfirmForm, form_status
+from ..periods import period_containing, period_from_key
 from . import bp, services
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
 
@@ -30,26 +32,48 @@ def require_login():
 @bp.get("/")
 def dashboard():
     today = date.today()
-    start, end = services.month_bounds(today)
-    summary = services.period_summary(current_user, start, end)
-    budget = current_user.monthly_budget_cents
+    start_day = current_user.period_start_day
+    period = period_from_key(request.args.get("period"), start_day, today)
+    current = period_containing(today, start_day)
+    summary = services.period_summary(current_user, period.start, period.end)
+    budget = budget_services.overall_budget_cents(current_user, period)
+    code = current_user.currency
+    categories = services.user_categories(current_user)
+    budgeted = [
+        status
+        for status in budget_services.category_budgets(current_user, period, categories)
+        if status.limit_cents is not None
+    ]
     chart = {
         "labels": [c.name for c in summary.by_category],
         "colors": [c.color for c in summary.by_category],
         # Exact decimal strings: the chart script must not do arithmetic on money.
-        "amounts": [money.format_plain(c.total_cents, current_user.currency) for c in summary.by_category],
-        "formatted": [money.format_amount(c.total_cents, current_user.currency) for c in summary.by_category],
+        "amounts": [money.format_plain(c.total_cents, code) for c in summary.by_category],
+        "formatted": [money.format_amount(c.total_cents, code) for c in summary.by_category],
+        # A slice opens the expense list filtered to its category and this period.
+        "links": [
+            url_for(
+                "expenses.list_expenses",
+                category=c.category_id,
+                **{"from": period.start.isoformat(), "to": period.last_day.isoformat()},
+            )
+            for c in summary.by_category
+        ],
     }
     return render_template(
         "expenses/dashboard.html",
+        period=period,
+        is_current=period == current,
+        days_left=budget_services.days_left(period, today),
         summary=summary,
         budget_cents=budget,
         left_cents=budget - summary.total_cents,
         used_percent=money.percent(summary.total_cents, budget),
         chart=chart,
+        budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
         recent=services.recent_expenses(current_user),
         has_expenses=summary.count > 0 or services.has_expenses(current_user),
-        has_categories=bool(services.user_categories(current_user)),
+        has_categories=bool(categories),
     )
 
 

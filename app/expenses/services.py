@@ -23,6 +23,11 @@ STARTER_CATEGORIES = (
 )
 
 
+# Ids are 32-bit integer columns; a larger id from a URL is simply not found (PostgreSQL would
+# fail the query with "integer out of range", SQLite beyond 64 bits with an OverflowError).
+MAX_ID = 2**31 - 1
+
+
 class CategoryNameTaken(Exception):
     pass
 
@@ -70,9 +75,9 @@ def user_categories(user: User) -> list[Category]:
 
 def get_category_or_404(user: User, category_id: int) -> Category:
     """The user's category, or 404 whether it does not exist or belongs to someone else."""
-    category = db.session.scalar(
-        select(Category).where(Category.id == category_id, Category.user_id == user.id)
-    )
+    if not 0 < category_id <= MAX_ID:
+        abort(404)
+    category = db.session.scalar(select(Category).where(Category.id == category_id, Category.user_id == user.id))
     if category is None:
         abort(404)
     return category
@@ -168,21 +173,20 @@ def delete_category(
 
 def expenses_query(user: User) -> Select:
     """The user's expenses, newest first; ties broken by id so pages never overlap."""
-    return (
-        select(Expense).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc(), Expense.id.desc())
-    )
+    return select(Expense).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc(), Expense.id.desc())
 
 
 def get_expense_or_404(user: User, expense_id: int) -> Expense:
+    """The user's expense, or 404 whether it does not exist or belongs to someone else."""
+    if not 0 < expense_id <= MAX_ID:
+        abort(404)
     expense = db.session.scalar(select(Expense).where(Expense.id == expense_id, Expense.user_id == user.id))
     if expense is None:
         abort(404)
     return expense
 
 
-def create_expense(
-    user: User, category: Category, spent_on: date, description: str, amount_cents: int
-) -> Expense:
+def create_expense(user: User, category: Category, spent_on: date, description: str, amount_cents: int) -> Expense:
     expense = Expense(
         user_id=user.id,
         category_id=category.id,
@@ -195,9 +199,7 @@ def create_expense(
     return expense
 
 
-def update_expense(
-    expense: Expense, category: Category, spent_on: date, description: str, amount_cents: int
-) -> None:
+def update_expense(expense: Expense, category: Category, spent_on: date, description: str, amount_cents: int) -> None:
     expense.category_id = category.id
     expense.spent_on = spent_on
     expense.description = description
@@ -229,9 +231,7 @@ def period_summary(user: User, start: date, end: date) -> PeriodSummary:
         .group_by(Category.id, Category.name, Category.color)
         .order_by(func.sum(Expense.amount_cents).desc(), Category.name)
     ).all()
-    by_category = [
-        CategoryTotal(cid, name, color, int(count), int(total)) for cid, name, color, count, total in rows
-    ]
+    by_category = [CategoryTotal(cid, name, color, int(count), int(total)) for cid, name, color, count, total in rows]
     return PeriodSummary(
         start=start,
         end=end,

@@ -30,6 +30,14 @@
       options: {
         responsive: true,
         maintainAspectRatio: true,
+        onClick: (_event, elements) => {
+          if (elements.length && data.links) {
+            window.location.assign(data.links[elements[0].index]);
+          }
+        },
+        onHover: (event, elements) => {
+          event.native.target.style.cursor = elements.length ? "pointer" : "default";
+        },
         plugins: {
           legend: { position: "bottom" },
           tooltip: {
@@ -45,7 +53,15 @@
     window.expenseCharts.category = chart;
   }
 
+  // Budget bars: the width comes from data-percent, because the CSP forbids inline style attributes.
+  function sizeProgressBars() {
+    document.querySelectorAll(".progress-bar[data-percent]").forEach(function (bar) {
+      bar.style.width = bar.dataset.percent + "%";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    sizeProgressBars();
     drawCategoryChart();
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     const invalid = document.querySelector(".is-invalid");

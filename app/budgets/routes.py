@@ -1,0 +1,78 @@
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import money
+from ..expenses.services import get_category_or_404, user_categories
+from ..extensions import db
+from ..periods import period_containing, period_from_key
+from . import bp, services
+from .forms import BudgetsForm
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Budgets are always the signed-in user's own."""
+
+
+def _save(form: BudgetsForm, categories) -> int:
+    """Apply the form's limits from the current period on; returns how many categories changed."""
+    today_period = period_containing(date.today(), current_user.period_start_day)
+    changed = 0
+    for category in categories:
+        amount, rollover = form.parsed[category.id]
+        limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
+        changed += services.set_category_budget(current_user, category, limit_cents, rollover, today_period)
+    db.session.commit()
+    return changed
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    today = date.today()
+    period = period_from_key(request.args.get("period"), current_user.period_start_day, today)
+    current = period_containing(today, current_user.period_start_day)
+    categories = user_categories(current_user)
+    form = BudgetsForm(categories, current_user.currency)
+    if form.validate_budgets(request.form):
+        changed = _save(form, categories)
+        flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
+        return redirect(url_for("budgets.index"))
+    statuses = services.category_budgets(current_user, period, categories)
+    if not form.is_submitted():
+        form.load(statuses)
+    overall_cents = services.overall_budget_cents(current_user, period)
+    spent_cents = sum(s.spent_cents for s in statuses)
+    return (
+        render_template(
+            "budgets/index.html",
+            form=form,
+            period=period,
+            is_current=period == current,
+            statuses=statuses,
+            overall_cents=overall_cents,
+            spent_cents=spent_cents,
+            days_left=services.days_left(period, today),
+        ),
+        422 if form.field_errors or form.errors else 200,
+    )
+
+
+@bp.route("/<int:category_id>/edit", methods=["GET", "POST"])
+def edit(category_id: int):
+    category = get_category_or_404(current_user, category_id)
+    period = period_containing(date.today(), current_user.period_start_day)
+    form = BudgetsForm([category], current_user.currency)
+    if form.validate_budgets(request.form):
+        _save(form, [category])
+        flash(f"Budget for {category.name} saved.", "success")
+        return redirect(url_for("budgets.index"))
+    (status,) = services.category_budgets(current_user, period, [category])
+    if not form.is_submitted():
+        form.load([status])
+    return (
+        render_template("budgets/edit.html", form=form, status=status, period=period),
+        422 if form.field_errors or form.errors else 200,
+    )

@@ -1,0 +1,94 @@
+"""Budget periods starting on day 1, 15 and 28, across short and long months, year ends and leap years."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.budgets.services import spent_by_category_and_period
+from app.extensions import db
+from app.models import Category, Expense, User
+from app.periods import period_containing, period_from_key
+
+
+@pytest.mark.parametrize(
+    "day, start_day, start, end",
+    [
+        # start day 1: calendar months of 28, 29, 30 and 31 days
+        (date(2026, 2, 28), 1, date(2026, 2, 1), date(2026, 3, 1)),
+        (date(2024, 2, 29), 1, date(2024, 2, 1), date(2024, 3, 1)),
+        (date(2026, 4, 30), 1, date(2026, 4, 1), date(2026, 5, 1)),
+        (date(2026, 12, 31), 1, date(2026, 12, 1), date(2027, 1, 1)),
+        # start day 15
+        (date(2026, 3, 14), 15, date(2026, 2, 15), date(2026, 3, 15)),
+        (date(2026, 3, 15), 15, date(2026, 3, 15), date(2026, 4, 15)),
+        (date(2026, 1, 10), 15, date(2025, 12, 15), date(2026, 1, 15)),  # across the year end
+        (date(2025, 12, 31), 15, date(2025, 12, 15), date(2026, 1, 15)),
+        # start day 28
+        (date(2024, 2, 27), 28, date(2024, 1, 28), date(2024, 2, 28)),
+        (date(2024, 2, 29), 28, date(2024, 2, 28), date(2024, 3, 28)),  # leap day inside
+        (date(2024, 3, 1), 28, date(2024, 2, 28), date(2024, 3, 28)),
+        (date(2026, 4, 30), 28, date(2026, 4, 28), date(2026, 5, 28)),
+        (date(2026, 1, 31), 28, date(2026, 1, 28), date(2026, 2, 28)),
+        (date(2027, 1, 1), 28, date(2026, 12, 28), date(2027, 1, 28)),
+    ],
+)
+def test_period_containing(day, start_day, start, end):
+    period = period_containing(day, start_day)
+    assert (period.start, period.end) == (start, end)
+    assert period.contains(day)
+    assert period.shift(1).start == end
+    assert period.shift(-1).end == start
+
+
+def test_labels_and_keys():
+    assert period_containing(date(2026, 11, 25), 1).label == "November 2026"
+    assert period_containing(date(2026, 11, 25), 15).label == "15 Nov – 14 Dec 2026"
+    assert period_containing(date(2026, 1, 2), 28).label == "28 Dec 2025 – 27 Jan 2026"
+    assert period_containing(date(2026, 1, 2), 28).key == "2025-12"
+
+
+@pytest.mark.parametrize("key", [None, "", "2026-13", "2026-00", "1969-12", "2100-01", "abcd-ef", "2026-1", "2026-11x"])
+def test_bad_period_keys_fall_back_to_today(key):
+    assert period_from_key(key, 15, date(2026, 11, 20)).start == date(2026, 11, 15)
+
+
+def test_period_key_from_url():
+    assert period_from_key("2024-02", 28, date(2026, 11, 20)).end == date(2024, 3, 28)
+
+
+@pytest.mark.parametrize("start_day", [1, 15, 28])
+def test_database_puts_every_day_of_a_leap_year_in_the_same_period_as_python(app, user, start_day):
+    with app.app_context():
+        db.session.execute(db.update(User).values(period_start_day=start_day))
+        db.session.commit()
+    first = date(2023, 12, 20)
+    days = [first + timedelta(days=n) for n in range(400)]  # all of 2024 and both year ends
+    with app.app_context():
+        transport = db.session.scalar(
+            db.select(Category.id).where(Category.user_id == user.id, Category.name == "Transport")
+        )
+        db.session.execute(
+            db.insert(Expense),
+            [
+                {
+                    "user_id": user.id,
+                    "category_id": transport,
+                    "spent_on": day,
+                    "description": "x",
+                    "amount_cents": 100 + n,
+                }
+                for n, day in enumerate(days)
+            ],
+        )
+        db.session.commit()
+
+    expected: dict[str, int] = {}
+    for n, day in enumerate(days):
+        key = period_containing(day, start_day).key
+        expected[key] = expected.get(key, 0) + 100 + n
+
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+        totals = spent_by_category_and_period(alice, date(1970, 1, 1), date(2100, 1, 1))
+    by_period = {period: total for (_category, period), total in totals.items()}
+    assert by_period == expected
