@@ -13,7 +13,8 @@ from . import money
 from .auth.services import EmailTaken, create_user, find_user, set_password
 from .auth.sessions import end_all_sessions
 from .extensions import db
-from .models import Category, Expense
+from .models import Category, CategoryBudget, Expense, OverallBudget
+from .periods import period_containing
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "demo.json"
 
@@ -38,8 +39,9 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
     code = account["currency"]
     user.currency = code
     user.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
-    db.session.execute(delete(Expense).where(Expense.user_id == user.id))
-    db.session.execute(delete(Category).where(Category.user_id == user.id))
+    user.period_start_day = account.get("period_start_day", 1)
+    for model in (Expense, CategoryBudget, OverallBudget, Category):
+        db.session.execute(delete(model).where(model.user_id == user.id))
     categories = {}
     for item in data["categories"]:
         category = Category(user_id=user.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"])
@@ -62,6 +64,17 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
             )
         )
         added += 1
+    current = period_containing(today, user.period_start_day)
+    for item in data.get("budgets", []):
+        db.session.add(
+            CategoryBudget(
+                user_id=user.id,
+                category_id=categories[item["category"]].id,
+                effective_from=current.shift(-item["months_ago"]).start,
+                limit_cents=money.to_minor(money.parse_amount(item["limit"], code), code),
+                rollover=item["rollover"],
+            )
+        )
     db.session.commit()
     return user.email, added
 
