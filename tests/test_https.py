@@ -1,0 +1,50 @@
+"""Behind a TLS-terminating proxy: HSTS, Secure cookies and the client's real address."""
+
+from app import create_app
+from app.extensions import db
+from app.models import UserSession
+from tests.conftest import AuthActions
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    secure = client.get("/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_proxy_fix_trusts_forwarded_headers_only_when_configured(database_url):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    direct = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    assert "Strict-Transport-Security" not in direct.test_client().get("/login", headers=forwarded).headers
+
+    proxied = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, PROXY_FIX_HOPS=1)
+    client = proxied.test_client()
+    assert client.get("/login", headers=forwarded).headers["Strict-Transport-Security"].startswith("max-age=")
+
+    client.environ_base.update({"HTTP_X_FORWARDED_FOR": "203.0.113.7", "HTTP_X_FORWARDED_PROTO": "https"})
+    # Over HTTPS Flask-WTF also wants a same-origin Referer, which the Referrer-Policy keeps sending.
+    assert AuthActions(client).register(email="proxied@example.com").status_code == 400
+    client.environ_base["HTTP_REFERER"] = "https://localhost/register"
+    assert AuthActions(client).register(email="proxied@example.com").status_code == 302
+    with proxied.app_context():
+        assert db.session.scalars(db.select(UserSession.ip_address)).all() == ["203.0.113.7"]
+        db.session.execute(db.delete(UserSession))
+        db.session.execute(db.text("DELETE FROM categories"))
+        db.session.execute(db.text("DELETE FROM users"))
+        db.session.commit()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    with direct.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def test_production_cookies_are_secure_httponly_and_lax(database_url):
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="s" * 40)
+    response = app.test_client().get("/login", base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
