@@ -97,6 +97,66 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False) -> De
     return amount
 
 
+# Amounts in banks' files: digits grouped by the mark that is not the decimal mark, or by spaces or
+# apostrophes (1 234,56 and 1'234.56); Indian grouping (12,34,567.00) with a decimal point.
+_SPACE_GROUPS = "[0-9]{1,3}(?:[ '\u00a0\u202f][0-9]{3})+"
+_BANK_AMOUNT_RES = {
+    ".": re.compile(
+        rf"(?P<whole>[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]{{1,2}}(?:,[0-9]{{2}})+,[0-9]{{3}}|{_SPACE_GROUPS})"
+        r"(?:\.(?P<fraction>[0-9]*))?"
+    ),
+    ",": re.compile(rf"(?P<whole>[0-9]+|[0-9]{{1,3}}(?:\.[0-9]{{3}})+|{_SPACE_GROUPS})(?:,(?P<fraction>[0-9]*))?"),
+}
+_CURRENCY_SIGNS = "$€£¥₹₩"
+
+
+def parse_signed_amount(text: str | None, code: str, decimal_mark: str = ".") -> Decimal:
+    """Parse an amount from a bank's or another app's file, keeping its sign: "-12.50", "(12.50)"
+    and "12,50-" are negative; "1.234,56" reads with decimal_mark=",". Zero is allowed.
+
+    Raises AmountError with a message fit to show next to the row.
+    """
+    cur = currency(code)
+    text = (text or "").strip()
+    if not text:
+        raise AmountError("There is no amount.")
+    if len(text) > 40:
+        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    if text[:1] in ("-", "−", "+"):
+        negative, text = negative or text[0] != "+", text[1:].strip()
+    elif text[-1:] in ("-", "−"):
+        negative, text = True, text[:-1].strip()
+    # A currency sign or code before or after the number ("€12.50", "12.50 EUR").
+    for mark in (cur.code, cur.symbol.strip(), *_CURRENCY_SIGNS):
+        if text.startswith(mark):
+            text = text[len(mark) :].strip()
+        elif text.endswith(mark):
+            text = text[: -len(mark)].strip()
+    if text[:1] in ("-", "−") and not negative:
+        negative, text = True, text[1:].strip()  # "€-12.50"
+    match = _BANK_AMOUNT_RES[decimal_mark].fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]*", text):
+            raise AmountError("Write the amount out in full, without an exponent (1000, not 1e3).")
+        example = "1234,56" if decimal_mark == "," else "1234.56"
+        raise AmountError(f"The amount is not a number like {example}.")
+    fraction = match["fraction"] or ""
+    # Some banks write four decimal places; trailing zeros beyond the currency's are exact.
+    if len(fraction) > cur.exponent and fraction[cur.exponent :].strip("0"):
+        if cur.exponent == 0:
+            raise AmountError(f"Amounts in {cur.code} have no decimal places.")
+        raise AmountError(f"Use at most {cur.exponent} decimal places.")
+    fraction = fraction[: cur.exponent].ljust(cur.exponent, "0")
+    amount = Decimal(re.sub(r"[^0-9]", "", match["whole"]) + "." + fraction)
+    if amount > MAX_AMOUNT:
+        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+    amount = amount.quantize(Decimal(1).scaleb(-cur.exponent))
+    return -amount if negative else amount
+
+
 def to_minor(amount: Decimal, code: str) -> int:
     """Exact integer minor units of `amount`; refuses to round."""
     exponent = currency(code).exponent

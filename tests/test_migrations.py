@@ -1,0 +1,127 @@
+"""Migrations on a fresh database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set): every
+revision upgrades and downgrades cleanly, and the models match what the migrations build."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from app import create_app
+from app.extensions import db, migrate
+from tests.conftest import _create_postgres_database
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def fresh_app(request, tmp_path):
+    """An app on a brand-new, empty database of its own."""
+    if request.param == "postgresql":
+        url, drop = _create_postgres_database(os.environ["TEST_DATABASE_URL"])
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'fresh.sqlite'}", None
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if drop:
+        drop()
+
+
+def _tables():
+    return set(inspect(db.engine).get_table_names())
+
+
+def _version():
+    with db.engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+
+
+def _revisions():
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(migrate.get_config())
+    assert len(script.get_heads()) == 1, "the migrations have more than one head"
+    return list(reversed(list(script.walk_revisions())))
+
+
+def test_migrations_form_one_linear_history(fresh_app):
+    revisions = _revisions()
+    assert revisions[0].down_revision is None
+    for earlier, later in zip(revisions, revisions[1:], strict=False):
+        assert later.down_revision == earlier.revision
+
+
+def test_upgrade_downgrade_to_base_and_upgrade_again(fresh_app):
+    model_tables = set(db.metadata.tables)
+    assert {"users", "categories", "expenses"} <= model_tables
+    head = _revisions()[-1].revision
+    assert _tables() == set()
+
+    upgrade()
+    assert _tables() == model_tables | {"alembic_version"}
+    assert _version() == [head]
+
+    downgrade(revision="base")
+    assert _tables() == {"alembic_version"}
+    assert _version() == []
+
+    upgrade()
+    assert _tables() == model_tables | {"alembic_version"}
+    assert _version() == [head]
+
+
+def test_every_revision_downgrades_and_upgrades_on_its_own(fresh_app):
+    for revision in _revisions():
+        upgrade(revision=revision.revision)
+        tables = _tables()
+        downgrade(revision=revision.down_revision or "base")
+        upgrade(revision=revision.revision)
+        assert _tables() == tables, revision.revision
+        assert _version() == [revision.revision]
+
+
+def test_models_match_the_migrations(fresh_app):
+    upgrade()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_upgrading_keeps_existing_rows(fresh_app):
+    first = _revisions()[0].revision
+    upgrade(revision=first)
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, password_hash, currency, monthly_budget_cents, created_at) "
+                "VALUES ('old@example.com', 'x', 'INR', 8000000, '2026-01-01 00:00:00')"
+            )
+        )
+        user_id = connection.execute(text("SELECT id FROM users")).scalar_one()
+        connection.execute(
+            text("INSERT INTO categories (user_id, name, name_key, color) VALUES (:user, 'Food', 'food', '#2e7d32')"),
+            {"user": user_id},
+        )
+        category_id = connection.execute(text("SELECT id FROM categories")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO expenses (user_id, category_id, spent_on, description, amount_cents, created_at, "
+                "updated_at) VALUES (:user, :category, '2026-01-02', 'Bread', 250, "
+                "'2026-01-02 00:00:00', '2026-01-02 00:00:00')"
+            ),
+            {"user": user_id, "category": category_id},
+        )
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT email, currency, monthly_budget_cents FROM users")).all() == [
+            ("old@example.com", "INR", 8000000)
+        ]
+        assert connection.execute(text("SELECT description, amount_cents FROM expenses")).all() == [("Bread", 250)]
+        # Columns added later get their defaults on existing rows.
+        assert connection.execute(text("SELECT period_start_day FROM users")).scalar_one() == 1
