@@ -10,6 +10,7 @@ from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
 from . import cli, errors, security, templating
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .routing import IdConverter
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -24,6 +25,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if app.config["PROXY_FIX_HOPS"]:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    # Before any blueprint adds its rules: every <int:id> in the app is bounded.
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))

@@ -14,3 +14,12 @@ def form_status(form: FlaskForm) -> int:
 def choices(pairs) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs; WTForms 3.3 deprecates bare tuples."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def int_or_none(value):
+    """Coerce a submitted id or number; anything else is no choice, so the field says "Not a valid
+    choice" instead of WTForms' "Invalid Choice: could not coerce"."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

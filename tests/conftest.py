@@ -50,6 +50,16 @@ def database_url(tmp_path_factory):
         drop()
 
 
+def _limiter_storage() -> str:
+    """The rate-limit storage for this test process. limiter.reset() empties a whole Redis
+    database, so each pytest-xdist worker gets its own (gw0 -> /10, gw1 -> /11, ...)."""
+    uri = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if uri.startswith("redis://") and worker.startswith("gw"):
+        uri = re.sub(r"(/\d+)?$", f"/{10 + int(worker[2:])}", uri, count=1)
+    return uri
+
+
 def _empty_tables() -> None:
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(table.name for table in db.metadata.sorted_tables)
@@ -62,7 +72,7 @@ def _empty_tables() -> None:
 
 @pytest.fixture
 def app(database_url):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_STORAGE_URI=_limiter_storage())
     with app.app_context():
         limiter.reset()
     yield app

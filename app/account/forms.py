@@ -3,7 +3,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN
-from ..forms import choices
+from ..forms import choices, int_or_none
 from ..money import CURRENCIES
 from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, strip_text
@@ -20,7 +20,7 @@ class SettingsForm(FlaskForm):
     )
     period_start_day = SelectField(
         "Budget period starts on day",
-        coerce=int,
+        coerce=int_or_none,
         choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
         description="Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month.",
     )

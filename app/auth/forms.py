@@ -2,7 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..validators import strip_text
+from ..validators import PlainText, strip_text
 
 PASSWORD_MIN = 8
 # argon2 hashes any length, but there is no reason to make the server hash megabytes.
@@ -11,7 +11,9 @@ PASSWORD_MAX = 256
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", filters=[strip_text], validators=[DataRequired("Enter your email address."), Length(max=254)]
+        "Email",
+        filters=[strip_text],
+        validators=[DataRequired("Enter your email address."), Length(max=254), PlainText()],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me signed in on this device")
@@ -25,6 +27,7 @@ class RegisterForm(FlaskForm):
         validators=[
             DataRequired("Enter your email address."),
             Length(max=254, message="That email address is too long."),
+            PlainText(),
             Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
         ],
     )

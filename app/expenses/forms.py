@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..forms import choices
+from ..forms import choices, int_or_none
 from ..validators import Amount, PlainText, strip_text
 
 EARLIEST_DATE = date(1970, 1, 1)
@@ -19,18 +19,9 @@ def sane_date(form, field):
         raise ValidationError(f"Choose a date between {EARLIEST_DATE:%d %b %Y} and {LATEST_DATE:%d %b %Y}.")
 
 
-def int_or_none(value):
-    """Coerce a submitted id; anything that is not a number is simply no choice (a plain error
-    from the form's own check), not WTForms' "Invalid Choice: could not coerce"."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def fits_name_key(form, field):
     # The case-insensitive key (casefold) can be longer than the name: "ß" becomes "ss".
-    if field.data and len(field.data.casefold()) > CATEGORY_NAME_MAX:
+    if field.data and len(field.data) <= CATEGORY_NAME_MAX < len(field.data.casefold()):
         raise ValidationError(f"Keep the name under {CATEGORY_NAME_MAX + 1} characters (letters like ß count as two).")
 
 
