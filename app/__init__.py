@@ -40,12 +40,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .budgets import bp as budgets_bp
     from .expenses import bp as expenses_bp
     from .health import bp as health_bp
+    from .reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(expenses_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(budgets_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(reports_bp)
 
     security.init_app(app)
     templating.init_app(app)

@@ -151,6 +151,18 @@ class Expense(db.Model):
         Index("ix_expenses_user_id_spent_on_id", "user_id", "spent_on", "id"),
         # Per-category figures and deleting or moving a category's expenses.
         Index("ix_expenses_user_id_category_id_spent_on", "user_id", "category_id", "spent_on"),
+        # The list sorted by amount (keyset pages on amount and id) and amount ranges; also covers
+        # the count and total of a list filtered by nothing but amount.
+        Index("ix_expenses_user_id_amount_cents_id", "user_id", "amount_cents", "id"),
+        # Covers date-bounded sums per day and category (reports, filtered totals) without reading
+        # the table.
+        Index(
+            "ix_expenses_user_id_spent_on_category_id_amount_cents",
+            "user_id",
+            "spent_on",
+            "category_id",
+            "amount_cents",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -105,14 +105,21 @@ class ExpenseFilter:
             messages.append("A category in the address is not one of yours, so it was ignored.")
 
         range_name = args.get("range", "")
+        dates_given = bool((args.get("from") or "").strip() or (args.get("to") or "").strip())
+        date_from = _parse_date(args.get("from"), "start date", messages)
+        date_to = _parse_date(args.get("to"), "end date", messages)
         if range_name in QUICK_RANGES:
-            date_from, date_to = quick_range_dates(range_name, today, user.period_start_day)
+            quick_dates = quick_range_dates(range_name, today, user.period_start_day)
+            # The form sends the quick pick's dates along with it; dates that differ were edited
+            # by hand, and then they win (this works without JavaScript).
+            if not dates_given or (date_from, date_to) == quick_dates:
+                date_from, date_to = quick_dates
+            else:
+                range_name = ""
         else:
             range_name = ""
-            date_from = _parse_date(args.get("from"), "start date", messages)
-            date_to = _parse_date(args.get("to"), "end date", messages)
-            if date_from and date_to and date_from > date_to:
-                messages.append("The start date is after the end date, so no expense can match.")
+        if date_from and date_to and date_from > date_to:
+            messages.append("The start date is after the end date, so no expense can match.")
 
         min_cents = _parse_amount(args.get("min"), code, "minimum amount", messages)
         max_cents = _parse_amount(args.get("max"), code, "maximum amount", messages)
@@ -217,6 +224,10 @@ class ExpenseFilter:
             params["per_page"] = this.per_page
         return params
 
+    def export_params(self) -> dict:
+        """Parameters for the filtered export: the filter and its order, without the page size."""
+        return self.params(per_page=DEFAULT_PER_PAGE)
+
     def params_sorted_by(self, sort: str) -> dict:
         """Parameters for a column heading: sort by it, or flip the direction if already sorted by it."""
         if sort == self.sort:
@@ -245,8 +256,7 @@ def _parse_date(raw: str | None, what: str, messages: list[str]) -> date | None:
         return None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         messages.append(
-            f"The {what} must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, "
-            "so it was ignored."
+            f"The {what} must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, so it was ignored."
         )
         return None
     return day

@@ -1,25 +1,14 @@
-import csv
-import io
 from datetime import date
 
-from flask import (
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import money
 from ..budgets import services as budget_services
-from ..extensions import db
 from ..forms import ConfirmForm, form_status
 from ..periods import period_containing, period_from_key
-from . import bp, services
+from . import bp, filters, listing, services
+from .export import csv_response
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
 
 
@@ -79,13 +68,45 @@ def dashboard():
 
 @bp.get("/expenses")
 def list_expenses():
-    page = db.paginate(
-        services.expenses_query(current_user),
-        per_page=current_app.config["EXPENSES_PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
+    categories = services.user_categories(current_user)
+    expense_filter = _filter_from_request(categories)
+    page = listing.expense_page(
+        current_user,
+        expense_filter,
+        {category.id: category.name_key for category in categories},
+        after=request.args.get("after"),
+        before=request.args.get("before"),
+        last=request.args.get("last") == "1",
     )
-    return render_template("expenses/list.html", page=page)
+    totals = listing.filtered_totals(current_user, expense_filter)
+    today = date.today()
+    return render_template(
+        "expenses/list.html",
+        page=page,
+        filter=expense_filter,
+        totals=totals,
+        categories=categories,
+        has_expenses=totals.count > 0 or services.has_expenses(current_user),
+        quick_ranges={
+            name: (label, *filters.quick_range_dates(name, today, current_user.period_start_day))
+            for name, label in filters.QUICK_RANGES.items()
+        },
+        sorts=filters.SORTS,
+        directions=filters.DIRECTIONS,
+        page_sizes=filters.PAGE_SIZES,
+    )
+
+
+def _filter_from_request(categories) -> filters.ExpenseFilter:
+    return filters.ExpenseFilter.from_args(request.args, current_user, [category.id for category in categories])
+
+
+@bp.get("/expenses/export.csv")
+def export_filtered_csv():
+    """Exactly the expenses the list shows with the same parameters, in the list's order."""
+    expense_filter = _filter_from_request(services.user_categories(current_user))
+    rows = listing.filtered_export_rows(current_user._get_current_object(), expense_filter)
+    return csv_response(rows, current_user.currency, f"expenses-filtered-{date.today().isoformat()}.csv")
 
 
 def _expense_values(form: ExpenseForm) -> dict:
@@ -201,46 +222,8 @@ def delete_category(category_id: int):
     )
 
 
-# Formula triggers for spreadsheets; leading spaces do not disarm them.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-
-
-def csv_safe(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula, by making it text with a quote."""
-    if cell.lstrip(" ").startswith(_FORMULA_STARTS) or cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell
-
-
 @bp.get("/export.csv")
 def export_csv():
-    user = current_user._get_current_object()
-    code = user.currency
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        buffer.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
-        writer.writerow(["date", "description", "category", "amount", "currency"])
-        for index, (spent_on, description, category, amount_cents) in enumerate(services.export_rows(user)):
-            writer.writerow(
-                [
-                    spent_on.isoformat(),
-                    csv_safe(description),
-                    csv_safe(category),
-                    money.format_plain(amount_cents, code),
-                    code,
-                ]
-            )
-            if index % 500 == 499:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    filename = f"expenses-{date.today().isoformat()}.csv"
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    """Every expense, oldest first."""
+    rows = services.export_rows(current_user._get_current_object())
+    return csv_response(rows, current_user.currency, f"expenses-{date.today().isoformat()}.csv")

@@ -60,9 +60,112 @@
     });
   }
 
+  // A bar chart from a JSON block {labels, datasets: [{label, color, amounts, formatted, links}]}.
+  // Amounts arrive as exact decimal strings; Number() is only for drawing, tooltips show
+  // the server's formatted strings, and clicking a bar opens the expense list behind it.
+  function drawBarChart(name, options) {
+    const data = readJson(name + "-chart-data");
+    const canvas = document.getElementById(name + "-chart");
+    if (!data || !canvas || typeof Chart === "undefined") {
+      return;
+    }
+    if (options.horizontal) {
+      // One bar per category: give each about 1.75rem, so that many categories stay readable.
+      canvas.parentElement.style.height = Math.max(12, 3 + data.labels.length * 1.75) + "rem";
+    }
+    const stacked = Boolean(options.stacked);
+    const valueAxis = { stacked: stacked, beginAtZero: true };
+    const categoryAxis = { stacked: stacked };
+    const chart = new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map((set) => ({
+          label: set.label,
+          data: set.amounts.map(Number),
+          backgroundColor: set.color,
+        })),
+      },
+      options: {
+        indexAxis: options.horizontal ? "y" : "x",
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: options.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
+        onClick: (_event, elements) => {
+          if (elements.length) {
+            const link = data.datasets[elements[0].datasetIndex].links[elements[0].index];
+            if (link) {
+              window.location.assign(link);
+            }
+          }
+        },
+        onHover: (event, elements) => {
+          event.native.target.style.cursor = elements.length ? "pointer" : "default";
+        },
+        plugins: {
+          legend: { display: data.datasets.length > 1, position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: (context) => {
+                const set = data.datasets[context.datasetIndex];
+                const name = data.datasets.length > 1 ? set.label : context.label;
+                return ` ${name}: ${set.formatted[context.dataIndex]}`;
+              },
+            },
+          },
+        },
+      },
+    });
+    canvas.dataset.rendered = "true";
+    window.expenseCharts = window.expenseCharts || {};
+    window.expenseCharts[name] = chart;
+  }
+
+  function drawReportCharts() {
+    drawBarChart("monthly", { stacked: true });
+    drawBarChart("comparison", {});
+    drawBarChart("averages", { horizontal: true });
+  }
+
+  // The expense filter form sends only the fields that are set and differ from the defaults, so
+  // the address stays short. A quick date pick travels with the dates it stands for; dates edited
+  // by hand replace it (the server applies the same rule when this script does not run).
+  function enhanceFilterForm() {
+    const form = document.getElementById("filter-form");
+    if (!form) {
+      return;
+    }
+    const from = form.elements.namedItem("from");
+    const to = form.elements.namedItem("to");
+    const shownDates = [from.value, to.value];
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) {
+        const field = form.elements.namedItem(name);
+        const fallback = field && field.dataset ? field.dataset.default : undefined;
+        if (value.trim() !== "" && value !== fallback) {
+          params.append(name, value.trim());
+        }
+      }
+      if (params.has("range")) {
+        if (from.value === shownDates[0] && to.value === shownDates[1]) {
+          params.delete("from");
+          params.delete("to");
+        } else {
+          params.delete("range");
+        }
+      }
+      const query = params.toString();
+      window.location.assign(form.getAttribute("action") + (query ? "?" + query : ""));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     sizeProgressBars();
     drawCategoryChart();
+    drawReportCharts();
+    enhanceFilterForm();
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
     const invalid = document.querySelector(".is-invalid");
     if (invalid) {

@@ -1,0 +1,126 @@
+from datetime import date
+
+from flask import render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import money
+from ..expenses.filters import ExpenseFilter
+from ..periods import Period, period_containing, period_from_key
+from . import bp, services
+
+MONTHS_SHOWN = 12
+YEAR_AGO_COLOR, THIS_PERIOD_COLOR = "#adb5bd", "#0d6efd"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Reports are always about the signed-in user's own expenses."""
+
+
+def list_url(category_id: int | None = None, period: Period | None = None, **changes) -> str:
+    """The expense list filtered to a category and/or period: where a bar or a table row leads."""
+    expense_filter = ExpenseFilter(
+        currency=current_user.currency,
+        category_ids=(category_id,) if category_id else (),
+        date_from=period.start if period else None,
+        date_to=period.last_day if period else None,
+        **changes,
+    )
+    return url_for("expenses.list_expenses", **expense_filter.params())
+
+
+def short_label(period: Period) -> str:
+    return f"{period.start:%b %Y}" if period.start.day == 1 else f"{period.start.day} {period.start:%b %Y}"
+
+
+def _amounts(cents: list[int]) -> dict:
+    # Exact decimal strings: the chart script converts them only to draw, never to add up.
+    code = current_user.currency
+    return {
+        "amounts": [money.format_plain(value, code) for value in cents],
+        "formatted": [money.format_amount(value, code) for value in cents],
+    }
+
+
+def monthly_chart(spending: services.MonthlySpending) -> dict:
+    indexes = range(len(spending.periods))
+    return {
+        "labels": [short_label(period) for period in spending.periods],
+        "datasets": [
+            {
+                "label": category.name,
+                "color": category.color,
+                **_amounts([spending.amount(category.id, index) for index in indexes]),
+                "links": [list_url(category.id, period) for period in spending.periods],
+            }
+            for category in spending.categories
+        ],
+    }
+
+
+def comparison_chart(comparison: services.YearOverYear) -> dict:
+    rows = comparison.rows
+    return {
+        "labels": [row.category.name for row in rows],
+        "datasets": [
+            {
+                "label": comparison.year_ago.label,
+                "color": YEAR_AGO_COLOR,
+                **_amounts([row.year_ago_cents for row in rows]),
+                "links": [list_url(row.category.id, comparison.year_ago) for row in rows],
+            },
+            {
+                "label": comparison.period.label,
+                "color": THIS_PERIOD_COLOR,
+                **_amounts([row.this_cents for row in rows]),
+                "links": [list_url(row.category.id, comparison.period) for row in rows],
+            },
+        ],
+    }
+
+
+def averages_chart(averages: services.Averages) -> dict:
+    window = Period(averages.periods[0].start, averages.periods[-1].end) if averages.periods else None
+    return {
+        "labels": [row.category.name for row in averages.rows],
+        "datasets": [
+            {
+                "label": "Average per month",
+                "color": [row.category.color for row in averages.rows],
+                **_amounts([row.average_cents for row in averages.rows]),
+                "links": [list_url(row.category.id, window) for row in averages.rows],
+            }
+        ],
+    }
+
+
+@bp.get("")
+def index():
+    today = date.today()
+    start_day = current_user.period_start_day
+    current = period_containing(today, start_day)
+    period = period_from_key(request.args.get("period"), start_day, today)
+    if period.start > current.start:
+        period = current  # nothing to report about the future
+    periods = [period.shift(offset) for offset in range(1 - MONTHS_SHOWN, 1)]
+    spending = services.monthly_spending(current_user, periods)
+    comparison = services.year_over_year(current_user, period)
+    averages = services.monthly_averages(current_user, spending)
+    return render_template(
+        "reports/index.html",
+        period=period,
+        previous=period.shift(-1),
+        following=period.shift(1) if period != current else None,
+        spending=spending,
+        comparison=comparison,
+        averages=averages,
+        largest=services.largest_expenses(current_user, period),
+        charts={
+            "monthly": monthly_chart(spending),
+            "comparison": comparison_chart(comparison),
+            "averages": averages_chart(averages),
+        },
+        list_url=list_url,
+        short_label=short_label,
+    )

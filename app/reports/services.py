@@ -1,0 +1,196 @@
+"""Figures for the reports page. The database does the adding up (SUM ... GROUP BY); Python only
+arranges the few aggregated rows it gets back. Every query is scoped to one user.
+
+Months are the user's budget periods (see app.periods): with the default start day of 1 they are
+calendar months, and with a payday start day they match the dashboard and budgets.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+
+from ..extensions import db
+from ..models import Category, Expense, User
+from ..periods import Period
+
+
+@dataclass(frozen=True)
+class MonthlySpending:
+    """Spending per period and category, for a run of consecutive periods."""
+
+    periods: list[Period]
+    categories: list[Category]  # those with any spending in the periods, in name order
+    cents: dict[tuple[int, int], int]  # (category id, period index) -> total; absent means 0
+
+    def amount(self, category_id: int, index: int) -> int:
+        return self.cents.get((category_id, index), 0)
+
+    def period_total(self, index: int) -> int:
+        return sum(self.amount(category.id, index) for category in self.categories)
+
+    def category_total(self, category_id: int) -> int:
+        return sum(self.amount(category_id, index) for index in range(len(self.periods)))
+
+    @property
+    def total(self) -> int:
+        return sum(self.cents.values())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    category: Category
+    year_ago_cents: int
+    this_cents: int
+
+    @property
+    def change_cents(self) -> int:
+        return self.this_cents - self.year_ago_cents
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        """Change against a year earlier, in percent to one decimal; None when nothing was spent then."""
+        if self.year_ago_cents == 0:
+            return None
+        return (Decimal(self.change_cents) * 100 / Decimal(self.year_ago_cents)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class YearOverYear:
+    period: Period
+    year_ago: Period
+    rows: list[Comparison]  # categories with spending in either period, in name order
+
+    @property
+    def year_ago_cents(self) -> int:
+        return sum(row.year_ago_cents for row in self.rows)
+
+    @property
+    def this_cents(self) -> int:
+        return sum(row.this_cents for row in self.rows)
+
+
+@dataclass(frozen=True)
+class CategoryAverage:
+    category: Category
+    total_cents: int
+    average_cents: int  # per period, rounded half up to the minor unit
+
+
+@dataclass(frozen=True)
+class Averages:
+    periods: list[Period]  # the periods averaged over
+    rows: list[CategoryAverage]  # largest average first
+
+    @property
+    def total_cents(self) -> int:
+        return sum(row.total_cents for row in self.rows)
+
+    @property
+    def average_cents(self) -> int:
+        return _divide(self.total_cents, len(self.periods))
+
+
+def _divide(cents: int, count: int) -> int:
+    """cents / count, rounded half up to a whole minor unit; exact, through Decimal."""
+    return int((Decimal(cents) / Decimal(count)).quantize(Decimal(1), ROUND_HALF_UP)) if count else 0
+
+
+def _within(day: ColumnElement[date], period: Period) -> ColumnElement[bool]:
+    return and_(day >= period.start, day < period.end)
+
+
+def spending_by_period(user: User, periods: list[Period]) -> dict[tuple[int, int], int]:
+    """(category id, index in `periods`) -> total spent, from one query.
+
+    The database first adds up each day and category (in the order of the covering index
+    ix_expenses_user_id_spent_on_category_id_amount_cents, so without sorting), then puts each
+    day in its period with a CASE on date ranges computed here: the same SQL on SQLite and
+    PostgreSQL, no dialect-specific date functions, and the CASE runs once per day, not per expense.
+    """
+    if not periods:
+        return {}
+    in_periods = or_(*(_within(Expense.spent_on, span) for span in _merge_adjacent(periods)))
+    daily = (
+        select(Expense.spent_on, Expense.category_id, func.sum(Expense.amount_cents).label("total"))
+        .where(Expense.user_id == user.id, in_periods)
+        .group_by(Expense.spent_on, Expense.category_id)
+        .subquery()
+    )
+    bucket = case(*((_within(daily.c.spent_on, period), index) for index, period in enumerate(periods))).label("bucket")
+    # The GROUP BY repeats this very CASE object, so it renders with the same named parameters and
+    # PostgreSQL recognises it as the expression in the SELECT list.
+    totals = db.session.execute(
+        select(daily.c.category_id, bucket, func.sum(daily.c.total)).group_by(daily.c.category_id, bucket)
+    )
+    return {(category_id, int(index)): int(total) for category_id, index, total in totals}
+
+
+def _merge_adjacent(periods: list[Period]) -> list[Period]:
+    """The date ranges the periods cover, adjacent ones joined, so that twelve consecutive months
+    are one range condition (one index range scan) rather than twelve."""
+    merged: list[Period] = []
+    for period in sorted(periods, key=lambda p: p.start):
+        if merged and merged[-1].end >= period.start:
+            merged[-1] = Period(merged[-1].start, max(merged[-1].end, period.end))
+        else:
+            merged.append(period)
+    return merged
+
+
+def _categories(user: User) -> list[Category]:
+    return list(db.session.scalars(select(Category).where(Category.user_id == user.id).order_by(Category.name_key)))
+
+
+def monthly_spending(user: User, periods: list[Period]) -> MonthlySpending:
+    """Spending per category in each of `periods`, for the stacked bar chart."""
+    cents = spending_by_period(user, periods)
+    spent_in = {category_id for category_id, _index in cents}
+    return MonthlySpending(
+        periods=periods,
+        categories=[category for category in _categories(user) if category.id in spent_in],
+        cents=cents,
+    )
+
+
+def year_over_year(user: User, period: Period) -> YearOverYear:
+    """Spending per category in `period` and in the same period a year earlier."""
+    year_ago = period.shift(-12)
+    cents = spending_by_period(user, [year_ago, period])
+    rows = [
+        Comparison(category, cents.get((category.id, 0), 0), cents.get((category.id, 1), 0))
+        for category in _categories(user)
+        if (category.id, 0) in cents or (category.id, 1) in cents
+    ]
+    return YearOverYear(period=period, year_ago=year_ago, rows=rows)
+
+
+def first_expense_date(user: User) -> date | None:
+    return db.session.scalar(select(func.min(Expense.spent_on)).where(Expense.user_id == user.id))
+
+
+def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
+    """Average spending per period and category over the periods of `spending`, counted from the
+    period of the user's first expense on (months before anything was recorded are not zeros)."""
+    first = first_expense_date(user)
+    periods = [period for period in spending.periods if first is not None and period.end > first]
+    rows = [
+        CategoryAverage(category, total, _divide(total, len(periods)))
+        for category in spending.categories
+        if (total := spending.category_total(category.id))
+    ]
+    rows.sort(key=lambda row: (-row.average_cents, row.category.name_key))
+    return Averages(periods=periods, rows=rows)
+
+
+def largest_expenses(user: User, period: Period, limit: int = 10) -> list[Expense]:
+    """The period's largest expenses, largest first: the order of the expense list sorted by amount."""
+    return list(
+        db.session.scalars(
+            select(Expense)
+            .where(Expense.user_id == user.id, _within(Expense.spent_on, period))
+            .order_by(Expense.amount_cents.desc(), Expense.id.desc())
+            .limit(limit)
+        )
+    )

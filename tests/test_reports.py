@@ -1,0 +1,264 @@
+"""The reports page: monthly spending by category, a period against a year earlier, averages per month,
+the largest expenses, and bars that open the expense list filtered to them. Figures are exact."""
+
+import re
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import event, update
+
+from app.extensions import db
+from app.models import User
+from app.periods import period_containing
+from app.reports import services
+from tests.conftest import AuthActions, add_expense, category_id
+from tests.pages import element_text, json_block, table_rows
+
+CURRENT = period_containing(date.today(), 1)
+# A whole period in the past, so that nothing in the test depends on how far into today's it is.
+P = CURRENT.shift(-2)
+WINDOW = [P.shift(offset) for offset in range(-11, 1)]
+
+
+def _short(period) -> str:
+    return f"{period.start:%b %Y}"
+
+
+@pytest.fixture
+def spending(app, user):
+    """Alice's expenses around the period P; Bob's, which must never count."""
+    for category, cents, day, description in [
+        ("Food & groceries", 1000, P.start, "Groceries P"),
+        ("Food & groceries", 2500, P.start + timedelta(days=1), "Market P"),
+        ("Transport", 400, P.last_day, "Bus P"),
+        ("Housing", 150000, P.start, "Rent P"),
+        ("Food & groceries", 3000, P.shift(-1).start, "Groceries P-1"),
+        ("Housing", 150000, P.shift(-1).last_day, "Rent P-1"),
+        ("Health", 5000, P.shift(-11).start, "Doctor P-11"),
+        ("Food & groceries", 800, P.shift(-12).last_day, "Groceries a year before"),
+        ("Transport", 1200, P.shift(-12).start, "Train a year before"),
+        ("Food & groceries", 99999, P.end, "After P"),
+    ]:
+        add_expense(app, user.id, category, cents, day, description)
+    assert AuthActions(app.test_client()).register(email="bob@example.com").status_code == 302
+    with app.app_context():
+        bob = db.session.scalar(db.select(User.id).where(User.email == "bob@example.com"))
+    add_expense(app, bob, "Food & groceries", 77777, P.start, "Bob's groceries")
+    return {name: category_id(app, user.id, name) for name in ("Food & groceries", "Health", "Housing", "Transport")}
+
+
+def _report(client, period=P) -> str:
+    response = client.get(f"/reports?period={period.key}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def _list_summary(client, url: str) -> tuple[str, str]:
+    page = client.get(url).get_data(as_text=True)
+    return element_text(page, "list-count"), element_text(page, "list-total")
+
+
+def test_monthly_spending_stacked_by_category(client, spending):
+    page = _report(client)
+    assert element_text(page, "period-label") == P.label
+    chart = json_block(page, "monthly-chart-data")
+    assert chart["labels"] == [_short(period) for period in WINDOW]
+    zeros = ["0.00"] * 12
+    assert [(d["label"], d["color"], d["amounts"]) for d in chart["datasets"]] == [
+        ("Food & groceries", "#2e7d32", zeros[:10] + ["30.00", "35.00"]),
+        ("Health", "#c62828", ["50.00"] + zeros[:11]),
+        ("Housing", "#6a1b9a", zeros[:10] + ["1500.00", "1500.00"]),
+        ("Transport", "#1565c0", zeros[:11] + ["4.00"]),
+    ]
+    assert chart["datasets"][0]["formatted"][-1] == "₹35.00"
+
+    assert table_rows(page, "monthly-table", "thead") == [
+        ("Month", "Food & groceries", "Health", "Housing", "Transport", "Total")
+    ]
+    rows = table_rows(page, "monthly-table")
+    assert len(rows) == 12
+    assert rows[0] == (WINDOW[0].label, "₹0.00", "₹50.00", "₹0.00", "₹0.00", "₹50.00")
+    assert rows[1] == (WINDOW[1].label, "₹0.00", "₹0.00", "₹0.00", "₹0.00", "₹0.00")
+    assert rows[10] == (P.shift(-1).label, "₹30.00", "₹0.00", "₹1,500.00", "₹0.00", "₹1,530.00")
+    assert rows[11] == (P.label, "₹35.00", "₹0.00", "₹1,500.00", "₹4.00", "₹1,539.00")
+    assert f"{WINDOW[0].label} to {P.label}, by category: ₹3,119.00 in all." in page
+
+
+def test_every_bar_opens_the_list_of_exactly_its_expenses(client, spending):
+    page = _report(client)
+    for name in ("monthly", "comparison", "averages"):
+        chart = json_block(page, f"{name}-chart-data")
+        checked = 0
+        for dataset in chart["datasets"]:
+            for amount, formatted, link in zip(dataset["amounts"], dataset["formatted"], dataset["links"], strict=True):
+                if name == "averages":
+                    continue  # an average is not the sum of a list; checked below
+                if amount == "0.00":
+                    continue
+                count, total = _list_summary(client, link)
+                assert total == formatted, (name, dataset["label"], link)
+                checked += 1
+        assert checked or name == "averages"
+
+    monthly = json_block(page, "monthly-chart-data")
+    food = monthly["datasets"][0]
+    assert _query(food["links"][-1]) == {
+        "category": [str(spending["Food & groceries"])],
+        "from": [P.start.isoformat()],
+        "to": [P.last_day.isoformat()],
+    }
+    listed = client.get(food["links"][-1]).get_data(as_text=True)
+    assert [row[1].removesuffix(" Food & groceries") for row in table_rows(listed, "expense-table")] == [
+        "Market P",
+        "Groceries P",
+    ]
+
+    # An average's bar opens the category over the months averaged.
+    averages = json_block(page, "averages-chart-data")
+    housing = averages["labels"].index("Housing")
+    assert _query(averages["datasets"][0]["links"][housing]) == {
+        "category": [str(spending["Housing"])],
+        "from": [WINDOW[0].start.isoformat()],
+        "to": [P.last_day.isoformat()],
+    }
+    assert _list_summary(client, averages["datasets"][0]["links"][housing]) == ("2 expenses", "₹3,000.00")
+
+
+def test_same_period_a_year_earlier(client, spending):
+    page = _report(client)
+    year_ago = P.shift(-12)
+    chart = json_block(page, "comparison-chart-data")
+    assert chart["labels"] == ["Food & groceries", "Housing", "Transport"]
+    assert [(d["label"], d["amounts"]) for d in chart["datasets"]] == [
+        (year_ago.label, ["8.00", "0.00", "12.00"]),
+        (P.label, ["35.00", "1500.00", "4.00"]),
+    ]
+    assert _query(chart["datasets"][0]["links"][2]) == {
+        "category": [str(spending["Transport"])],
+        "from": [year_ago.start.isoformat()],
+        "to": [year_ago.last_day.isoformat()],
+    }
+    assert table_rows(page, "comparison-table", "thead") == [("Category", _short(year_ago), _short(P), "Change")]
+    assert table_rows(page, "comparison-table") == [
+        ("Food & groceries", "₹8.00", "₹35.00", "+₹27.00 (+337.5%)"),
+        ("Housing", "₹0.00", "₹1,500.00", "+₹1,500.00"),
+        ("Transport", "₹12.00", "₹4.00", "-₹8.00 (-66.7%)"),
+    ]
+    assert table_rows(page, "comparison-table", "tfoot") == [("Total", "₹20.00", "₹1,539.00", "+₹1,519.00")]
+
+
+def test_average_per_month_per_category(client, spending):
+    page = _report(client)
+    # Alice's first expense is before the window, so all twelve months count; halves round up.
+    assert table_rows(page, "averages-table") == [
+        ("Housing", "₹3,000.00", "₹250.00"),
+        ("Food & groceries", "₹65.00", "₹5.42"),  # 6500 / 12 = 541.67 paise
+        ("Health", "₹50.00", "₹4.17"),  # 5000 / 12 = 416.67
+        ("Transport", "₹4.00", "₹0.33"),  # 400 / 12 = 33.33
+    ]
+    assert table_rows(page, "averages-table", "tfoot") == [("All", "₹3,119.00", "₹259.92")]
+    chart = json_block(page, "averages-chart-data")
+    assert chart["labels"] == ["Housing", "Food & groceries", "Health", "Transport"]
+    assert chart["datasets"][0]["amounts"] == ["250.00", "5.42", "4.17", "0.33"]
+    assert chart["datasets"][0]["color"] == ["#6a1b9a", "#2e7d32", "#c62828", "#1565c0"]
+    assert f"Over the 12 months from {WINDOW[0].label} to {P.label}" in page
+
+
+def test_averages_count_months_from_the_first_expense(app, client, user):
+    add_expense(app, user.id, "Other", 1000, P.shift(-2).start, "First ever")
+    add_expense(app, user.id, "Other", 2001, P.start, "Latest")
+    page = _report(client)
+    assert table_rows(page, "averages-table") == [("Other", "₹30.01", "₹10.00")]  # 3001 / 3 = 1000.33
+    assert f"Over the 3 months from {P.shift(-2).label} to {P.label}" in page
+
+
+def test_largest_expenses_of_the_period(client, spending):
+    page = _report(client)
+    rows = [(d, text.removesuffix(" " + c), c, a) for d, text, c, a in table_rows(page, "largest-table")]
+    assert rows == [
+        (P.start.isoformat(), "Rent P", "Housing", "₹1,500.00"),
+        ((P.start + timedelta(days=1)).isoformat(), "Market P", "Food & groceries", "₹25.00"),
+        (P.start.isoformat(), "Groceries P", "Food & groceries", "₹10.00"),
+        (P.last_day.isoformat(), "Bus P", "Transport", "₹4.00"),
+    ]
+    link = re.search(r'<a href="([^"]+)" id="largest-all">', page).group(1).replace("&amp;", "&")
+    assert _query(link) == {"from": [P.start.isoformat()], "to": [P.last_day.isoformat()], "sort": ["amount"]}
+    assert _list_summary(client, link) == ("4 expenses", "₹1,539.00")
+
+
+def test_the_period_can_be_chosen_but_not_in_the_future(client, spending):
+    assert element_text(_report(client, P.shift(-1)), "period-label") == P.shift(-1).label
+    for key in ("2999-01", "nonsense", ""):
+        page = client.get(f"/reports?period={key}").get_data(as_text=True)
+        assert element_text(page, "period-label") == CURRENT.label
+    page = _report(client)
+    assert f'href="/reports?period={P.shift(-1).key}"' in page
+    assert f'href="/reports?period={P.shift(1).key}"' in page
+    assert f"/reports?period={CURRENT.shift(1).key}" not in client.get("/reports").get_data(as_text=True)
+
+
+def test_months_follow_the_payday_start_day(app, client, user):
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user.id).values(period_start_day=15))
+        db.session.commit()
+    period = period_containing(date.today(), 15).shift(-1)
+    add_expense(app, user.id, "Other", 100, period.start - timedelta(days=1), "Day before payday")
+    add_expense(app, user.id, "Other", 200, period.start, "Payday")
+    page = client.get(f"/reports?period={period.key}").get_data(as_text=True)
+    chart = json_block(page, "monthly-chart-data")
+    assert chart["labels"][-1] == f"15 {period.start:%b %Y}"
+    assert chart["datasets"][0]["amounts"][-2:] == ["1.00", "2.00"]
+    assert table_rows(page, "monthly-table")[-1][0] == period.label
+
+
+def test_an_empty_report(client, user):
+    page = client.get("/reports").get_data(as_text=True)
+    assert "Nothing to report yet" in page
+    assert json_block(page, "monthly-chart-data") is None
+
+
+def test_reports_need_a_login(app):
+    response = app.test_client().get("/reports")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_the_report_is_aggregated_by_the_database(app, user, spending):
+    statements = []
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            cents = services.spending_by_period(alice, WINDOW)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert "GROUP BY" in statements[0]
+    assert cents == {
+        (spending["Health"], 0): 5000,
+        (spending["Food & groceries"], 10): 3000,
+        (spending["Housing"], 10): 150000,
+        (spending["Food & groceries"], 11): 3500,
+        (spending["Housing"], 11): 150000,
+        (spending["Transport"], 11): 400,
+    }
+
+
+def test_the_page_loads_its_charts_without_inline_script(client, spending):
+    response = client.get(f"/reports?period={P.key}")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    page = response.get_data(as_text=True)
+    # Only JSON data blocks and external scripts: nothing the CSP would block.
+    for tag in re.findall(r"<script\b[^>]*>", page):
+        assert 'type="application/json"' in tag or "src=" in tag, tag
+    assert 'style="' not in page
+    assert '<script src="/static/vendor/chart.js/chart.umd.min.js"></script>' in page
