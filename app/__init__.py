@@ -41,13 +41,15 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from .expenses import bp as expenses_bp
     from .health import bp as health_bp
     from .reports import bp as reports_bp
+    from .transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(expenses_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(budgets_bp)
-    app.register_blueprint(health_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(transfer_bp)
+    app.register_blueprint(health_bp)
 
     security.init_app(app)
     templating.init_app(app)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -12,8 +13,10 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -163,6 +166,8 @@ class Expense(db.Model):
             "category_id",
             "amount_cents",
         ),
+        # Undoing an import deletes its expenses; the foreign key check on deleting a batch uses it too.
+        Index("ix_expenses_import_batch_id", "import_batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +178,8 @@ class Expense(db.Model):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # The CSV import that created the expense (None: added by hand); undoing the import deletes it.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     category: Mapped[Category] = relationship(
         primaryjoin="and_(Expense.category_id == Category.id, Expense.user_id == Category.user_id)",
@@ -183,3 +190,55 @@ class Expense(db.Model):
 
     def __repr__(self) -> str:
         return f"<Expense {self.id} {self.spent_on} {self.amount_cents}>"
+
+
+class ImportBatch(db.Model):
+    """One finished CSV import; its expenses point at it, so the whole import can be undone."""
+
+    __tablename__ = "import_batches"
+    __table_args__ = (Index("ix_import_batches_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Expenses added, and the rows of the file that were left out, by reason.
+    row_count: Mapped[int] = mapped_column(Integer)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    income_count: Mapped[int] = mapped_column(Integer, default=0)
+    invalid_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.file_name!r} rows={self.row_count}>"
+
+
+class ImportDraft(db.Model):
+    """A CSV file between the steps of the import wizard. The text lives here, not in a worker's
+    memory or the cookie, so any worker can serve the next step; deleted once imported or stale."""
+
+    __tablename__ = "import_drafts"
+    __table_args__ = (Index("ix_import_drafts_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)
+    # The wizard's choices so far (columns, formats, categories): see transfer.settings.
+    settings: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ImportMapping(db.Model):
+    """The wizard's choices for one file layout (its header row), offered again for the next file
+    with the same header."""
+
+    __tablename__ = "import_mappings"
+    __table_args__ = (UniqueConstraint("user_id", "header_signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # SHA-256 of the header cells, trimmed and case-folded.
+    header_signature: Mapped[str] = mapped_column(String(64))
+    header: Mapped[list] = mapped_column(JSON)
+    settings: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,299 @@
+"""What importing a file with given settings would do, row by row: new expense, duplicate, income
+(skipped) or invalid (with its line number and the reason). The preview shows this plan and the
+import carries out the same plan, computed again from the stored file, never from the page.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import money
+from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
+from ..extensions import db
+from ..models import Category, Expense, User
+from .csv_file import CsvTable
+from .layout import CREATE, DATE_FORMATS, EXISTING, NEGATIVE_IS_SPENDING, USE_DEFAULT, ImportSettings
+
+NEW, DUPLICATE, INCOME, INVALID = "new", "duplicate", "income", "invalid"
+# The category that takes rows without one, unless the user picks an existing category.
+DEFAULT_CATEGORY = "Imported"
+# Extra columns mapped to the description are joined to it with this.
+DESCRIPTION_JOINER = " · "
+RAW_MAX = 160
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_TOTAL_WORDS = ("total", "sum", "balance", "closing", "opening", "summe", "saldo")
+# Bidirectional overrides and isolates, refused like app.validators.PlainText does.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@dataclass(frozen=True)
+class CategoryTarget:
+    """Where a row goes: an existing category (id), or one the import creates (name)."""
+
+    category_id: int | None = None
+    new_name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.new_name.casefold() if self.new_name is not None else f"#{self.category_id}"
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    status: str
+    reason: str = ""
+    spent_on: date | None = None
+    description: str = ""
+    category: str = ""  # the category's name, for people
+    amount_cents: int | None = None  # spending (and income) as a positive amount
+    target: CategoryTarget | None = None
+    duplicate_key: tuple | None = None
+    raw: str = ""  # an invalid row's cells, for people to find it in the file
+
+
+@dataclass
+class UnknownCategory:
+    key: str
+    name: str  # as first written in the file
+    rows: int
+    choice: str  # CREATE, USE_DEFAULT or EXISTING + an existing category's name
+    problem: str = ""  # why it cannot be created, when it cannot
+
+
+@dataclass
+class ImportPlan:
+    rows: list[Row] = field(default_factory=list)
+    unknown_categories: list[UnknownCategory] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what must be chosen before anything can be imported
+    import_duplicates: bool = False
+
+    def with_status(self, status: str) -> list[Row]:
+        return [row for row in self.rows if row.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys((NEW, DUPLICATE, INCOME, INVALID), 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def importable(self) -> list[Row]:
+        wanted = (NEW, DUPLICATE) if self.import_duplicates else (NEW,)
+        return [row for row in self.rows if row.status in wanted]
+
+    @property
+    def new_categories(self) -> list[str]:
+        names = {}
+        for row in self.importable:
+            if row.target.new_name is not None:
+                names.setdefault(row.target.key, row.target.new_name)
+        return list(names.values())
+
+
+def clean_cell(text: str) -> str:
+    """A cell as text: whitespace (line breaks and tabs too) collapsed, and the quote that spreadsheet
+    exports (ours too) put before formula-looking text to disarm it removed again."""
+    text = " ".join(text.split())
+    if text.startswith("'") and text[1:].lstrip(" ").startswith(_FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+def text_problem(text: str) -> str:
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
+            return "contains control characters"
+    return ""
+
+
+def category_name_problem(name: str) -> str:
+    if len(name) > CATEGORY_NAME_MAX or len(name.casefold()) > CATEGORY_NAME_MAX:
+        return f"is longer than {CATEGORY_NAME_MAX} characters"
+    return text_problem(name)
+
+
+def settings_problems(settings: ImportSettings) -> list[str]:
+    problems = []
+    if settings.date_column is None:
+        problems.append("Choose the column that holds the dates.")
+    if settings.description_column is None:
+        problems.append("Choose the column that holds the descriptions.")
+    if settings.amount_column is None and settings.debit_column is None:
+        problems.append("Choose the column with the amounts (or the debit column).")
+    if settings.date_format is None:
+        problems.append("Choose the date format the file uses.")
+    return problems
+
+
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index] if index is not None and index < len(cells) else ""
+
+
+def _looks_like_total(cells: list[str]) -> bool:
+    return any(clean_cell(cell).casefold().startswith(_TOTAL_WORDS) for cell in cells)
+
+
+class _Categories:
+    """Resolves the file's category names against the user's categories and the wizard's choices."""
+
+    def __init__(self, user: User, settings: ImportSettings):
+        self.by_key = {c.name_key: c for c in db.session.scalars(select(Category).where(Category.user_id == user.id))}
+        self.choices = settings.category_choices
+        self.default = self.named(settings.default_category) or self.named(DEFAULT_CATEGORY, create=True)
+        self.unknown: dict[str, UnknownCategory] = {}
+
+    def named(self, name: str, create: bool = False) -> tuple[CategoryTarget, str] | None:
+        category = self.by_key.get(name.casefold()) if name else None
+        if category is not None:
+            return CategoryTarget(category_id=category.id), category.name
+        return (CategoryTarget(new_name=name), name) if create else None
+
+    def resolve(self, name: str) -> tuple[CategoryTarget, str]:
+        if not name:
+            return self.default
+        key = name.casefold()
+        found = self.named(name)
+        if found is not None:
+            return found
+        unknown = self.unknown.get(key)
+        if unknown is None:
+            problem = category_name_problem(name)
+            choice = self.choices.get(key, CREATE)
+            valid = choice in (CREATE, USE_DEFAULT) or (
+                choice.startswith(EXISTING) and self.named(choice.removeprefix(EXISTING)) is not None
+            )
+            if not valid or (choice == CREATE and problem):
+                choice = USE_DEFAULT if problem else CREATE
+            unknown = self.unknown[key] = UnknownCategory(key, name, 0, choice, problem)
+        unknown.rows += 1
+        if unknown.choice == CREATE:
+            return CategoryTarget(new_name=unknown.name), unknown.name
+        if unknown.choice == USE_DEFAULT:
+            return self.default
+        return self.named(unknown.choice.removeprefix(EXISTING))
+
+
+def unknown_categories(user: User, table: CsvTable, settings: ImportSettings) -> list[UnknownCategory]:
+    """The file's category names the user has no category for, with the choice made for each (a
+    quick pass over one column; `analyse` finds the same names among the rows it imports)."""
+    if settings.category_column is None:
+        return []
+    categories = _Categories(user, settings)
+    for record in table.records:
+        if name := clean_cell(_cell(record.cells, settings.category_column)):
+            categories.resolve(name)
+    return sorted(categories.unknown.values(), key=lambda u: u.key)
+
+
+def analyse(user: User, table: CsvTable, settings: ImportSettings) -> ImportPlan:
+    """Every row of the file, classified; duplicates found with one query over the file's dates."""
+    plan = ImportPlan(problems=settings_problems(settings), import_duplicates=settings.import_duplicates)
+    if plan.problems:
+        return plan
+    categories = _Categories(user, settings)
+    date_format = DATE_FORMATS[settings.date_format]
+    width = len(table.header)
+    for record in table.records:
+        row = _row(record.line, record.cells, width, settings, date_format, user.currency, categories)
+        if row.status == INVALID:
+            row = replace(row, raw=" | ".join(clean_cell(cell) for cell in record.cells)[:RAW_MAX])
+        plan.rows.append(row)
+    plan.unknown_categories = sorted(categories.unknown.values(), key=lambda u: u.key)
+    _mark_duplicates(user, plan)
+    return plan
+
+
+def _row(line, cells, width, settings, date_format, code, categories) -> Row:
+    if any(cell.strip() for cell in cells[width:]):
+        reason = f"has {len(cells)} cells but the header has {width} (a separator inside an unquoted cell?)"
+        return Row(line, INVALID, reason)
+    date_text = clean_cell(_cell(cells, settings.date_column))
+    if not date_text:
+        reason = "looks like a total row, not an expense" if _looks_like_total(cells) else "has no date"
+        return Row(line, INVALID, reason)
+    spent_on = date_format.parse(date_text)
+    if spent_on is None:
+        if _looks_like_total(cells):
+            return Row(line, INVALID, "looks like a total row, not an expense")
+        if date_format.matches(date_text):
+            return Row(line, INVALID, f"the date “{date_text}” does not exist")
+        return Row(line, INVALID, f"the date “{date_text[:40]}” is not in the format {date_format.key}")
+    if not EARLIEST_DATE <= spent_on <= LATEST_DATE:
+        reason = f"the date {spent_on.isoformat()} is not between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
+        return Row(line, INVALID, reason)
+
+    try:
+        amount, is_income = _amount(cells, settings, code)
+        amount_cents = money.to_minor(amount, code)
+    except money.AmountError as error:
+        return Row(line, INVALID, f"amount: {error}")
+
+    parts = [_cell(cells, settings.description_column)] + [_cell(cells, i) for i in settings.extra_columns]
+    description = DESCRIPTION_JOINER.join(part for part in map(clean_cell, parts) if part)
+    if is_income:
+        return Row(line, INCOME, "income", spent_on, description[:DESCRIPTION_MAX], "", amount_cents)
+    if not description:
+        return Row(line, INVALID, "has no description")
+    if len(description) > DESCRIPTION_MAX:
+        reason = f"the description is {len(description)} characters long; the limit is {DESCRIPTION_MAX}"
+        return Row(line, INVALID, reason)
+    if problem := text_problem(description):
+        return Row(line, INVALID, f"the description {problem}")
+
+    target, category_name = categories.resolve(clean_cell(_cell(cells, settings.category_column)))
+    key = (spent_on, amount_cents, description.casefold())
+    return Row(line, NEW, "", spent_on, description, category_name, amount_cents, target, key)
+
+
+def _amount(cells, settings: ImportSettings, code: str):
+    """(amount as a positive Decimal, whether it is income)."""
+    if settings.split_amounts:
+        debit_text = clean_cell(_cell(cells, settings.debit_column))
+        credit_text = clean_cell(_cell(cells, settings.credit_column))
+        debit = abs(money.parse_signed_amount(debit_text, code, settings.decimal_mark)) if debit_text else 0
+        credit = abs(money.parse_signed_amount(credit_text, code, settings.decimal_mark)) if credit_text else 0
+        if debit and credit:
+            raise money.AmountError("the row has both a debit and a credit.")
+        if not debit and not credit:
+            raise money.AmountError("there is no debit or credit.")
+        return (debit, False) if debit else (credit, True)
+    amount = money.parse_signed_amount(clean_cell(_cell(cells, settings.amount_column)), code, settings.decimal_mark)
+    if amount == 0:
+        raise money.AmountError("the amount is zero.")
+    spending_is_negative = settings.spending_sign == NEGATIVE_IS_SPENDING
+    return abs(amount), (amount > 0) == spending_is_negative
+
+
+def _mark_duplicates(user: User, plan: ImportPlan) -> None:
+    """Same date, amount and description (ignoring case) as an existing expense, or as an earlier row."""
+    candidates = [row for row in plan.rows if row.status == NEW]
+    if not candidates:
+        return
+    first = min(row.spent_on for row in candidates)
+    last = max(row.spent_on for row in candidates)
+    existing = {
+        (spent_on, amount_cents, description.casefold())
+        for spent_on, amount_cents, description in db.session.execute(
+            select(Expense.spent_on, Expense.amount_cents, Expense.description).where(
+                Expense.user_id == user.id, Expense.spent_on >= first, Expense.spent_on <= last
+            )
+        )
+    }
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(plan.rows):
+        if row.status != NEW:
+            continue
+        if row.duplicate_key in existing:
+            plan.rows[index] = _as_duplicate(row, "already in your expenses")
+        elif row.duplicate_key in seen:
+            plan.rows[index] = _as_duplicate(row, f"same as line {seen[row.duplicate_key]}")
+        else:
+            seen[row.duplicate_key] = row.line
+
+
+def _as_duplicate(row: Row, reason: str) -> Row:
+    return replace(row, status=DUPLICATE, reason=reason)

@@ -1,0 +1,145 @@
+"""Backup: everything an account holds as one versioned JSON file (restore.py reads it back).
+
+The file names categories and numbers import batches instead of carrying database ids, and lists
+everything in a fixed order, so export → restore → export gives the same bytes (apart from
+`exported_at`, the moment of the export). Amounts are exact decimal strings.
+"""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+
+from .. import money
+from ..extensions import db
+from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User, utcnow
+
+FORMAT = "expense-tracker-backup"
+VERSION = 1
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def backup_data(user: User, exported_at: datetime) -> dict:
+    """Everything the user has, in the order and shape of the backup file."""
+    code = user.currency
+    # Text is sorted here, not by the database, whose collation differs between SQLite and PostgreSQL.
+    categories = sorted(
+        db.session.scalars(select(Category).where(Category.user_id == user.id)), key=lambda c: c.name_key
+    )
+    names = {category.id: category.name for category in categories}
+    batches = list(
+        db.session.scalars(
+            select(ImportBatch).where(ImportBatch.user_id == user.id).order_by(ImportBatch.created_at, ImportBatch.id)
+        )
+    )
+    batch_numbers = {batch.id: number for number, batch in enumerate(batches, 1)}
+    overall = db.session.scalars(
+        select(OverallBudget).where(OverallBudget.user_id == user.id).order_by(OverallBudget.effective_from)
+    )
+    keys = {category.id: category.name_key for category in categories}
+    category_budgets = sorted(
+        db.session.scalars(select(CategoryBudget).where(CategoryBudget.user_id == user.id)),
+        key=lambda b: (keys[b.category_id], b.effective_from),
+    )
+    mappings = sorted(
+        db.session.scalars(select(ImportMapping).where(ImportMapping.user_id == user.id)),
+        key=lambda m: m.header_signature,
+    )
+    expenses = db.session.execute(
+        select(
+            Expense.spent_on,
+            Expense.description,
+            Expense.category_id,
+            Expense.amount_cents,
+            Expense.created_at,
+            Expense.updated_at,
+            Expense.import_batch_id,
+        )
+        .where(Expense.user_id == user.id)
+        .order_by(Expense.spent_on, Expense.id)
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _iso(exported_at),
+        "account": {
+            "email": user.email,
+            "currency": code,
+            "monthly_budget": money.format_plain(user.monthly_budget_cents, code),
+            "period_start_day": user.period_start_day,
+        },
+        "categories": [{"name": c.name, "color": c.color} for c in categories],
+        "budgets": {
+            "overall_budgets": [
+                {"effective_from": b.effective_from.isoformat(), "amount": money.format_plain(b.amount_cents, code)}
+                for b in overall
+            ],
+            "category_budgets": [
+                {
+                    "category": names[b.category_id],
+                    "effective_from": b.effective_from.isoformat(),
+                    "limit": None if b.limit_cents is None else money.format_plain(b.limit_cents, code),
+                    "rollover": b.rollover,
+                }
+                for b in category_budgets
+            ],
+        },
+        "expenses": [
+            {
+                "date": spent_on.isoformat(),
+                "description": description,
+                "category": names[category_id],
+                "amount": money.format_plain(amount_cents, code),
+                "created_at": _iso(created_at),
+                "updated_at": _iso(updated_at),
+                "import_batch": batch_numbers.get(batch_id),
+            }
+            for spent_on, description, category_id, amount_cents, created_at, updated_at, batch_id in expenses
+        ],
+        "import_batches": [
+            {
+                "number": batch_numbers[b.id],
+                "file_name": b.file_name,
+                "created_at": _iso(b.created_at),
+                "row_count": b.row_count,
+                "duplicate_count": b.duplicate_count,
+                "income_count": b.income_count,
+                "invalid_count": b.invalid_count,
+            }
+            for b in batches
+        ],
+        "import_mappings": [
+            {"header": m.header, "settings": m.settings, "updated_at": _iso(m.updated_at)} for m in mappings
+        ],
+    }
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def backup_json(user: User, exported_at: datetime | None = None) -> str:
+    """The backup file's text: one line per category, budget, expense and batch, keys in a fixed order."""
+    data = backup_data(user, exported_at or utcnow())
+    lines = ["{"]
+    items = list(data.items())
+    for position, (key, value) in enumerate(items):
+        comma = "," if position < len(items) - 1 else ""
+        if isinstance(value, list):
+            lines.append(f"  {_dump(key)}: {_list(value, '  ')}{comma}")
+        elif isinstance(value, dict) and key == "budgets":
+            inner = [f"    {_dump(k)}: {_list(v, '    ')}" for k, v in value.items()]
+            lines.append(f"  {_dump(key)}: {{\n" + ",\n".join(inner) + f"\n  }}{comma}")
+        else:
+            lines.append(f"  {_dump(key)}: {_dump(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _list(values: list, indent: str) -> str:
+    if not values:
+        return "[]"
+    return "[\n" + ",\n".join(f"{indent}  {_dump(v)}" for v in values) + f"\n{indent}]"

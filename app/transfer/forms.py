@@ -1,0 +1,215 @@
+"""Forms of the import wizard and of backup and restore. Choices depend on the file (its columns,
+the date formats that fit it, its unknown categories), so most are filled in by the constructor."""
+
+import hashlib
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField, SubmitField
+from wtforms.validators import Length, Optional, ValidationError
+
+from ..auth.forms import PASSWORD_MAX
+from ..forms import choices
+from .analysis import DEFAULT_CATEGORY
+from .layout import CREATE, DECIMAL_MARKS, EXISTING, NEGATIVE_IS_SPENDING, POSITIVE_IS_SPENDING, USE_DEFAULT
+
+NOT_IN_FILE = ""
+
+
+class UploadForm(FlaskForm):
+    csv_file = FileField(
+        "CSV file",
+        description="UTF-8, with commas, semicolons or tabs between the columns, and a header row.",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        render_kw={"accept": ".csv,.tsv,.txt,text/csv,text/plain"},
+    )
+    submit = SubmitField("Upload and continue")
+
+
+def column_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ColumnsForm(FlaskForm):
+    date_column = SelectField("Date", coerce=column_or_none, validate_choice=False)
+    description_column = SelectField("Description", coerce=column_or_none, validate_choice=False)
+    extra_columns = SelectMultipleField("Also add to the description", coerce=column_or_none, validate_choice=False)
+    category_column = SelectField(
+        "Category",
+        coerce=column_or_none,
+        validate_choice=False,
+        description="Optional. Rows without a category go to one you choose in the preview.",
+    )
+    amount_column = SelectField(
+        "Amount",
+        coerce=column_or_none,
+        validate_choice=False,
+        description="One column with spending and income, told apart by the sign.",
+    )
+    debit_column = SelectField(
+        "Debit (money out)",
+        coerce=column_or_none,
+        validate_choice=False,
+        description="Only when the file has separate columns for money out and money in.",
+    )
+    credit_column = SelectField("Credit (money in)", coerce=column_or_none, validate_choice=False)
+    submit = SubmitField("Continue")
+
+    SINGLE = ("date_column", "description_column", "category_column", "amount_column", "debit_column", "credit_column")
+
+    def __init__(self, header: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.header = header
+        columns = [(str(index), f"{name} (column {index + 1})") for index, name in enumerate(header)]
+        for name in self.SINGLE:
+            getattr(self, name).choices = choices([(NOT_IN_FILE, "— not in this file —"), *columns])
+        self.extra_columns.choices = choices(columns)
+
+    def _in_range(self, value) -> bool:
+        return value is not None and 0 <= value < len(self.header)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name in self.SINGLE:
+            field = getattr(self, name)
+            if field.data is not None and not self._in_range(field.data):
+                field.errors.append("Choose one of the file's columns.")
+                valid = False
+        if self.extra_columns.data and not all(self._in_range(c) for c in self.extra_columns.data):
+            self.extra_columns.errors.append("Choose among the file's columns.")
+            return False
+        if self.date_column.data is None:
+            self.date_column.errors.append("Choose the column with the dates.")
+            valid = False
+        if self.description_column.data is None:
+            self.description_column.errors.append("Choose the column with the descriptions.")
+            valid = False
+        if self.amount_column.data is None and self.debit_column.data is None:
+            self.amount_column.errors.append("Choose the amount column, or the debit column if the file has two.")
+            valid = False
+        if self.amount_column.data is not None and (
+            self.debit_column.data is not None or self.credit_column.data is not None
+        ):
+            self.amount_column.errors.append("Choose one amount column, or debit and credit columns, not both.")
+            valid = False
+        used = {}
+        for name in self.SINGLE:
+            field = getattr(self, name)
+            if field.data is None:
+                continue
+            if field.data in used:
+                field.errors.append(f"“{self.header[field.data]}” is already chosen as {used[field.data]}.")
+                valid = False
+            used[field.data] = field.label.text.lower()
+        for column in self.extra_columns.data or []:
+            if column in used:
+                self.extra_columns.errors.append(
+                    f"“{self.header[column]}” is already chosen as {used[column]}; it cannot also be added."
+                )
+                valid = False
+                break
+        return valid
+
+
+class FormatsForm(FlaskForm):
+    date_format = RadioField("Date format", validate_choice=False)
+    decimal_mark = RadioField(
+        "Decimal mark",
+        choices=choices([(".", "A point: 1,234.56"), (",", "A comma: 1.234,56")]),
+        validate_choice=False,
+    )
+    spending_sign = RadioField(
+        "Which amounts are spending?",
+        choices=choices(
+            [
+                (NEGATIVE_IS_SPENDING, "Negative amounts (−12.50) are spending; positive ones are income"),
+                (POSITIVE_IS_SPENDING, "Positive amounts are spending; negative ones are refunds or income"),
+            ]
+        ),
+        validate_choice=False,
+    )
+    submit = SubmitField("Continue to preview")
+
+    def __init__(self, date_formats: list[tuple[str, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_format.choices = choices(date_formats)
+
+    def validate_date_format(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose the date format the file uses.")
+
+    def validate_decimal_mark(self, field):
+        if field.data not in DECIMAL_MARKS:
+            raise ValidationError("Choose the decimal mark.")
+
+    def validate_spending_sign(self, field):
+        if field.data not in (NEGATIVE_IS_SPENDING, POSITIVE_IS_SPENDING):
+            raise ValidationError("Choose which amounts are spending.")
+
+
+class PreviewForm(FlaskForm):
+    default_category = SelectField("Category for rows without one", validate_choice=False)
+    import_duplicates = BooleanField("Import the duplicates anyway")
+    # How many rows the page said would be imported without and with the duplicates: the import
+    # refuses to go ahead when that is no longer so.
+    expected_rows = HiddenField()
+    expected_with_duplicates = HiddenField()
+    refresh = SubmitField("Update preview")
+    submit = SubmitField("Import")
+
+    def validate_default_category(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose a category.")
+
+
+def category_field_name(key: str) -> str:
+    # Named after the category, not its position: the list can differ between two requests.
+    return "category_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def preview_form(unknown_categories, categories, *args, **kwargs) -> PreviewForm:
+    """The preview form with one choice per category name in the file that the user does not have."""
+
+    class Form(PreviewForm):
+        pass
+
+    names = [category.name for category in categories]
+    existing = [(EXISTING + name, f"Put in {name}") for name in names]
+    for unknown in unknown_categories:
+        options = [] if unknown.problem else [(CREATE, f"Create category “{unknown.name}”")]
+        options += [(USE_DEFAULT, "Put in the category for rows without one"), *existing]
+        setattr(
+            Form,
+            category_field_name(unknown.key),
+            SelectField(unknown.name, choices=choices(options), default=unknown.choice, validate_choice=False),
+        )
+    form = Form(*args, **kwargs)
+    default_options = [(name, name) for name in names]
+    if DEFAULT_CATEGORY.casefold() not in {name.casefold() for name in names}:
+        default_options.insert(0, ("", f"A new category “{DEFAULT_CATEGORY}”"))
+    form.default_category.choices = choices(default_options)
+    form.unknown_fields = [(unknown, getattr(form, category_field_name(unknown.key))) for unknown in unknown_categories]
+    for unknown, field in form.unknown_fields:
+        valid = {choice.value for choice in field.choices}
+        if field.data not in valid:
+            field.data = unknown.choice if unknown.choice in valid else USE_DEFAULT
+    return form
+
+
+class RestoreForm(FlaskForm):
+    backup_file = FileField(
+        "Backup file",
+        description="A .json file downloaded from this page.",
+        validators=[FileRequired("Choose a backup file.")],
+        render_kw={"accept": ".json,application/json"},
+    )
+    replace = BooleanField("Replace everything in my account with the backup")
+    password = PasswordField(
+        "Your password",
+        description="Needed only to replace data the account already has.",
+        validators=[Optional(), Length(max=PASSWORD_MAX)],
+    )
+    submit = SubmitField("Restore backup")

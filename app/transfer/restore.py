@@ -1,0 +1,380 @@
+"""Restore: read a backup file, check every part of it, and replace the account's data with it in
+one transaction. A file that is damaged, from another account or from a newer version changes nothing."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete, insert, select
+
+from .. import money
+from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
+from ..extensions import db
+from ..models import (
+    Category,
+    CategoryBudget,
+    Expense,
+    ImportBatch,
+    ImportDraft,
+    ImportMapping,
+    OverallBudget,
+    User,
+)
+from ..periods import MAX_START_DAY, MIN_START_DAY
+from .analysis import text_problem
+from .backup import FORMAT, VERSION
+from .csv_file import MAX_COLUMNS, MAX_HEADER_CELL, header_signature
+from .csv_import import FILE_NAME_MAX
+from .layout import ImportSettings
+
+# A backup is larger than a CSV of the same expenses; its upload may be this large (about
+# 100,000 expenses). Everything else keeps MAX_CONTENT_LENGTH.
+BACKUP_MAX_BYTES = 20 * 1024 * 1024
+_COLOUR_CHARS = set("0123456789abcdefABCDEF")
+
+
+class BackupError(ValueError):
+    """A file that cannot be restored; the message is written for the user. Nothing was changed."""
+
+
+class AccountNotEmpty(Exception):
+    """Restoring would replace data the account already has: it needs the user's confirmation."""
+
+
+# Reading a backup
+
+
+@dataclass
+class Backup:
+    """A checked backup, ready to be written."""
+
+    currency: str
+    monthly_budget_cents: int
+    period_start_day: int
+    categories: list[dict] = field(default_factory=list)
+    overall_budgets: list[dict] = field(default_factory=list)
+    category_budgets: list[dict] = field(default_factory=list)  # "category" is a name key
+    expenses: list[dict] = field(default_factory=list)  # "category" is a name key, "import_batch" a number
+    import_batches: list[dict] = field(default_factory=list)
+    import_mappings: list[dict] = field(default_factory=list)
+
+
+class _Reader:
+    """Checks one part of the file, naming where a problem is (expenses[3].amount)."""
+
+    def __init__(self, code: str = "USD"):
+        self.code = code
+
+    @staticmethod
+    def fail(where: str, problem: str):
+        raise BackupError(f"The backup is damaged or was edited: {where} {problem}. Nothing was changed.")
+
+    def obj(self, value, where: str, keys: tuple[str, ...]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, "is not an object")
+        missing = [key for key in keys if key not in value]
+        if missing:
+            self.fail(where, f"has no “{missing[0]}”")
+        return value
+
+    def items(self, value, where: str) -> list:
+        if not isinstance(value, list):
+            self.fail(where, "is not a list")
+        return value
+
+    def text(self, value, where: str, max_length: int, allow_empty: bool = False) -> str:
+        if not isinstance(value, str) or (not value.strip() and not allow_empty):
+            self.fail(where, "is not a text")
+        if len(value) > max_length:
+            self.fail(where, f"is longer than {max_length} characters")
+        if problem := text_problem(value):
+            self.fail(where, problem)
+        return value
+
+    def integer(self, value, where: str, low: int, high: int) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            self.fail(where, f"is not a whole number from {low} to {high}")
+        return value
+
+    def day(self, value, where: str, earliest: date = EARLIEST_DATE) -> date:
+        try:
+            parsed = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(where, "is not a date like 2025-12-31")
+        if not earliest <= parsed <= LATEST_DATE:
+            self.fail(where, f"is not between {earliest.year} and {LATEST_DATE.year}")
+        return parsed
+
+    def moment(self, value, where: str) -> datetime:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(where, "is not a time like 2025-12-31T10:30:00")
+        if parsed.tzinfo is not None:
+            self.fail(where, "has a time zone (times are stored in UTC without one)")
+        return parsed
+
+    def cents(self, value, where: str, allow_zero: bool) -> int:
+        if not isinstance(value, str):
+            self.fail(where, 'is not an amount written as text, like "12.50"')
+        try:
+            return money.to_minor(money.parse_amount(value, self.code, allow_zero=allow_zero), self.code)
+        except money.AmountError as error:
+            self.fail(where, f"“{value[:40]}”: {error}")
+
+
+def parse_backup(data: bytes, user: User) -> Backup:
+    """Read and check a whole backup file for `user`; raises BackupError with the reason."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise BackupError("This file is not a backup: it is not UTF-8 text. Nothing was changed.") from None
+    except json.JSONDecodeError as error:
+        raise BackupError(
+            f"This file is not a backup, or it is damaged: it is not valid JSON (line {error.lineno}, column "
+            f"{error.colno}). Nothing was changed."
+        ) from None
+    except (ValueError, RecursionError):
+        # Numbers with thousands of digits, or lists nested thousands deep: not something this app wrote.
+        raise BackupError(
+            "This file is not a backup, or it is damaged: it is not valid JSON. Nothing was changed."
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError("This file is not an Expense Tracker backup. Nothing was changed.")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BackupError("This backup has no valid format version. Nothing was changed.")
+    if version > VERSION:
+        raise BackupError(
+            f"This backup was made by a newer version of Expense Tracker (format version {version}); this one reads "
+            f"version {VERSION}. Update the app, then restore it. Nothing was changed."
+        )
+    reader = _Reader()
+    account_keys = ("email", "currency", "monthly_budget", "period_start_day")
+    account = reader.obj(document.get("account"), "account", account_keys)
+    email = account["email"]
+    if not isinstance(email, str) or email.strip().lower() != user.email:
+        shown = email if isinstance(email, str) else "an unknown address"
+        raise BackupError(
+            f"This backup is from another account ({shown[:254]}). Only a backup of {user.email} can be restored "
+            "here. Nothing was changed."
+        )
+    if account["currency"] not in money.CURRENCIES:
+        reader.fail("account.currency", "is not a currency this app knows")
+    reader.code = account["currency"]
+    backup = Backup(
+        currency=account["currency"],
+        monthly_budget_cents=reader.cents(account["monthly_budget"], "account.monthly_budget", allow_zero=True),
+        period_start_day=reader.integer(
+            account["period_start_day"], "account.period_start_day", MIN_START_DAY, MAX_START_DAY
+        ),
+    )
+    for key in ("categories", "expenses", "import_batches"):
+        if key not in document:
+            reader.fail("the file", f"has no “{key}”")
+    categories = _read_categories(reader, document["categories"], backup)
+    batches = _read_batches(reader, document["import_batches"], backup)
+    _read_budgets(reader, document.get("budgets", {}), categories, backup)
+    _read_expenses(reader, document["expenses"], categories, batches, backup)
+    _read_mappings(reader, document.get("import_mappings", []), backup)
+    return backup
+
+
+def _read_categories(reader: _Reader, items, backup: Backup) -> set[str]:
+    keys = set()
+    for index, item in enumerate(reader.items(items, "categories")):
+        where = f"categories[{index}]"
+        item = reader.obj(item, where, ("name", "color"))
+        name = reader.text(item["name"], f"{where}.name", CATEGORY_NAME_MAX)
+        if name != name.strip() or len(name.casefold()) > CATEGORY_NAME_MAX:
+            reader.fail(f"{where}.name", "is not a valid category name")
+        colour = item["color"]
+        if not (isinstance(colour, str) and len(colour) == 7 and colour[0] == "#" and set(colour[1:]) <= _COLOUR_CHARS):
+            reader.fail(f"{where}.color", "is not a colour like #1565c0")
+        if name.casefold() in keys:
+            reader.fail(where, f"repeats the category name “{name}”")
+        keys.add(name.casefold())
+        backup.categories.append({"name": name, "name_key": name.casefold(), "color": colour})
+    return keys
+
+
+def _category_key(reader: _Reader, value, where: str, categories: set[str]) -> str:
+    if not isinstance(value, str) or value.casefold() not in categories:
+        reader.fail(where, "names a category that is not in the backup")
+    return value.casefold()
+
+
+def _read_batches(reader: _Reader, items, backup: Backup) -> set[int]:
+    numbers = set()
+    for index, item in enumerate(reader.items(items, "import_batches")):
+        where = f"import_batches[{index}]"
+        item = reader.obj(
+            item,
+            where,
+            ("number", "file_name", "created_at", "row_count", "duplicate_count", "income_count", "invalid_count"),
+        )
+        number = reader.integer(item["number"], f"{where}.number", 1, 10**9)
+        if number in numbers:
+            reader.fail(f"{where}.number", "is used twice")
+        numbers.add(number)
+        counts = {
+            name: reader.integer(item[name], f"{where}.{name}", 0, 10**9)
+            for name in ("row_count", "duplicate_count", "income_count", "invalid_count")
+        }
+        backup.import_batches.append(
+            {
+                "number": number,
+                "file_name": reader.text(item["file_name"], f"{where}.file_name", FILE_NAME_MAX),
+                "created_at": reader.moment(item["created_at"], f"{where}.created_at"),
+                **counts,
+            }
+        )
+    return numbers
+
+
+def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup) -> None:
+    budgets = reader.obj(budgets, "budgets", ())
+    seen = set()
+    for index, item in enumerate(reader.items(budgets.get("overall_budgets", []), "budgets.overall_budgets")):
+        where = f"budgets.overall_budgets[{index}]"
+        item = reader.obj(item, where, ("effective_from", "amount"))
+        effective_from = reader.day(item["effective_from"], f"{where}.effective_from")
+        if effective_from in seen:
+            reader.fail(where, "repeats a date")
+        seen.add(effective_from)
+        amount = reader.cents(item["amount"], f"{where}.amount", allow_zero=True)
+        backup.overall_budgets.append({"effective_from": effective_from, "amount_cents": amount})
+    seen = set()
+    for index, item in enumerate(reader.items(budgets.get("category_budgets", []), "budgets.category_budgets")):
+        where = f"budgets.category_budgets[{index}]"
+        item = reader.obj(item, where, ("category", "effective_from", "limit", "rollover"))
+        key = _category_key(reader, item["category"], f"{where}.category", categories)
+        effective_from = reader.day(item["effective_from"], f"{where}.effective_from")
+        if (key, effective_from) in seen:
+            reader.fail(where, "repeats a category and date")
+        seen.add((key, effective_from))
+        limit = None if item["limit"] is None else reader.cents(item["limit"], f"{where}.limit", allow_zero=True)
+        if not isinstance(item["rollover"], bool):
+            reader.fail(f"{where}.rollover", "is not true or false")
+        backup.category_budgets.append(
+            {"category": key, "effective_from": effective_from, "limit_cents": limit, "rollover": item["rollover"]}
+        )
+
+
+def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[int], backup: Backup) -> None:
+    keys = ("date", "description", "category", "amount", "created_at", "updated_at", "import_batch")
+    for index, item in enumerate(reader.items(items, "expenses")):
+        where = f"expenses[{index}]"
+        item = reader.obj(item, where, keys)
+        batch = item["import_batch"]
+        if batch is not None and batch not in batches:
+            reader.fail(f"{where}.import_batch", "is not one of the import batches in the backup")
+        backup.expenses.append(
+            {
+                "spent_on": reader.day(item["date"], f"{where}.date"),
+                "description": reader.text(item["description"], f"{where}.description", DESCRIPTION_MAX),
+                "category": _category_key(reader, item["category"], f"{where}.category", categories),
+                "amount_cents": reader.cents(item["amount"], f"{where}.amount", allow_zero=False),
+                "created_at": reader.moment(item["created_at"], f"{where}.created_at"),
+                "updated_at": reader.moment(item["updated_at"], f"{where}.updated_at"),
+                "import_batch": batch,
+            }
+        )
+
+
+def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
+    signatures = set()
+    for index, item in enumerate(reader.items(items, "import_mappings")):
+        where = f"import_mappings[{index}]"
+        item = reader.obj(item, where, ("header", "settings", "updated_at"))
+        header = reader.items(item["header"], f"{where}.header")
+        if not header or len(header) > MAX_COLUMNS:
+            reader.fail(f"{where}.header", f"does not have 1 to {MAX_COLUMNS} column names")
+        for column, cell in enumerate(header):
+            reader.text(cell, f"{where}.header[{column}]", MAX_HEADER_CELL)
+        signature = header_signature(header)
+        if signature in signatures:
+            reader.fail(where, "repeats a file layout")
+        signatures.add(signature)
+        if not isinstance(item["settings"], dict):
+            reader.fail(f"{where}.settings", "is not an object")
+        settings = ImportSettings.from_json(item["settings"], len(header))
+        backup.import_mappings.append(
+            {
+                "header_signature": signature,
+                "header": header,
+                "settings": settings.for_saving(),
+                "updated_at": reader.moment(item["updated_at"], f"{where}.updated_at"),
+            }
+        )
+
+
+# Restore
+
+
+def account_is_empty(user: User) -> bool:
+    """No expenses, budgets or imports: a restore replaces nothing anyone would miss (unused
+    categories, such as the starter ones, are replaced by the backup's)."""
+    for model in (Expense, OverallBudget, CategoryBudget, ImportBatch):
+        if db.session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None:
+            return False
+    return True
+
+
+def restore(user: User, backup: Backup, replace: bool) -> None:
+    """Replace everything the user has with the backup's, in one transaction.
+
+    Raises AccountNotEmpty when the account has data and `replace` was not confirmed.
+    """
+    if not replace and not account_is_empty(user):
+        raise AccountNotEmpty()
+    try:
+        for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
+            # The default session synchronisation drops deleted objects from the session, so that a
+            # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
+            db.session.execute(delete(model).where(model.user_id == user.id))
+        user.currency = backup.currency
+        user.monthly_budget_cents = backup.monthly_budget_cents
+        user.period_start_day = backup.period_start_day
+
+        categories = {}
+        for item in backup.categories:
+            categories[item["name_key"]] = Category(user_id=user.id, **item)
+            db.session.add(categories[item["name_key"]])
+        batches = {}
+        for item in backup.import_batches:
+            values = {k: v for k, v in item.items() if k != "number"}
+            batches[item["number"]] = ImportBatch(user_id=user.id, **values)
+            db.session.add(batches[item["number"]])
+        db.session.flush()
+
+        _insert(OverallBudget, [{"user_id": user.id, **item} for item in backup.overall_budgets])
+        _insert(
+            CategoryBudget,
+            [
+                {**item, "user_id": user.id, "category_id": categories[item.pop("category")].id}
+                for item in [dict(b) for b in backup.category_budgets]
+            ],
+        )
+        _insert(
+            Expense,
+            [
+                {
+                    **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
+                    "user_id": user.id,
+                    "category_id": categories[item["category"]].id,
+                    "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,
+                }
+                for item in backup.expenses
+            ],
+        )
+        _insert(ImportMapping, [{"user_id": user.id, **item} for item in backup.import_mappings])
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _insert(model, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(model), rows)

@@ -1,0 +1,351 @@
+"""The import wizard (upload → columns → formats → preview → import), the Imports page with undo,
+and backup and restore. Every step is a plain form POST followed by a redirect; the file and the
+choices made so far live in the database (ImportDraft), so any worker can serve any step."""
+
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from ..auth import limits
+from ..auth.services import check_password
+from ..errors import render_error
+from ..expenses.services import user_categories
+from ..forms import ConfirmForm, form_status
+from . import bp, csv_import
+from . import restore as restoring
+from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
+from .backup import backup_json
+from .csv_file import DELIMITER_NAMES, ImportFileError
+from .forms import ColumnsForm, FormatsForm, RestoreForm, UploadForm, preview_form
+from .layout import DATE_FORMATS, column_values, date_format_candidates, guess_amount_format, guess_date_format
+
+AMOUNT_COLUMNS = ("amount_column", "debit_column", "credit_column")
+# How many rows of each kind the preview lists.
+PREVIEW_ROWS = 20
+LISTED_ROWS = 200
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint is about the signed-in user's own data."""
+
+
+@bp.url_value_preprocessor
+def allow_large_backups(endpoint, _values):
+    # Runs before every before_request hook, and so before CSRFProtect reads the form: the only
+    # point at which a larger limit than MAX_CONTENT_LENGTH can still apply to this one upload.
+    if endpoint == "transfer.backup" and request.method == "POST" and current_user.is_authenticated:
+        request.max_content_length = restoring.BACKUP_MAX_BYTES
+
+
+@bp.errorhandler(413)
+def upload_too_large(_error):
+    if request.endpoint == "transfer.backup":
+        limit = restoring.BACKUP_MAX_BYTES
+        advice = "A backup downloaded from this site is never that large."
+    else:
+        limit = request.max_content_length
+        advice = "Split the CSV file into smaller files and import them one after another."
+    megabytes = limit // (1024 * 1024)
+    return render_error(413, f"The file is larger than {megabytes} MB, the most this page accepts. {advice}")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# Step 1: upload
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.csv_file.data
+        try:
+            draft = csv_import.create_draft(_user(), upload.filename, upload.read())
+        except ImportFileError as error:
+            form.csv_file.errors.append(str(error))
+        else:
+            return redirect(url_for("transfer.columns", draft_id=draft.id))
+    return (
+        render_template("transfer/upload.html", form=form, max_rows=csv_import.max_rows(), step=1),
+        form_status(form),
+    )
+
+
+def _draft_context(draft_id: int):
+    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    table = csv_import.draft_table(draft)
+    return draft, table, csv_import.draft_settings(draft, table)
+
+
+@bp.post("/import/<int:draft_id>/cancel")
+def cancel(draft_id: int):
+    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    if ConfirmForm().validate_on_submit():
+        csv_import.cancel_draft(draft)
+        flash(f"Cancelled the import of {draft.file_name}. Nothing was imported.", "info")
+    return redirect(url_for("transfer.upload"))
+
+
+# Step 2: columns
+
+
+@bp.route("/import/<int:draft_id>/columns", methods=["GET", "POST"])
+def columns(draft_id: int):
+    draft, table, settings = _draft_context(draft_id)
+    form = ColumnsForm(table.header)
+    if not form.is_submitted():
+        for name in ColumnsForm.SINGLE:
+            getattr(form, name).data = getattr(settings, name)
+        form.extra_columns.data = list(settings.extra_columns)
+    if form.validate_on_submit():
+        date_moved = settings.date_column != form.date_column.data
+        amounts_moved = any(getattr(settings, name) != getattr(form, name).data for name in AMOUNT_COLUMNS)
+        for name in ColumnsForm.SINGLE:
+            setattr(settings, name, getattr(form, name).data)
+        settings.extra_columns = list(dict.fromkeys(form.extra_columns.data))
+        # Other columns hold other data: read its formats again (and keep choices that still apply).
+        if date_moved:
+            guess_date_format(settings, table)
+        if amounts_moved:
+            guess_amount_format(settings, table, current_user.currency)
+        csv_import.save_draft_settings(draft, settings)
+        return redirect(url_for("transfer.formats", draft_id=draft.id))
+    return (
+        render_template(
+            "transfer/columns.html",
+            form=form,
+            draft=draft,
+            table=table,
+            sample=table.records[:5],
+            delimiter=DELIMITER_NAMES[table.delimiter],
+            mapping=csv_import.saved_mapping(_user(), table),
+            step=2,
+        ),
+        form_status(form),
+    )
+
+
+# Step 3: date format, decimal mark, sign
+
+
+def _date_format_choices(values: list[str]) -> list[tuple[str, str]]:
+    """The formats that read at least one of the dates (all of them when none does), best first,
+    each with what it makes of the first date: "03/04/2025" is 3 April or 4 March."""
+    scored = [(sum(1 for v in values if f.parse(v)), key, f) for key, f in DATE_FORMATS.items()]
+    if any(hits for hits, _, _ in scored):
+        scored = [item for item in scored if item[0]]
+    scored.sort(key=lambda item: -item[0])
+    sample = values[0] if values else ""
+    result = []
+    for hits, key, date_format in scored:
+        parsed = date_format.parse(sample)
+        reading = f"“{sample}” is {parsed.day} {parsed:%B %Y}" if parsed else f"for example {date_format.example}"
+        result.append((key, f"{key}: {reading} · reads {hits:,} of {len(values):,} dates"))
+    return result
+
+
+@bp.route("/import/<int:draft_id>/formats", methods=["GET", "POST"])
+def formats(draft_id: int):
+    draft, table, settings = _draft_context(draft_id)
+    dates = column_values(table, settings.date_column)
+    form = FormatsForm(_date_format_choices(dates))
+    if not form.is_submitted():
+        form.date_format.data = settings.date_format
+        form.decimal_mark.data = settings.decimal_mark
+        form.spending_sign.data = settings.spending_sign
+    if form.validate_on_submit():
+        settings.date_format = form.date_format.data
+        settings.decimal_mark = form.decimal_mark.data
+        settings.spending_sign = form.spending_sign.data
+        csv_import.save_draft_settings(draft, settings)
+        return redirect(url_for("transfer.preview", draft_id=draft.id))
+    candidates = date_format_candidates(dates)
+    return (
+        render_template(
+            "transfer/formats.html",
+            form=form,
+            draft=draft,
+            settings=settings,
+            table=table,
+            ambiguous=candidates if len(candidates) > 1 else [],
+            first_date=dates[0] if dates else "",
+            step=3,
+        ),
+        form_status(form),
+    )
+
+
+# Step 4: categories, duplicates, preview and import
+
+
+@bp.route("/import/<int:draft_id>/preview", methods=["GET", "POST"])
+def preview(draft_id: int):
+    draft, table, settings = _draft_context(draft_id)
+    user = _user()
+    categories = user_categories(user)
+    if request.method == "POST":
+        form = preview_form(unknown_categories(user, table, settings), categories)
+        if form.validate_on_submit():
+            # The choices sent with the form decide what is imported; the plan is made again from them.
+            settings.default_category = form.default_category.data or ""
+            settings.import_duplicates = bool(form.import_duplicates.data)
+            for unknown, field in form.unknown_fields:
+                settings.category_choices[unknown.key] = field.data
+            if form.submit.data:
+                return _import(draft, settings)
+            csv_import.save_draft_settings(draft, settings)
+            return redirect(url_for("transfer.preview", draft_id=draft.id))
+        plan = analyse(user, table, settings)
+    else:
+        plan = analyse(user, table, settings)
+        form = preview_form(plan.unknown_categories, categories)
+        form.default_category.data = settings.default_category
+        form.import_duplicates.data = settings.import_duplicates
+    counts = plan.counts
+    form.expected_rows.data = str(counts[NEW])
+    form.expected_with_duplicates.data = str(counts[NEW] + counts[DUPLICATE])
+    return _render_preview(draft, table, settings, plan, form)
+
+
+def _import(draft, settings):
+    # What the page showed, with or without the duplicates (the box may be ticked on the way out).
+    shown = request.form.get("expected_with_duplicates" if settings.import_duplicates else "expected_rows", "")
+    expected = int(shown) if shown.isdigit() else None
+    try:
+        batch = csv_import.run_import(_user(), draft, settings, expected)
+    except csv_import.ImportGone:
+        flash("That file has already been imported or the import was cancelled.", "info")
+        return redirect(url_for("transfer.imports"))
+    except csv_import.NotReady as problem:
+        flash(f"Nothing was imported yet: {problem}", "warning")
+        return redirect(url_for("transfer.preview", draft_id=draft.id))
+    except csv_import.PreviewChanged:
+        flash(
+            "What this file would import changed since the preview was shown (your expenses or categories "
+            "changed), so nothing was imported. Check the updated preview and import again.",
+            "warning",
+        )
+        return redirect(url_for("transfer.preview", draft_id=draft.id))
+    except csv_import.NothingToImport:
+        flash("There is nothing new to import in this file, so nothing was imported.", "warning")
+        return redirect(url_for("transfer.preview", draft_id=draft.id))
+    skipped = batch.duplicate_count + batch.income_count + batch.invalid_count
+    flash(
+        f"Imported {batch.row_count:,} expense{'s' if batch.row_count != 1 else ''} from {batch.file_name}"
+        + (f"; skipped {skipped:,} row{'s' if skipped != 1 else ''}" if skipped else "")
+        + ". You can undo this import below.",
+        "success",
+    )
+    return redirect(url_for("transfer.imports"))
+
+
+def _render_preview(draft, table, settings, plan, form):
+    importable = plan.importable
+    duplicates = plan.counts[DUPLICATE]
+    form.import_duplicates.label.text = f"Import the {duplicates:,} duplicate{'s' if duplicates != 1 else ''} anyway"
+    return (
+        render_template(
+            "transfer/preview.html",
+            draft=draft,
+            form=form,
+            plan=plan,
+            counts=plan.counts,
+            settings=settings,
+            header=table.header,
+            first_rows=plan.rows[:PREVIEW_ROWS],
+            listed={status: plan.with_status(status)[:LISTED_ROWS] for status in (INVALID, INCOME, DUPLICATE)},
+            limit=LISTED_ROWS,
+            import_count=len(importable),
+            import_total=sum(row.amount_cents for row in importable),
+            new_categories=plan.new_categories,
+            statuses={NEW: "New", DUPLICATE: "Duplicate", INCOME: "Income, skipped", INVALID: "Invalid"},
+            step=4,
+        ),
+        422 if form.errors else 200,
+    )
+
+
+# Imports page and undo
+
+
+@bp.get("/imports")
+def imports():
+    return render_template("transfer/imports.html", summaries=csv_import.batch_summaries(_user()), form=ConfirmForm())
+
+
+@bp.post("/imports/<int:batch_id>/undo")
+def undo_import(batch_id: int):
+    batch = csv_import.get_batch_or_404(_user(), batch_id)
+    if ConfirmForm().validate_on_submit():
+        file_name = batch.file_name
+        deleted = csv_import.undo_batch(_user(), batch)
+        flash(f"Undid the import of {file_name}: deleted {deleted:,} expense{'s' if deleted != 1 else ''}.", "success")
+    return redirect(url_for("transfer.imports"))
+
+
+# Backup and restore
+
+
+@bp.get("/backup.json")
+def download_backup():
+    body = backup_json(_user())
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="expense-tracker-backup-{date.today().isoformat()}.json"'
+        },
+    )
+
+
+@bp.route("/backup", methods=["GET", "POST"])
+@limits.password_per_ip
+@limits.password_per_account
+def backup():
+    user = _user()
+    form = RestoreForm()
+    if form.validate_on_submit():
+        _restore(user, form)
+        if not form.errors:
+            return redirect(url_for("expenses.dashboard"))
+    return (
+        render_template("transfer/backup.html", form=form, empty=restoring.account_is_empty(user), step=None),
+        form_status(form),
+    )
+
+
+def _restore(user, form: RestoreForm) -> None:
+    try:
+        parsed = restoring.parse_backup(form.backup_file.data.read(), user)
+    except restoring.BackupError as error:
+        form.backup_file.errors.append(str(error))
+        return
+    replace = False
+    if not restoring.account_is_empty(user):
+        if not form.replace.data:
+            form.replace.errors.append(
+                "Your account already has expenses, budgets or imports. Tick this box and enter your password to "
+                "replace them with the backup."
+            )
+            return
+        if not form.password.data or not check_password(user, form.password.data):
+            form.password.errors.append("That is not your password.")
+            return
+        replace = True
+    try:
+        restoring.restore(user, parsed, replace=replace)
+    except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
+        form.replace.errors.append("Your account has data now. Tick this box and enter your password to replace it.")
+        return
+    except IntegrityError:
+        form.backup_file.errors.append("The backup contains rows that contradict each other. Nothing was changed.")
+        return
+    flash(
+        f"Restored the backup: {len(parsed.expenses):,} expenses in {len(parsed.categories):,} categories.", "success"
+    )
