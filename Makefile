@@ -5,14 +5,21 @@ BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 export FLASK_APP := run.py
 
-.PHONY: run test test-e2e lint install assets browser bench clean
+.PHONY: run test test-e2e lint install assets browser screenshots bench clean
 
 run: install assets
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Two workers by default (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?= -n 2
+
 test: install assets browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the browser tests (tests/e2e, marked e2e).
+test-e2e: install assets browser
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -45,6 +52,16 @@ $(VENDOR)/.installed: node_modules/.package-lock.json
 # what to install. Outside CI the browser tests are skipped when none is found; in CI they fail.
 browser: install
 	@$(BIN)/python -m tests.e2e.browser
+
+# docs/dashboard.png and docs/dashboard-mobile.png for the README, from the demo account.
+screenshots: install assets browser
+	$(BIN)/python -m tests.e2e.screenshots
+
+# Seeds 1k, 10k and 100k expenses, serves them with gunicorn and drives every page with wrk.
+# BENCH_QUICK=1 skips 100k; BENCH_DATABASE_URL=postgresql+psycopg://... adds PostgreSQL.
+bench: install assets
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: on Debian or Ubuntu, apt-get install -y wrk"; exit 1; }
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -15,14 +15,19 @@ from app.models import Expense
 
 baseline = Blueprint("bench", __name__)
 
-TEMPLATE = "<!doctype html><title>baseline</title><p>{{ expense.description }} {{ expense.amount_cents|money(code) }}</p>"
+TEMPLATE = (
+    "<!doctype html><title>baseline</title><p>{{ expense.description }} {{ expense.amount_cents|money(code) }}</p>"
+)
 
 
 @baseline.get("/bench/baseline")
 @login_required
 def baseline_page():
     expense = db.session.scalar(
-        select(Expense).where(Expense.user_id == current_user.id).order_by(Expense.spent_on.desc(), Expense.id.desc()).limit(1)
+        select(Expense)
+        .where(Expense.user_id == current_user.id)
+        .order_by(Expense.spent_on.desc(), Expense.id.desc())
+        .limit(1)
     )
     return render_template_string(TEMPLATE, expense=expense, code=current_user.currency)
 

@@ -64,7 +64,10 @@ def seed(url: str, n: int) -> dict:
         db.session.execute(text("DELETE FROM categories WHERE user_id = :u"), {"u": user.id})
         db.session.execute(
             insert(Category),
-            [{"user_id": user.id, "name": name, "name_key": name.casefold(), "color": "#546e7a"} for name in CATEGORIES],
+            [
+                {"user_id": user.id, "name": name, "name_key": name.casefold(), "color": "#546e7a"}
+                for name in CATEGORIES
+            ],
         )
         category_ids = list(db.session.scalars(select(Category.id).where(Category.user_id == user.id)))
         rng = random.Random(n)
@@ -142,7 +145,9 @@ class Client:
     def login(self) -> None:
         _, _, page = self.request("GET", "/login")
         token = re.search(rb'name="csrf-token" content="([^"]+)"', page).group(1).decode()
-        status, _, _ = self.request("POST", "/login", urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD}))
+        status, _, _ = self.request(
+            "POST", "/login", urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD})
+        )
         if status != 302:
             raise SystemExit(f"bench: logging in answered {status}")
 
@@ -199,7 +204,9 @@ def run_wrk(port: int, path: str, cookie: str) -> dict:
         amount, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
         return float(amount) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", number(r"Socket errors: (.*)", "")))
+    errors = sum(
+        int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", number(r"Socket errors: (.*)", ""))
+    )
     return {
         "rps": float(number(r"Requests/sec:\s+([\d.]+)")),
         "p50_ms": millis(number(r"\s50%\s+(\S+)", "0us")),
@@ -351,12 +358,9 @@ def check_targets(all_results: dict) -> list[str]:
                 flat = figures["rps"] / small["pages"][name]["rps"]
                 verdicts.append(f"{'PASS' if flat >= 0.8 else 'FAIL'} {database}: {name} 100k/1k = {flat:.2f} (>= 0.8)")
         export = large["export"]
-        verdicts.append(
-            f"{'PASS' if export['rows_per_s'] >= 50_000 else 'FAIL'} {database}: export {export['rows_per_s']:,} rows/s (>= 50,000)"
-        )
-        verdicts.append(
-            f"{'PASS' if export['memory_growth_mb'] < 50 else 'FAIL'} {database}: export memory +{export['memory_growth_mb']} MB (< 50)"
-        )
+        rate, growth = export["rows_per_s"], export["memory_growth_mb"]
+        verdicts.append(f"{'PASS' if rate >= 50_000 else 'FAIL'} {database}: export {rate:,} rows/s (>= 50,000)")
+        verdicts.append(f"{'PASS' if growth < 50 else 'FAIL'} {database}: export memory +{growth} MB (< 50)")
     return verdicts
 
 
