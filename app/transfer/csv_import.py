@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import abort, current_app
 from sqlalchemy import delete, func, insert, select
 
-from ..expenses.services import MAX_ID, STARTER_CATEGORIES
+from ..expenses.services import STARTER_CATEGORIES
 from ..extensions import db
 from ..models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
 from .analysis import ImportPlan, analyse
@@ -86,8 +86,6 @@ def _delete_old_drafts(user: User) -> None:
 
 def get_draft_or_404(user: User, draft_id: int) -> ImportDraft:
     """The user's upload, or 404 when it is someone else's, finished, cancelled or expired."""
-    if not 0 < draft_id <= MAX_ID:
-        abort(404)
     draft = db.session.scalar(
         select(ImportDraft).where(
             ImportDraft.id == draft_id,
@@ -249,8 +247,6 @@ def batch_summaries(user: User) -> list[BatchSummary]:
 
 
 def get_batch_or_404(user: User, batch_id: int) -> ImportBatch:
-    if not 0 < batch_id <= MAX_ID:
-        abort(404)
     batch = db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.user_id == user.id))
     if batch is None:
         abort(404)
