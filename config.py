@@ -35,7 +35,6 @@ class Config:
 
     DEFAULT_MONTHLY_BUDGET = DEFAULT_MONTHLY_BUDGET
     DEFAULT_CURRENCY = DEFAULT_CURRENCY
-    EXPENSES_PER_PAGE = 25
 
     # Uploads (CSV import, backups) are small; anything larger is refused with a 413 page.
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

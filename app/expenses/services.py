@@ -1,6 +1,5 @@
 """Queries and rules for expenses and categories. Every query is scoped to one user."""
 
-import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -47,14 +46,6 @@ class PeriodSummary:
     @property
     def top_category(self) -> CategoryTotal | None:
         return self.by_category[0] if self.by_category else None
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    """First day of `day`'s month and first day of the next month."""
-    start = day.replace(day=1)
-    days = calendar.monthrange(day.year, day.month)[1]
-    end = date.fromordinal(start.toordinal() + days)
-    return start, end
 
 
 # Categories
