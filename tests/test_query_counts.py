@@ -1,0 +1,77 @@
+"""No page runs more SQL for more rows: the statement count is the same for 3 expenses and 120."""
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Category, Expense
+
+PAGES = [
+    "/",
+    "/expenses",
+    "/expenses?per_page=100",
+    "/expenses?sort=category",
+    "/expenses?q=lunch&per_page=100",
+    "/expenses?last=1",
+    "/categories",
+    "/budgets",
+    "/reports",
+    "/imports",
+    "/account/sessions",
+]
+
+
+@contextmanager
+def counting(app):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _add(app, user_id, how_many):
+    with app.app_context():
+        categories = db.session.scalars(db.select(Category.id).where(Category.user_id == user_id)).all()
+        today = date.today()
+        db.session.execute(
+            db.insert(Expense),
+            [
+                {
+                    "user_id": user_id,
+                    "category_id": categories[n % len(categories)],
+                    "spent_on": today - timedelta(days=n % 40),
+                    "description": f"Lunch {n}",
+                    "amount_cents": 100 + n,
+                }
+                for n in range(how_many)
+            ],
+        )
+        db.session.commit()
+
+
+def _statements(app, client, path):
+    client.get(path)  # warm: the first request may load things once per session
+    with counting(app) as statements:
+        assert client.get(path).status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_statement_count_does_not_grow_with_rows_shown(app, client, user, path):
+    _add(app, user.id, 3)
+    few = _statements(app, client, path)
+    _add(app, user.id, 117)
+    many = _statements(app, client, path)
+    assert many == few, f"{path}: {few} statements for 3 expenses, {many} for 120"
+    assert few <= 15, f"{path}: {few} statements"
