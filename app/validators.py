@@ -15,12 +15,17 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def is_control(char: str) -> bool:
+    """Control characters (NUL, tabs, line breaks ...), surrogates and bidi overrides."""
+    return unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS
+
+
 class PlainText:
     """Refuses control characters (NUL, tabs, newlines ...) and bidi overrides in a one-line field."""
 
     def __call__(self, form, field):
         for char in field.data or "":
-            if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
+            if is_control(char):
                 raise ValidationError("Use ordinary characters only: no tabs, line breaks or control codes.")
 
 

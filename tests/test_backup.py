@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User
 from app.transfer import restore as restoring
+from app.transfer.csv_file import read_table
+from app.transfer.layout import DATE_FORMATS
 from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, post_form
 from tests.test_import import do_import, expenses, upload_ok
 
@@ -322,6 +324,15 @@ def test_a_backup_from_a_newer_version_is_refused(client, filled):
             lambda text: text.replace('"period_start_day": 5', '"period_start_day": 31'),
             "account.period_start_day is not a whole number from 1 to 28",
         ),
+        # Not hashable, or not a number: refused like any damage, never a 500.
+        (
+            lambda text: text.replace('"import_batch": 1', '"import_batch": [1]', 1),
+            "expenses[3].import_batch is not a whole number from 1 to 1000000000",
+        ),
+        (
+            lambda text: text.replace('"import_batch": 1', '"import_batch": true', 1),
+            "expenses[3].import_batch is not a whole number from 1 to 1000000000",
+        ),
     ],
 )
 def test_a_damaged_backup_is_refused_with_the_reason(client, filled, damage, message):
@@ -366,3 +377,19 @@ def test_the_backup_upload_limit_is_larger_than_for_csv_files(app, client, user)
     response = restore(client, '{"format": "something else"}' + padding)
     assert response.status_code == 422
     assert "This file is not an Expense Tracker backup." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["[]", "{}", "12", "null"])
+def test_saved_mapping_settings_of_the_wrong_type_are_dropped_not_a_500(app, client, filled, value):
+    damaged = filled.replace('"date_format": "DD.MM.YYYY"', f'"date_format": {value}')
+    assert damaged != filled
+    response = restore(client, damaged, replace=True, password=PASSWORD)
+    assert response.status_code == 302
+    with app.app_context():
+        stored = db.session.scalars(db.select(ImportMapping.settings)).one()
+    assert "date_format" not in stored or stored["date_format"] in (None, *DATE_FORMATS)
+
+
+def test_a_header_with_a_line_break_round_trips_through_a_backup():
+    table = read_table('"Date\nPosted",Descrip\u202etion,"Amount\t"\r\n2025-01-01,Tea,1.00\r\n', 100)
+    assert table.header == ["Date Posted", "Descrip tion", "Amount"]

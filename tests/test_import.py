@@ -793,3 +793,13 @@ def test_ten_thousand_rows(app, client, user):
     assert count_rows(app, Expense) == 9_999
     assert total == sum(range(10_000))
     assert sorted(names) == [f"Category {n}" for n in range(5)]
+
+
+def test_a_stored_file_that_no_longer_reads_sends_back_to_upload(app, client, user):
+    draft_id = upload_ok(client, "Date,Description,Amount\n2025-01-01,Tea,-1.00\n2025-01-02,Cake,-2.00\n")
+    app.config["IMPORT_MAX_ROWS"] = 1  # lowered after the upload
+    response = client.get(f"/import/{draft_id}/columns")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/import"
+    page = client.get("/import").get_data(as_text=True)
+    assert "Nothing was imported; upload the file again." in page

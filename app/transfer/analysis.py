@@ -3,7 +3,6 @@
 import carries out the same plan, computed again from the stored file, never from the page.
 """
 
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -13,6 +12,7 @@ from .. import money
 from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
 from ..extensions import db
 from ..models import Category, Expense, User
+from ..validators import is_control
 from .csv_file import CsvTable
 from .layout import CREATE, DATE_FORMATS, EXISTING, NEGATIVE_IS_SPENDING, USE_DEFAULT, ImportSettings
 
@@ -25,7 +25,6 @@ RAW_MAX = 160
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TOTAL_WORDS = ("total", "sum", "balance", "closing", "opening", "summe", "saldo")
 # Bidirectional overrides and isolates, refused like app.validators.PlainText does.
-_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -104,10 +103,7 @@ def clean_cell(text: str) -> str:
 
 
 def text_problem(text: str) -> str:
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs") or char in _BIDI_CONTROLS:
-            return "contains control characters"
-    return ""
+    return "contains control characters" if any(map(is_control, text)) else ""
 
 
 def category_name_problem(name: str) -> str:

@@ -9,6 +9,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from ..validators import is_control
+
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 # Lines read to find the delimiter and the header row.
@@ -107,6 +109,12 @@ def detect_delimiter(text: str) -> tuple[str, int]:
     return best[1], best[2]
 
 
+def header_name(cell: str) -> str:
+    """A column name on one line of ordinary text: it is shown, saved with the mapping and written
+    to backups, which refuse control characters (a quoted header may hold a line break)."""
+    return " ".join("".join(" " if is_control(char) else char for char in cell).split())[:MAX_HEADER_CELL]
+
+
 def read_table(text: str, max_rows: int) -> CsvTable:
     """Split the text into a header and records. The header is the first row as wide as most rows,
     so that lines a bank puts above it (account number, period) are passed over."""
@@ -118,7 +126,7 @@ def read_table(text: str, max_rows: int) -> CsvTable:
         for line, cells in _records(text, delimiter):  # noqa: B007 (line is reported on a CSV error)
             if header is None:
                 if len(cells) == width:
-                    header, header_line = [cell.strip()[:MAX_HEADER_CELL] for cell in cells], line
+                    header, header_line = [header_name(cell) for cell in cells], line
                 continue
             if not any(cell.strip() for cell in cells):
                 continue

@@ -134,11 +134,12 @@ class ImportSettings:
         if not isinstance(settings.extra_columns, list):
             settings.extra_columns = []
         settings.extra_columns = [c for c in settings.extra_columns if _is_column(c, width)]
-        if settings.date_format not in DATE_FORMATS:
+        # Stored JSON may hold anything (a restored backup too): only known strings are kept.
+        if not isinstance(settings.date_format, str) or settings.date_format not in DATE_FORMATS:
             settings.date_format = None
-        if settings.spending_sign not in SPENDING_SIGNS:
+        if not isinstance(settings.spending_sign, str) or settings.spending_sign not in SPENDING_SIGNS:
             settings.spending_sign = NEGATIVE_IS_SPENDING
-        if settings.decimal_mark not in DECIMAL_MARKS:
+        if not isinstance(settings.decimal_mark, str) or settings.decimal_mark not in DECIMAL_MARKS:
             settings.decimal_mark = "."
         if not isinstance(settings.default_category, str):
             settings.default_category = ""

@@ -267,6 +267,8 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
         where = f"expenses[{index}]"
         item = reader.obj(item, where, keys)
         batch = item["import_batch"]
+        if batch is not None:
+            batch = reader.integer(batch, f"{where}.import_batch", 1, 10**9)
         if batch is not None and batch not in batches:
             reader.fail(f"{where}.import_batch", "is not one of the import batches in the backup")
         backup.expenses.append(

@@ -77,6 +77,13 @@ def upload():
     )
 
 
+@bp.errorhandler(ImportFileError)
+def stored_file_unreadable(error: ImportFileError):
+    """A stored draft that no longer reads (say, the row limit was lowered since it was uploaded)."""
+    flash(f"{error} Nothing was imported; upload the file again.", "danger")
+    return redirect(url_for("transfer.upload"))
+
+
 def _draft_context(draft_id: int):
     draft = csv_import.get_draft_or_404(_user(), draft_id)
     table = csv_import.draft_table(draft)
