@@ -107,15 +107,23 @@ def _in_force(rows: list[CategoryBudget], day: date) -> CategoryBudget | None:
     return current
 
 
-def category_budgets(user: User, period: Period, categories: list[Category]) -> list[CategoryBudgetStatus]:
-    """Each category's limit, carried amount and spending for `period`, in the given order."""
+def category_budgets(
+    user: User, period: Period, categories: list[Category], spent_now: dict[int, int] | None = None
+) -> list[CategoryBudgetStatus]:
+    """Each category's limit, carried amount and spending for `period`, in the given order.
+
+    `spent_now` ({category id: spent in the period}) saves the query when the caller has it.
+    """
     history = _budget_history(user)
-    spent_now = spent_by_category(user, period)
+    if spent_now is None:
+        spent_now = spent_by_category(user, period)
     earliest = min((rows[0].effective_from for rows in history.values()), default=period.start)
     first_period = period_containing(max(earliest, BEGINNING), user.period_start_day)
+    # Earlier periods matter only for rollover.
+    rolls_over = any(row.rollover for rows in history.values() for row in rows)
     past = (
         spent_by_category_and_period(user, first_period.start, period.start)
-        if first_period.start < period.start
+        if rolls_over and first_period.start < period.start
         else {}
     )
 

@@ -30,7 +30,9 @@ def dashboard():
     categories = services.user_categories(current_user)
     budgeted = [
         status
-        for status in budget_services.category_budgets(current_user, period, categories)
+        for status in budget_services.category_budgets(
+            current_user, period, categories, {c.category_id: c.total_cents for c in summary.by_category}
+        )
         if status.limit_cents is not None
     ]
     chart = {
