@@ -5,13 +5,21 @@ The live server wraps the `app` fixture of tests/conftest.py, so each test gets 
 database (SQLite, or PostgreSQL with TEST_DATABASE_URL) and leaves its tables empty.
 """
 
+import re
+
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from .browser import LAUNCH_ARGS, find_browser, in_ci, not_found_message
 from .server import LiveServer
 
 DESKTOP = {"width": 1280, "height": 800}
+
+
+def wait_until_open(page: Page, selector: str) -> None:
+    """Wait for a Bootstrap collapse to finish opening. It counts as visible from the first frame of
+    its animation, while what it holds is still clipped; clicking in it then can miss."""
+    expect(page.locator(selector)).to_have_class(re.compile(r"^(?!.*\bcollapsing\b).*\bshow\b"))
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import User
 from tests.conftest import PASSWORD, AuthActions, add_expense, category_id
+from tests.e2e.conftest import wait_until_open
 
 pytestmark = pytest.mark.e2e
 
@@ -122,6 +123,7 @@ def test_filters_fold_away_on_a_phone(page: Page, alice, viewport):
     expect(form).to_be_hidden()
     page.get_by_role("button", name="Filters", exact=True).click()
     expect(form).to_be_visible()
+    wait_until_open(page, "#filter-panel")
     form.get_by_label("Description contains").fill("coffee")
     form.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"/expenses\?q=coffee$"))

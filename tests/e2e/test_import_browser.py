@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, AuthActions
+from tests.e2e.conftest import wait_until_open
 
 pytestmark = pytest.mark.e2e
 
@@ -142,6 +143,7 @@ def test_every_wizard_step_fits_a_phone(page: Page, alice, viewport):
     page.goto("/import")
     fits(page)
     page.get_by_role("button", name="Show menu").click()
+    wait_until_open(page, "#nav-main")
     upload_sample(page)
     fits(page)
     page.get_by_role("button", name="Continue", exact=True).click()

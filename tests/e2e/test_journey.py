@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from app.models import Category, User
 from tests.conftest import PASSWORD, add_expense
+from tests.e2e.conftest import wait_until_open
 
 pytestmark = pytest.mark.e2e
 
@@ -169,6 +170,7 @@ def test_pages_fit_a_phone_screen(page: Page, app, viewport):
     # The menu collapses behind a toggle on a phone; opening it must not widen the page either.
     page.goto("/")
     page.get_by_role("button", name="Show menu").click()
+    wait_until_open(page, "#nav-main")
     expect(page.get_by_role("link", name="Settings", exact=True)).to_be_visible()
     _assert_fits(page, "the dashboard with the menu open")
 
