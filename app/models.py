@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
@@ -41,7 +42,12 @@ class User(UserMixin, db.Model):
     monthly_budget_cents: Mapped[int] = mapped_column(BigInteger)
     # Budget periods are monthly and start on this day of the month (1 to 28): payday.
     period_start_day: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    # How amounts and dates are written ("de_DE"); None follows the browser's Accept-Language.
+    locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Goes up with every change to the user's expenses (database triggers, migration
+    # 0006_spending_rollups): a figure remembered at one version is still right at the same version.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     # The session this request came in on, set by the user loader; Flask-Login's user id is its
     # token, so that ending the session on the server signs the cookie out.
@@ -190,6 +196,72 @@ class Expense(db.Model):
 
     def __repr__(self) -> str:
         return f"<Expense {self.id} {self.spent_on} {self.amount_cents}>"
+
+
+class _SpendingRollup:
+    """Columns shared by the rollup tables: one row per user, category and day (or month) with the
+    number and total of the expenses in it.
+
+    The database keeps them up to date itself: triggers on `expenses` (migration
+    0006_spending_rollups) add and subtract every inserted, updated and deleted row, whatever
+    wrote it (a form, an import and its undo, a restore, a cascade). Figures over long ranges add
+    up a few hundred rollup rows instead of every expense; see app/rollups.py.
+    """
+
+    user_id: Mapped[int] = mapped_column()
+    category_id: Mapped[int] = mapped_column()
+    expense_count: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class SpendingDay(_SpendingRollup, db.Model):
+    __tablename__ = "spending_days"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["category_id", "user_id"],
+            ["categories.id", "categories.user_id"],
+            name="fk_spending_days_category_id_user_id_categories",
+            ondelete="CASCADE",
+        ),
+        # Date ranges of one user, all categories or some.
+        PrimaryKeyConstraint("user_id", "day", "category_id"),
+    )
+
+    day: Mapped[date] = mapped_column(Date)
+
+
+class SpendingMonth(_SpendingRollup, db.Model):
+    __tablename__ = "spending_months"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["category_id", "user_id"],
+            ["categories.id", "categories.user_id"],
+            name="fk_spending_months_category_id_user_id_categories",
+            ondelete="CASCADE",
+        ),
+        # Date ranges of one user, all categories or some.
+        PrimaryKeyConstraint("user_id", "month", "category_id"),
+    )
+
+    # The first day of the calendar month.
+    month: Mapped[date] = mapped_column(Date)
+
+
+class CachedTotals(db.Model):
+    """The count and total of a search (or amount range) over the list, as of one `data_version`
+    of the user's expenses. A search has to read every expense of the user; this lets the next
+    page, sort or visit with the same filter skip that until the expenses change. Any change
+    moves the user's version on, which makes every row here stale at once (see app.expenses.listing).
+    """
+
+    __tablename__ = "filtered_totals"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # SHA-256 of the filter's conditions.
+    filter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    expense_count: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class ImportBatch(db.Model):

@@ -356,14 +356,11 @@ def test_no_file_is_a_form_error(client, filled):
 
 
 def test_a_failure_while_writing_rolls_everything_back(app, client, filled, monkeypatch):
-    real_insert = restoring._insert
+    def failing_insert(rows):
+        raise IntegrityError("INSERT INTO expenses", {}, Exception("simulated"))
 
-    def failing_insert(model, rows):
-        if model is Expense:
-            raise IntegrityError("INSERT INTO expenses", {}, Exception("simulated"))
-        real_insert(model, rows)
-
-    monkeypatch.setattr(restoring, "_insert", failing_insert)
+    # The expenses go in last but one, after the categories, budgets and batches.
+    monkeypatch.setattr(restoring, "insert_expenses", failing_insert)
     response = restore(client, filled, replace=True, password=PASSWORD)
     message = "The backup contains rows that contradict each other. Nothing was changed."
     assert_refused(client, response, message, filled)

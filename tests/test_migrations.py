@@ -125,3 +125,22 @@ def test_upgrading_keeps_existing_rows(fresh_app):
         assert connection.execute(text("SELECT description, amount_cents FROM expenses")).all() == [("Bread", 250)]
         # Columns added later get their defaults on existing rows.
         assert connection.execute(text("SELECT period_start_day FROM users")).scalar_one() == 1
+        assert connection.execute(text("SELECT data_version, locale FROM users")).one() == (0, None)
+        # The rollups are filled in from the expenses already there.
+        assert _rollups(connection, "spending_months", "month") == [("2026-01-01", 1, 250)]
+        assert _rollups(connection, "spending_days", "day") == [("2026-01-02", 1, 250)]
+
+    # Down past the rollups and up again: nothing of the user's is lost on the way (on SQLite a
+    # rebuilt `users` table must not cascade), and the rollups are rebuilt.
+    downgrade(revision="0005_imports")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT description, amount_cents FROM expenses")).all() == [("Bread", 250)]
+        assert "spending_days" not in _tables()
+    upgrade()
+    with db.engine.connect() as connection:
+        assert _rollups(connection, "spending_days", "day") == [("2026-01-02", 1, 250)]
+
+
+def _rollups(connection, table: str, column: str) -> list[tuple[str, int, int]]:
+    rows = connection.execute(text(f"SELECT {column}, expense_count, total_cents FROM {table}"))  # noqa: S608 (constants)
+    return [(str(key), count, cents) for key, count, cents in rows]  # SQLite gives text, PostgreSQL dates

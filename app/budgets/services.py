@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import select
 
+from .. import rollups
 from ..extensions import db
-from ..models import Category, CategoryBudget, Expense, OverallBudget, User
+from ..models import Category, CategoryBudget, OverallBudget, User
 from ..money import percent
 from ..periods import Period, period_containing
 
@@ -56,36 +57,14 @@ class CategoryBudgetStatus:
         return "ok"
 
 
-def period_key(column, start_day: int, dialect: str):
-    """SQL for the "YYYY-MM" key of the budget period a date falls in.
-
-    A date belongs to the period of the month it is in once moved back (start day - 1) days:
-    every month has at least 28 days, so that never skips a month.
-    """
-    shift = start_day - 1
-    if dialect == "sqlite":
-        return func.strftime("%Y-%m", column, f"-{shift} days")
-    return func.to_char(column - literal_column(str(shift)), "YYYY-MM")
-
-
 def spent_by_category_and_period(user: User, start: date, end: date) -> dict[tuple[int, str], int]:
-    """{(category id, period key): spent} for expenses dated in [start, end)."""
-    key = period_key(Expense.spent_on, user.period_start_day, db.engine.dialect.name).label("period")
-    rows = db.session.execute(
-        select(Expense.category_id, key, func.sum(Expense.amount_cents))
-        .where(Expense.user_id == user.id, Expense.spent_on >= start, Expense.spent_on < end)
-        .group_by(Expense.category_id, key)
-    )
-    return {(category_id, period): int(total) for category_id, period, total in rows}
+    """{(category id, period key): spent} for expenses dated in [start, end), period boundaries."""
+    return rollups.totals_by_period(user, start, end)
 
 
 def spent_by_category(user: User, period: Period) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Expense.category_id, func.sum(Expense.amount_cents))
-        .where(Expense.user_id == user.id, Expense.spent_on >= period.start, Expense.spent_on < period.end)
-        .group_by(Expense.category_id)
-    )
-    return {category_id: int(total) for category_id, total in rows}
+    figures = rollups.totals_by_category(user, rollups.Span(period.start, period.end))
+    return {category_id: cents for category_id, (_count, cents) in figures.items()}
 
 
 def _budget_history(user: User) -> dict[int, list[CategoryBudget]]:

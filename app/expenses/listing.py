@@ -6,17 +6,26 @@ answers directly, so the last page of 100,000 expenses costs what the first does
 and throw away every row before the page). A cursor names a row by its sort key and id.
 """
 
+import hashlib
+import json
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, delete, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import contains_eager
 
+from .. import rollups
 from ..extensions import db
-from ..models import Category, Expense, User
+from ..models import CachedTotals, Category, Expense, User
 from .filters import ExpenseFilter
+
+logger = logging.getLogger(__name__)
 
 _CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id)
 
@@ -139,13 +148,71 @@ def _page(expense_filter: ExpenseFilter, items: list[Expense], has_prev: bool, h
 
 
 def filtered_totals(user: User, expense_filter: ExpenseFilter) -> FilteredTotals:
-    """How many expenses match and what they add up to, in one query."""
+    """How many expenses match and what they add up to.
+
+    Filtered by no more than categories and dates, that is the rollup tables (a few hundred rows
+    for any range, see app.rollups). A search or an amount range has to read every expense of the
+    user, so its figures are kept (in the database, for every worker) until the user's expenses
+    next change: paging through the results or re-sorting them costs one indexed lookup."""
+    if not expense_filter.q and expense_filter.min_cents is None and expense_filter.max_cents is None:
+        end = expense_filter.date_to + timedelta(days=1) if expense_filter.date_to else None
+        span = rollups.Span(expense_filter.date_from, end)
+        return FilteredTotals(*rollups.totals(user, span, expense_filter.category_ids))
+    key = _filter_key(expense_filter)
+    version, count, total = db.session.execute(
+        select(User.data_version, CachedTotals.expense_count, CachedTotals.total_cents)
+        .outerjoin(
+            CachedTotals,
+            (CachedTotals.user_id == User.id)
+            & (CachedTotals.filter_key == key)
+            & (CachedTotals.data_version == User.data_version),
+        )
+        .where(User.id == user.id)
+    ).one()
+    if count is not None:
+        return FilteredTotals(count, total)
+    # Read after the version: figures newer than it are only ever stored under a stale version.
     count, total = db.session.execute(
         select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
             *expense_filter.conditions(user)
         )
     ).one()
+    _remember(user.id, key, version, int(count), int(total))
     return FilteredTotals(int(count), int(total))
+
+
+def _filter_key(expense_filter: ExpenseFilter) -> str:
+    conditions = [
+        expense_filter.q,
+        sorted(expense_filter.category_ids),
+        expense_filter.date_from and expense_filter.date_from.isoformat(),
+        expense_filter.date_to and expense_filter.date_to.isoformat(),
+        expense_filter.min_cents,
+        expense_filter.max_cents,
+    ]
+    return hashlib.sha256(json.dumps(conditions).encode()).hexdigest()
+
+
+def _remember(user_id: int, key: str, version: int, count: int, total: int) -> None:
+    """Store a search's figures in a transaction of their own (a GET does not commit the request's),
+    dropping the user's figures of older versions, which can never be read again."""
+    figures = {"data_version": version, "expense_count": count, "total_cents": total}
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    upsert = (
+        insert(CachedTotals)
+        .values(user_id=user_id, filter_key=key, **figures)
+        .on_conflict_do_update(index_elements=[CachedTotals.user_id, CachedTotals.filter_key], set_=figures)
+    )
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                delete(CachedTotals).where(CachedTotals.user_id == user_id, CachedTotals.data_version != version)
+            )
+            connection.execute(upsert)
+    except OperationalError:
+        # Another worker storing the same figures (a lock timeout, a deadlock): the page is right
+        # without them, and the next search stores them again.
+        logger.warning("could not store the figures of a search", exc_info=True)
 
 
 def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[date, str, str, int]]:

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 
+from .. import rollups
 from ..extensions import db
 from ..models import Category, Expense, User
 
@@ -98,23 +99,8 @@ def update_category(user: User, category: Category, name: str, color: str) -> No
 
 def category_stats(user: User) -> list[tuple[Category, int, int]]:
     """Every category of the user with its number of expenses and their total, by name."""
-    counts = (
-        select(
-            Expense.category_id,
-            func.count(Expense.id).label("count"),
-            func.sum(Expense.amount_cents).label("total"),
-        )
-        .where(Expense.user_id == user.id)
-        .group_by(Expense.category_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Category, func.coalesce(counts.c.count, 0), func.coalesce(counts.c.total, 0))
-        .outerjoin(counts, counts.c.category_id == Category.id)
-        .where(Category.user_id == user.id)
-        .order_by(Category.name_key, Category.id)
-    )
-    return [(category, int(count), int(total)) for category, count, total in rows]
+    figures = rollups.totals_by_category(user, rollups.Span(None, None))
+    return [(category, *figures.get(category.id, (0, 0))) for category in user_categories(user)]
 
 
 def count_expenses_in(user: User, category: Category) -> int:
@@ -153,6 +139,17 @@ def delete_category(
 
 
 # Expenses
+
+
+def insert_expenses(rows: list[dict]) -> None:
+    """Insert many expenses (an import, a restore) in multi-row INSERT statements.
+
+    Asking for the new ids makes SQLAlchemy send the rows 1,000 to a statement ("insertmanyvalues");
+    a plain executemany would be one statement per row on PostgreSQL, and the rollup triggers
+    there run once per statement: 1.7 ms each, 17 s for a file of 10,000 rows instead of well
+    under one."""
+    if rows:
+        db.session.execute(insert(Expense).returning(Expense.id), rows)
 
 
 def expenses_query(user: User) -> Select:
@@ -198,22 +195,16 @@ def has_expenses(user: User) -> bool:
     return db.session.scalar(select(Expense.id).where(Expense.user_id == user.id).limit(1)) is not None
 
 
-def period_summary(user: User, start: date, end: date) -> PeriodSummary:
-    """Totals for expenses dated from `start` up to (not including) `end`, computed by the database."""
-    rows = db.session.execute(
-        select(
-            Category.id,
-            Category.name,
-            Category.color,
-            func.count(Expense.id),
-            func.sum(Expense.amount_cents).label("total"),
-        )
-        .join(Category, (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id))
-        .where(Expense.user_id == user.id, Expense.spent_on >= start, Expense.spent_on < end)
-        .group_by(Category.id, Category.name, Category.color)
-        .order_by(func.sum(Expense.amount_cents).desc(), Category.name)
-    ).all()
-    by_category = [CategoryTotal(cid, name, color, int(count), int(total)) for cid, name, color, count, total in rows]
+def period_summary(user: User, start: date, end: date, categories: list[Category]) -> PeriodSummary:
+    """Totals for expenses dated from `start` up to (not including) `end`, from the rollups;
+    `categories` are the user's (see user_categories), which give names and colours."""
+    figures = rollups.totals_by_category(user, rollups.Span(start, end))
+    by_category = [
+        CategoryTotal(category.id, category.name, category.color, *figures[category.id])
+        for category in categories
+        if category.id in figures
+    ]
+    by_category.sort(key=lambda total: -total.total_cents)  # stable: ties stay in name order
     return PeriodSummary(
         start=start,
         end=end,

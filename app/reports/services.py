@@ -1,5 +1,6 @@
-"""Figures for the reports page. The database does the adding up (SUM ... GROUP BY); Python only
-arranges the few aggregated rows it gets back. Every query is scoped to one user.
+"""Figures for the reports page. The database does the adding up (SUM ... GROUP BY, over the
+rollups of app.rollups); Python only arranges the few aggregated rows it gets back. Every query is
+scoped to one user.
 
 Months are the user's budget periods (see app.periods): with the default start day of 1 they are
 calendar months, and with a payday start day they match the dashboard and budgets.
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 
+from .. import rollups
 from ..extensions import db
 from ..models import Category, Expense, User
 from ..periods import Period
@@ -102,41 +104,13 @@ def _within(day: ColumnElement[date], period: Period) -> ColumnElement[bool]:
 
 
 def spending_by_period(user: User, periods: list[Period]) -> dict[tuple[int, int], int]:
-    """(category id, index in `periods`) -> total spent, from one query.
-
-    The database first adds up each day and category (in the order of the covering index
-    ix_expenses_user_id_spent_on_category_id_amount_cents, so without sorting), then puts each
-    day in its period with a CASE on date ranges computed here: the same SQL on SQLite and
-    PostgreSQL, no dialect-specific date functions, and the CASE runs once per day, not per expense.
-    """
+    """(category id, index in `periods`) -> total spent, from one query of the rollup tables
+    (see app.rollups) over the range the periods span. `periods` are the user's budget periods."""
     if not periods:
         return {}
-    in_periods = or_(*(_within(Expense.spent_on, span) for span in _merge_adjacent(periods)))
-    daily = (
-        select(Expense.spent_on, Expense.category_id, func.sum(Expense.amount_cents).label("total"))
-        .where(Expense.user_id == user.id, in_periods)
-        .group_by(Expense.spent_on, Expense.category_id)
-        .subquery()
-    )
-    bucket = case(*((_within(daily.c.spent_on, period), index) for index, period in enumerate(periods))).label("bucket")
-    # The GROUP BY repeats this very CASE object, so it renders with the same named parameters and
-    # PostgreSQL recognises it as the expression in the SELECT list.
-    totals = db.session.execute(
-        select(daily.c.category_id, bucket, func.sum(daily.c.total)).group_by(daily.c.category_id, bucket)
-    )
-    return {(category_id, int(index)): int(total) for category_id, index, total in totals}
-
-
-def _merge_adjacent(periods: list[Period]) -> list[Period]:
-    """The date ranges the periods cover, adjacent ones joined, so that twelve consecutive months
-    are one range condition (one index range scan) rather than twelve."""
-    merged: list[Period] = []
-    for period in sorted(periods, key=lambda p: p.start):
-        if merged and merged[-1].end >= period.start:
-            merged[-1] = Period(merged[-1].start, max(merged[-1].end, period.end))
-        else:
-            merged.append(period)
-    return merged
+    index = {period.key: position for position, period in enumerate(periods)}
+    totals = rollups.totals_by_period(user, min(p.start for p in periods), max(p.end for p in periods))
+    return {(category_id, index[key]): cents for (category_id, key), cents in totals.items() if key in index}
 
 
 def _categories(user: User) -> list[Category]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, current_app
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
-from ..expenses.services import STARTER_CATEGORIES
+from ..expenses.services import STARTER_CATEGORIES, insert_expenses
 from ..extensions import db
 from ..models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
 from .analysis import ImportPlan, analyse
@@ -179,8 +179,7 @@ def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expecte
         )
         db.session.add(batch)
         db.session.flush()
-        db.session.execute(
-            insert(Expense),
+        insert_expenses(
             [
                 {
                     "user_id": user.id,

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 
 from .. import money
 from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
+from ..expenses.services import insert_expenses
 from ..extensions import db
 from ..models import (
     Category,
@@ -358,8 +359,7 @@ def restore(user: User, backup: Backup, replace: bool) -> None:
                 for item in [dict(b) for b in backup.category_budgets]
             ],
         )
-        _insert(
-            Expense,
+        insert_expenses(
             [
                 {
                     **{k: v for k, v in item.items() if k not in ("category", "import_batch")},

@@ -1,0 +1,355 @@
+"""The rollup tables (spending per user, category and day or month) stay equal to the expenses under
+every kind of write, and the figures read from them are the figures of the expenses themselves."""
+
+import random
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, event, func, insert, select, text, update
+from werkzeug.datastructures import MultiDict
+
+from app import rollups
+from app.expenses import listing, services
+from app.expenses.filters import ExpenseFilter
+from app.extensions import db
+from app.models import CachedTotals, Category, Expense, SpendingDay, SpendingMonth, User
+from tests.conftest import add_expense, category_id, post_form
+
+
+def _expected() -> tuple[dict, dict]:
+    """What the rollup tables should hold, worked out in Python from every expense."""
+    days, months = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
+    for user_id, category, spent_on, cents in db.session.execute(
+        select(Expense.user_id, Expense.category_id, Expense.spent_on, Expense.amount_cents)
+    ):
+        for table, key in ((days, spent_on), (months, spent_on.replace(day=1))):
+            table[user_id, category, key][0] += 1
+            table[user_id, category, key][1] += cents
+    return ({k: tuple(v) for k, v in days.items()}, {k: tuple(v) for k, v in months.items()})
+
+
+def _stored() -> tuple[dict, dict]:
+    def rows(model, column):
+        query = select(model.user_id, model.category_id, column, model.expense_count, model.total_cents)
+        return {(u, c, k): (n, cents) for u, c, k, n, cents in db.session.execute(query)}
+
+    return rows(SpendingDay, SpendingDay.day), rows(SpendingMonth, SpendingMonth.month)
+
+
+def assert_in_step():
+    db.session.expire_all()
+    assert _stored() == _expected()
+
+
+@pytest.fixture
+def alice(app, user):
+    with app.app_context():
+        yield db.session.get(User, user.id)
+
+
+def _category(user: User, name: str) -> int:
+    return db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == name))
+
+
+def _add(user: User, category: str, cents: int, day: date, description: str = "Thing") -> Expense:
+    expense = Expense(
+        user_id=user.id,
+        category_id=_category(user, category),
+        spent_on=day,
+        description=description,
+        amount_cents=cents,
+    )
+    db.session.add(expense)
+    db.session.commit()
+    return expense
+
+
+def test_every_kind_of_write_keeps_the_rollups_in_step(app, alice):
+    food = _category(alice, "Food & groceries")
+    rent = _add(alice, "Housing", 150000, date(2026, 3, 1), "Rent")
+    bread = _add(alice, "Food & groceries", 250, date(2026, 3, 31), "Bread")
+    _add(alice, "Food & groceries", 199, date(2026, 3, 31), "Milk")
+    assert db.session.execute(
+        select(SpendingDay.day, SpendingDay.expense_count, SpendingDay.total_cents).where(
+            SpendingDay.category_id == food
+        )
+    ).all() == [(date(2026, 3, 31), 2, 449)]
+    assert db.session.execute(
+        select(SpendingMonth.month, SpendingMonth.total_cents).order_by(SpendingMonth.total_cents)
+    ).all() == [(date(2026, 3, 1), 449), (date(2026, 3, 1), 150000)]
+
+    # Edits of the amount, the date (into the next month), the category; and one of the description only.
+    bread.amount_cents = 300
+    db.session.commit()
+    assert_in_step()
+    bread.spent_on = date(2026, 4, 1)
+    db.session.commit()
+    assert_in_step()
+    rent.category_id = food
+    db.session.commit()
+    assert_in_step()
+    bread.description = "Rye bread"
+    db.session.commit()
+    assert_in_step()
+
+    # Bulk statements, as imports, their undo and category moves use.
+    db.session.execute(
+        insert(Expense),
+        [
+            {
+                "user_id": alice.id,
+                "category_id": _category(alice, "Transport"),
+                "spent_on": date(2026, 1, 1) + timedelta(days=n % 90),
+                "description": f"Bus {n}",
+                "amount_cents": 100 + n,
+            }
+            for n in range(300)
+        ],
+    )
+    db.session.commit()
+    assert_in_step()
+    db.session.execute(
+        update(Expense).where(Expense.description.like("Bus 1%")).values(category_id=_category(alice, "Other"))
+    )
+    db.session.commit()
+    assert_in_step()
+    db.session.execute(update(Expense).where(Expense.amount_cents < 150).values(amount_cents=Expense.amount_cents * 2))
+    db.session.commit()
+    assert_in_step()
+    db.session.execute(delete(Expense).where(Expense.description.like("Bus 2%")))
+    db.session.commit()
+    assert_in_step()
+    db.session.delete(bread)
+    db.session.commit()
+    assert_in_step()
+    assert db.session.scalar(select(func.count()).select_from(SpendingDay)) == len(_expected()[0])
+
+
+def test_a_rolled_back_write_leaves_the_rollups_as_they_were(app, alice):
+    _add(alice, "Housing", 1000, date(2026, 5, 5))
+    before = _stored()
+    db.session.add(
+        Expense(
+            user_id=alice.id,
+            category_id=_category(alice, "Housing"),
+            spent_on=date(2026, 5, 5),
+            description="Never",
+            amount_cents=5,
+        )
+    )
+    db.session.flush()
+    db.session.rollback()
+    assert _stored() == before
+
+
+def test_emptied_days_and_months_leave_no_rows(app, alice):
+    expense = _add(alice, "Housing", 1000, date(2026, 5, 5))
+    db.session.delete(expense)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SpendingDay)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SpendingMonth)) == 0
+
+
+def test_deleting_a_category_or_a_user_cascades_to_the_rollups(app, client, alice):
+    other = _add(alice, "Other", 700, date(2026, 6, 6))
+    _add(alice, "Transport", 300, date(2026, 6, 6))
+    services.delete_category(alice, db.session.get(Category, other.category_id), delete_expenses=True)
+    assert_in_step()
+    services.delete_category(
+        alice,
+        db.session.get(Category, _category(alice, "Transport")),
+        move_to=db.session.get(Category, _category(alice, "Housing")),
+    )
+    assert_in_step()
+    assert _stored()[1] == {(alice.id, _category(alice, "Housing"), date(2026, 6, 1)): (1, 300)}
+    db.session.delete(alice)
+    db.session.commit()
+    assert _stored() == ({}, {})
+
+
+def test_the_expense_form_moves_an_edit_between_months(app, client, user):
+    expense_id = add_expense(app, user.id, "Housing", 1000, date(2026, 1, 31))
+    response = post_form(
+        client,
+        f"/expenses/{expense_id}/edit",
+        {
+            "amount": "12.34",
+            "category_id": category_id(app, user.id, "Transport"),
+            "spent_on": "2026-02-01",
+            "description": "Moved",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert _stored()[1] == {(user.id, category_id(app, user.id, "Transport"), date(2026, 2, 1)): (1, 1234)}
+        assert_in_step()
+
+
+def _raw_totals(user: User, start: date | None, end: date | None, category_ids=()) -> tuple[int, int]:
+    query = select(func.count(), func.coalesce(func.sum(Expense.amount_cents), 0)).where(Expense.user_id == user.id)
+    if start:
+        query = query.where(Expense.spent_on >= start)
+    if end:
+        query = query.where(Expense.spent_on < end)
+    if category_ids:
+        query = query.where(Expense.category_id.in_(category_ids))
+    count, total = db.session.execute(query).one()
+    return count, total
+
+
+@pytest.fixture
+def two_years(app, alice):
+    """An expense every day of 2025 and 2026 (1 cent on 1 January 2025, counting up)."""
+    names = ["Housing", "Food & groceries", "Transport"]
+    ids = [_category(alice, name) for name in names]
+    first = date(2025, 1, 1)
+    db.session.execute(
+        insert(Expense),
+        [
+            {
+                "user_id": alice.id,
+                "category_id": ids[n % 3],
+                "spent_on": first + timedelta(days=n),
+                "description": f"Day {n}",
+                "amount_cents": n + 1,
+            }
+            for n in range(730)
+        ],
+    )
+    db.session.commit()
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        # Whole months only; days at both ends; inside one month; open ends; empty.
+        (date(2025, 2, 1), date(2025, 4, 1), (59, sum(range(32, 91)))),
+        (date(2025, 1, 31), date(2025, 3, 2), (30, sum(range(31, 61)))),
+        (date(2025, 1, 10), date(2025, 1, 12), (2, 10 + 11)),
+        (None, date(2025, 1, 3), (2, 1 + 2)),
+        (date(2026, 12, 30), None, (2, 729 + 730)),
+        (None, None, (730, sum(range(1, 731)))),
+        (date(2025, 3, 5), date(2025, 3, 5), (0, 0)),
+        (date(2027, 1, 1), None, (0, 0)),
+    ],
+)
+def test_totals_over_a_span(app, alice, two_years, start, end, expected):
+    assert rollups.totals(alice, rollups.Span(start, end)) == expected
+    assert _raw_totals(alice, start, end) == expected
+
+
+def test_random_spans_and_categories_add_up_to_the_expenses(app, alice, two_years):
+    chance = random.Random(20261130)
+    for _ in range(60):
+        start = date(2024, 12, 1) + timedelta(days=chance.randrange(800))
+        end = start + timedelta(days=chance.randrange(400))
+        chosen = tuple(chance.sample(two_years, chance.randrange(len(two_years) + 1)))
+        span = rollups.Span(chance.choice([start, None]), chance.choice([end, None]))
+        assert rollups.totals(alice, span, chosen) == _raw_totals(alice, span.start, span.end, chosen), (span, chosen)
+
+
+def _statements(app, action) -> list[str]:
+    seen = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        result = action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen, result
+
+
+def _filter(alice: User, **args) -> ExpenseFilter:
+    own = db.session.scalars(select(Category.id).where(Category.user_id == alice.id)).all()
+    return ExpenseFilter.from_args(MultiDict(args), alice, own)
+
+
+def test_the_list_totals_of_categories_and_dates_read_the_rollups(app, alice, two_years):
+    chosen = _filter(alice, category=str(two_years[0]), **{"from": "2025-01-15", "to": "2025-03-31"})
+    statements, totals = _statements(app, lambda: listing.filtered_totals(alice, chosen))
+    assert totals == listing.FilteredTotals(*_raw_totals(alice, date(2025, 1, 15), date(2025, 4, 1), two_years[:1]))
+    assert len(statements) == 1
+    assert "spending_months" in statements[0] and "spending_days" in statements[0]
+    assert "FROM expenses" not in statements[0]
+
+
+def test_a_search_is_added_up_once_per_version_of_the_expenses(app, alice, two_years):
+    search = _filter(alice, q="Day 7")
+    expected = listing.FilteredTotals(
+        *db.session.execute(
+            select(func.count(), func.sum(Expense.amount_cents)).where(Expense.description.like("%Day 7%"))
+        ).one()
+    )
+    assert expected.count == 1 + 10 + 30  # Day 7, Day 70 to 79, Day 700 to 729
+    statements, first = _statements(app, lambda: listing.filtered_totals(alice, search))
+    assert first == expected
+    assert sum("FROM expenses" in s for s in statements) == 1
+    statements, again = _statements(app, lambda: listing.filtered_totals(alice, search))
+    assert again == expected
+    assert len(statements) == 1 and "FROM expenses" not in statements[0]
+
+    # Any change to the expenses, even to a description only, adds it up again.
+    db.session.execute(update(Expense).where(Expense.description == "Day 70").values(description="Day off"))
+    db.session.commit()
+    statements, changed = _statements(app, lambda: listing.filtered_totals(alice, search))
+    assert changed == listing.FilteredTotals(expected.count - 1, expected.total_cents - 71)
+    assert sum("FROM expenses" in s for s in statements) == 1
+    # Only the figures of the current version are kept.
+    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 1
+
+
+def test_a_search_never_uses_another_users_figures(app, client, alice, auth):
+    _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
+    assert listing.filtered_totals(alice, _filter(alice, q="rent")) == listing.FilteredTotals(1, 1000)
+    auth.logout()
+    auth.register(email="bob@example.com")
+    bob = db.session.scalar(select(User).where(User.email == "bob@example.com"))
+    # Bob's data version equals Alice's former one: the key and version match, the user does not.
+    db.session.execute(update(User).where(User.id == bob.id).values(data_version=alice.data_version))
+    db.session.commit()
+    assert listing.filtered_totals(bob, _filter(bob, q="rent")) == listing.FilteredTotals(0, 0)
+
+
+def test_the_expense_counts_of_categories_come_from_the_rollups(app, alice, two_years):
+    counts = {category.id: count for category, count, _total in services.category_stats(alice)}
+    assert counts == {**dict.fromkeys(counts, 0), **Counter(two_years[n % 3] for n in range(730))}
+    assert counts[two_years[0]] == 244
+
+
+def test_the_triggers_are_those_of_the_migration(app, alice):
+    """The test database is built by the migrations, so these tests exercise the real triggers."""
+    if db.engine.dialect.name == "sqlite":
+        names = db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")).all()
+    else:
+        names = db.session.scalars(
+            text("SELECT DISTINCT trigger_name FROM information_schema.triggers ORDER BY trigger_name")
+        ).all()
+    expected = ["expenses_rollup_delete", "expenses_rollup_insert", "expenses_rollup_update"]
+    if db.engine.dialect.name == "sqlite":
+        expected += ["expenses_version_delete", "expenses_version_insert", "expenses_version_update"]
+    assert names == expected
+
+
+def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
+    """On PostgreSQL the rollup triggers run once per statement: an import of 2,500 rows must be
+    3 statements, not 2,500."""
+    category = _category(alice, "Other")
+    rows = [
+        {
+            "user_id": alice.id,
+            "category_id": category,
+            "spent_on": date(2026, 2, 1),
+            "description": "x",
+            "amount_cents": 1,
+        }
+        for _ in range(2500)
+    ]
+    statements, _ = _statements(app, lambda: services.insert_expenses(rows))
+    db.session.commit()
+    assert sum(statement.startswith("INSERT INTO expenses") for statement in statements) == 3
+    assert _stored()[1] == {(alice.id, category, date(2026, 2, 1)): (2500, 2500)}
