@@ -214,34 +214,29 @@ class _SpendingRollup:
     total_cents: Mapped[int] = mapped_column(BigInteger)
 
 
-class SpendingDay(_SpendingRollup, db.Model):
-    __tablename__ = "spending_days"
-    __table_args__ = (
+def _rollup_table_args(table: str, key: str) -> tuple:
+    return (
         ForeignKeyConstraint(
             ["category_id", "user_id"],
             ["categories.id", "categories.user_id"],
-            name="fk_spending_days_category_id_user_id_categories",
+            name=f"fk_{table}_category_id_user_id_categories",
             ondelete="CASCADE",
         ),
         # Date ranges of one user, all categories or some.
-        PrimaryKeyConstraint("user_id", "day", "category_id"),
+        PrimaryKeyConstraint("user_id", key, "category_id"),
     )
+
+
+class SpendingDay(_SpendingRollup, db.Model):
+    __tablename__ = "spending_days"
+    __table_args__ = _rollup_table_args("spending_days", "day")
 
     day: Mapped[date] = mapped_column(Date)
 
 
 class SpendingMonth(_SpendingRollup, db.Model):
     __tablename__ = "spending_months"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["category_id", "user_id"],
-            ["categories.id", "categories.user_id"],
-            name="fk_spending_months_category_id_user_id_categories",
-            ondelete="CASCADE",
-        ),
-        # Date ranges of one user, all categories or some.
-        PrimaryKeyConstraint("user_id", "month", "category_id"),
-    )
+    __table_args__ = _rollup_table_args("spending_months", "month")
 
     # The first day of the calendar month.
     month: Mapped[date] = mapped_column(Date)
