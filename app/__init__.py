@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import cli, errors, security, templating
+from . import cli, errors, l10n, security, templating, theme
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .routing import IdConverter
 
@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    l10n.init_app(app)
 
     from .account import bp as account_bp
     from .auth import bp as auth_bp
@@ -53,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     security.init_app(app)
     templating.init_app(app)
+    theme.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

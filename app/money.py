@@ -5,8 +5,15 @@ anywhere else, goes through `float`.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel import numbers as babel_numbers
+
+from .l10n import current_locale, decimal_mark
 
 
 @dataclass(frozen=True)
@@ -62,9 +69,11 @@ def currency(code: str) -> Currency:
         raise ValueError(f"unknown currency {code!r}") from None
 
 
-def parse_amount(text: str | None, code: str, *, allow_zero: bool = False) -> Decimal:
+def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decimal_mark: str = ".") -> Decimal:
     """Parse what a person typed ("12", "12.5", "1,234.50") into an exact Decimal.
 
+    With decimal_mark="," (the reader's locale writes 1.234,50) it reads "12,50" and "1.234,50",
+    and still the plain "1234.50" that forms and links are filled with.
     Raises AmountError with a message fit to show next to the field.
     """
     cur = currency(code)
@@ -77,17 +86,21 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False) -> De
         raise AmountError("The amount must be more than zero.")
     if text[0] == "+":
         text = text[1:]
-    match = _AMOUNT_RE.fullmatch(text)
+    if decimal_mark == ",":
+        # "1.234" is grouped in these locales; "1234.50" (never three decimals) is a plain number.
+        match = _BANK_AMOUNT_RES[","].fullmatch(text) or _PLAIN_AMOUNT_RE.fullmatch(text)
+    else:
+        match = _AMOUNT_RE.fullmatch(text)
     if match is None:
         if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]*", text):
             raise AmountError("Write the amount out in full, without an exponent (1000, not 1e3).")
-        raise AmountError("Enter the amount as a number, like 12.50.")
+        raise AmountError(f"Enter the amount as a number, like 12{decimal_mark}50.")
     fraction = match["fraction"] or ""
     if len(fraction) > cur.exponent:
         if cur.exponent == 0:
             raise AmountError(f"Amounts in {cur.code} have no decimal places.")
         raise AmountError(f"Use at most {cur.exponent} decimal places.")
-    amount = Decimal(match["whole"].replace(",", "") + "." + fraction.ljust(cur.exponent, "0"))
+    amount = Decimal(re.sub(r"[^0-9]", "", match["whole"]) + "." + fraction.ljust(cur.exponent, "0"))
     # Checked before quantize(), which raises InvalidOperation past the context's 28 digits.
     if amount > MAX_AMOUNT:
         raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
@@ -108,6 +121,8 @@ _BANK_AMOUNT_RES = {
     ",": re.compile(rf"(?P<whole>[0-9]+|[0-9]{{1,3}}(?:\.[0-9]{{3}})+|{_SPACE_GROUPS})(?:,(?P<fraction>[0-9]*))?"),
 }
 _CURRENCY_SIGNS = "$€£¥₹₩"
+# What format_plain writes: digits and a decimal point, no grouping.
+_PLAIN_AMOUNT_RE = re.compile(r"(?P<whole>[0-9]+)(?:\.(?P<fraction>[0-9]*))?")
 
 
 def parse_signed_amount(text: str | None, code: str, decimal_mark: str = ".") -> Decimal:
@@ -183,12 +198,78 @@ def format_plain(value: int | Decimal, code: str) -> str:
     return f"{_as_decimal(value, code):f}"
 
 
-def format_amount(value: int | Decimal, code: str) -> str:
-    """The amount for people to read: "₹1,234.50", "-$3.00", "¥1,200"."""
-    cur = currency(code)
-    amount = _as_decimal(value, code)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{cur.symbol}{abs(amount):,.{cur.exponent}f}"
+def input_placeholder(code: str) -> str:
+    """An amount field's placeholder as the reader types: "0.00", "0,00" (de_DE), "0" (JPY)."""
+    return format_plain(0, code).replace(".", decimal_mark())
+
+
+def format_amount(value: int | Decimal, code: str, locale: Locale | None = None) -> str:
+    """The amount for people to read, in the request's locale (en_US outside a request):
+    "₹1,234.50", "-$3.00", "¥1,200"; "1.234,50\xa0€" in de_DE, "₹1,23,456.00" in en_IN."""
+    if isinstance(value, Decimal):
+        value = int(_as_decimal(value, code).scaleb(currency(code).exponent))
+    return _currency_format(locale or current_locale(), code).apply(value)
+
+
+@dataclass(frozen=True)
+class _CurrencyFormat:
+    """A locale's currency pattern prepared for one currency. Babel's format_currency reads the
+    pattern and symbols on every call (about 20 µs); pages format dozens of amounts."""
+
+    prefixes: tuple[str, str]  # positive, negative
+    suffixes: tuple[str, str]
+    decimal: str
+    group: str
+    grouping: tuple[int, int]  # primary (the last group), secondary: (3, 2) is 1,23,45,678
+    exponent: int
+
+    def apply(self, minor: int) -> str:
+        negative = minor < 0
+        whole, fraction = divmod(-minor if negative else minor, 10**self.exponent)
+        size, secondary = self.grouping
+        if size == secondary == 3:
+            digits = f"{whole:,}"
+            if self.group != ",":
+                digits = digits.replace(",", self.group)
+        else:
+            digits = str(whole)
+            groups = []
+            while len(digits) > size:
+                groups.append(digits[-size:])
+                digits = digits[:-size]
+                size = secondary
+            digits = self.group.join([digits, *reversed(groups)])
+        if self.exponent:
+            digits = f"{digits}{self.decimal}{fraction:0{self.exponent}d}"
+        return f"{self.prefixes[negative]}{digits}{self.suffixes[negative]}"
+
+
+@lru_cache(maxsize=512)
+def _currency_format(locale: Locale, code: str) -> _CurrencyFormat:
+    pattern = locale.currency_formats["standard"]
+    symbol = babel_numbers.get_currency_symbol(code, locale)
+    return _CurrencyFormat(
+        prefixes=tuple(_affix(text, symbol, code, before_number=True) for text in pattern.prefix),
+        suffixes=tuple(_affix(text, symbol, code, before_number=False) for text in pattern.suffix),
+        decimal=babel_numbers.get_decimal_symbol(locale),
+        group=babel_numbers.get_group_symbol(locale),
+        grouping=pattern.grouping,
+        exponent=currency(code).exponent,
+    )
+
+
+def _affix(text: str, symbol: str, code: str, *, before_number: bool) -> str:
+    """A pattern's prefix or suffix with the currency filled in, as Babel does, plus CLDR's currency
+    spacing, which Babel leaves out: a symbol ending in a letter ("CHF") touching the digits gets a
+    no-break space, so "CHF\xa09.95" and not "CHF9.95"."""
+    touches_number = text.endswith("¤") if before_number else text.startswith("¤")
+    if "¤" in text:
+        text = text.replace("¤¤", code).replace("¤", symbol)
+        edge = symbol[-1] if before_number else symbol[0]
+        if touches_number and unicodedata.category(edge)[0] not in "SZ":
+            text = f"{text}\xa0" if before_number else f"\xa0{text}"
+    # Quoted literals in CLDR patterns: 'x' is x, '' is a quote.
+    return re.sub(r"'([^']*)'", lambda match: match.group(1) or "'", text)
 
 
 def percent(part: int, whole: int) -> Decimal:

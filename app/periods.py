@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import l10n
+
 MIN_START_DAY, MAX_START_DAY = 1, 28
 
 
@@ -26,11 +28,18 @@ class Period:
 
     @property
     def label(self) -> str:
+        """In the reader's locale: "November 2026", or "Nov 15 – Dec 14, 2026" for periods starting
+        mid-month ("15 Nov – 14 Dec 2026" in en_GB)."""
         if self.start.day == 1:
-            return f"{self.start:%B %Y}"
-        if self.start.year == self.last_day.year:
-            return f"{self.start.day} {self.start:%b} – {self.last_day.day} {self.last_day:%b %Y}"
-        return f"{self.start.day} {self.start:%b %Y} – {self.last_day.day} {self.last_day:%b %Y}"
+            return l10n.format_month(self.start)
+        return l10n.format_date_range(self.start, self.last_day)
+
+    @property
+    def short_label(self) -> str:
+        """For chart axes: "Nov 2026", or the first day ("Nov 15, 2026") for periods starting mid-month."""
+        if self.start.day == 1:
+            return l10n.format_month(self.start, short=True)
+        return l10n.format_day(self.start)
 
     def shift(self, periods: int) -> "Period":
         return period_starting(_add_months(self.start, periods), self.start.day)

@@ -5,7 +5,7 @@ import unicodedata
 from flask_login import current_user
 from wtforms.validators import StopValidation, ValidationError
 
-from . import money
+from . import l10n, money
 
 # Bidirectional overrides and isolates can make text display as something other than it is.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -30,7 +30,8 @@ class PlainText:
 
 
 class Amount:
-    """Parses the field with `app.money` in the signed-in user's currency (or the form's)."""
+    """Parses the field with `app.money` in the signed-in user's currency (or the form's), reading
+    "12,50" as twelve and a half where the reader's locale writes a decimal comma."""
 
     def __init__(self, allow_zero: bool = False):
         self.allow_zero = allow_zero
@@ -38,6 +39,8 @@ class Amount:
     def __call__(self, form, field):
         code = getattr(form, "currency_code", None) or current_user.currency
         try:
-            field.amount = money.parse_amount(field.data, code, allow_zero=self.allow_zero)
+            field.amount = money.parse_amount(
+                field.data, code, allow_zero=self.allow_zero, decimal_mark=l10n.decimal_mark()
+            )
         except money.AmountError as error:
             raise StopValidation(str(error)) from None

@@ -6,11 +6,18 @@ Markup-light on purpose: tests assert the exact text of a cell or message, not t
 import html
 import json
 import re
+from datetime import date
 
 
 def text(fragment: str) -> str:
     """The visible text of an HTML fragment, with whitespace collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def shown_date(day: date | str) -> str:
+    """A date as pages write it for a browser that asks for no language (en_US): "Mar 3, 2026"."""
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def _element(page: str, tag: str, element_id: str) -> str:

@@ -168,7 +168,7 @@ def test_dashboard_follows_the_period_in_the_url_and_its_overall_budget(app, cli
         db.session.commit()
 
     page = client.get("/?period=2026-03").get_data(as_text=True)
-    assert 'id="period-label">15 Mar – 14 Apr 2026<' in page
+    assert 'id="period-label">Mar 15\u2009–\u2009Apr 14, 2026<' in page
     assert 'id="card-total">₹20,050.50<' in page
     assert 'id="card-left">₹9,949.50<' in page
     assert 'id="card-count">2<' in page

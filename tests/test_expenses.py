@@ -57,7 +57,7 @@ def test_add_expense(app, client, user):
     assert _rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 123450)]
     page = client.get("/expenses").get_data(as_text=True)
     assert flashes(page) == ["Added Rent (1,234.50)."]
-    assert _listed(page) == [("2026-11-02", "Rent", "Housing", "₹1,234.50")]
+    assert _listed(page) == [("Nov 2, 2026", "Rent", "Housing", "₹1,234.50")]
 
 
 def test_add_and_add_another_returns_to_the_form(app, client, user):
@@ -159,18 +159,18 @@ def test_list_is_newest_first_with_ties_broken_by_newest_entry(app, client, user
     assert element_text(page, "list-count") == "5 expenses"
     assert element_text(page, "list-total") == "₹1,000,020,129.44"
     assert _listed(page) == [
-        ("2026-10-04", "Everything", "Other", "₹1,000,000,000.00"),
-        ("2026-10-03", "Groceries", "Food & groceries", "₹123.45"),
-        ("2026-10-03", "Bus", "Transport", "₹5.00"),
-        ("2026-09-01", "Rent September", "Housing", "₹20,000.00"),
-        ("2025-12-31", "Plasters", "Health", "₹0.99"),
+        ("Oct 4, 2026", "Everything", "Other", "₹1,000,000,000.00"),
+        ("Oct 3, 2026", "Groceries", "Food & groceries", "₹123.45"),
+        ("Oct 3, 2026", "Bus", "Transport", "₹5.00"),
+        ("Sep 1, 2026", "Rent September", "Housing", "₹20,000.00"),
+        ("Dec 31, 2025", "Plasters", "Health", "₹0.99"),
     ]
 
 
 def test_list_shows_only_my_expenses(app, client, user):
     add_expense(app, user.id, "Housing", 100, date(2026, 1, 1), "Mine")
     add_expense(app, _register_bob(app), "Housing", 200, date(2026, 1, 2), "Bob's")
-    assert _listed(client.get("/expenses").get_data(as_text=True)) == [("2026-01-01", "Mine", "Housing", "₹1.00")]
+    assert _listed(client.get("/expenses").get_data(as_text=True)) == [("Jan 1, 2026", "Mine", "Housing", "₹1.00")]
 
 
 def _page_link(page, rel):

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing
 from tests.conftest import AuthActions, add_expense, category_id
-from tests.pages import element_text, input_value, selected_option, table_rows
+from tests.pages import element_text, input_value, selected_option, shown_date, table_rows
 
 # (category, amount in paise, date, description), added in this order (so ids rise down the list).
 DATASET = [
@@ -132,7 +132,7 @@ def test_unfiltered_list_is_everything_newest_first(client, expenses):
     page = _get(client, "/expenses")
     assert descriptions(page) == NEWEST_FIRST
     assert summary(page) == ("9 expenses", "₹1,752.74")
-    assert listed(page)[0] == ("2026-03-20", "Dentist", "Health", "₹100.00")
+    assert listed(page)[0] == ("Mar 20, 2026", "Dentist", "Health", "₹100.00")
     assert messages(page) == []
 
 
@@ -319,7 +319,7 @@ def test_column_headings_sort_and_flip_keeping_the_filters(client, expenses, ids
 def test_dashboard_link_for_a_category_and_period(client, expenses, ids):
     # The dashboard's pie links to the list like this.
     page = _get(client, f"/expenses?category={ids['Food & groceries']}&from=2026-02-01&to=2026-02-28")
-    assert listed(page) == [("2026-02-01", "Weekly_groceries", "Food & groceries", "₹45.99")]
+    assert listed(page) == [("Feb 1, 2026", "Weekly_groceries", "Food & groceries", "₹45.99")]
     assert summary(page) == ("1 expense", "₹45.99")
     assert checked_categories(page) == {ids["Food & groceries"]}
     assert (input_value(page, "from"), input_value(page, "to")) == ("2026-02-01", "2026-02-28")
@@ -667,7 +667,7 @@ def test_filtered_export_equals_the_filtered_list(client, expenses, ids, query):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     exported = [
-        (spent_on, description, category, money.format_amount(Decimal(amount), "INR"))
+        (shown_date(spent_on), description, category, money.format_amount(Decimal(amount), "INR"))
         for spent_on, description, category, amount, currency in _csv_rows(response.get_data(as_text=True))
     ]
     assert exported == listed(page)

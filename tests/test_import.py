@@ -313,7 +313,7 @@ def test_the_sample_bank_statement_through_every_step(app, client, user):
     html = page(client, f"/import/{draft_id}/formats")
     assert "Day or month first?" not in html
     assert checked_radio(html, "date_format") == "DD.MM.YYYY"
-    assert "DD.MM.YYYY: “01.11.2026” is 1 November 2026 · reads 13 of 14 dates" in html
+    assert "DD.MM.YYYY: “01.11.2026” is November 1, 2026 · reads 13 of 14 dates" in html
     assert checked_radio(html, "decimal_mark") == ","
     assert checked_radio(html, "spending_sign") == "negative"
     response = post_form(
@@ -443,7 +443,7 @@ def test_ambiguous_dates_make_the_wizard_ask(app, client, user):
     draft_id = upload_ok(client, "Date,Description,Amount\n03/04/2025,Tea,-2.00\n05/06/2025,Cake,-3.00\n")
     html = page(client, f"/import/{draft_id}/formats")
     assert "Day or month first?" in html
-    assert "“03/04/2025” could be 3 April 2025 as DD/MM/YYYY or 4 March 2025 as MM/DD/YYYY." in html
+    assert "“03/04/2025” could be April 3, 2025 as DD/MM/YYYY or March 4, 2025 as MM/DD/YYYY." in html
     assert 'id="date_format-0" name="date_format" type="radio" value="DD/MM/YYYY"' in html
     assert checked_radio(html, "date_format") is None  # nothing chosen for them
     assert "Choose the date format the file uses." in page(client, f"/import/{draft_id}/preview")

@@ -18,7 +18,8 @@ from app.models import ImportBatch, User, UserSession
 from app.transfer.csv_import import create_draft
 from tests.conftest import AuthActions, add_expense, category_id, csrf_token, post_form
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "static", "health.healthz"}
+# The theme switch is for everyone: it only sets a presentational cookie (CSRF still applies).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "static", "health.healthz", "theme.set_theme"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_REFUSED = "This form has expired or did not come from this site."
 

@@ -1,12 +1,22 @@
+from datetime import date
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from .. import l10n, money
 from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from ..forms import choices, int_or_none
 from ..money import CURRENCIES
 from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, strip_text
+
+
+def _example_amount(locale_id: str, currency_code: str) -> str:
+    example = Decimal("1234.56") if money.currency(currency_code).exponent else Decimal("1234")
+    return money.format_amount(example, currency_code, l10n.parse_locale(locale_id))
 
 
 class SettingsForm(FlaskForm):
@@ -24,7 +34,38 @@ class SettingsForm(FlaskForm):
         choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
         description="Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month.",
     )
+    locale = SelectField(
+        "Number and date format",
+        # The choices depend on the browser and the currency: see set_locale_choices().
+        validate_choice=False,
+        render_kw={"autocomplete": "off"},
+    )
     submit = SubmitField("Save settings")
+
+    def set_locale_choices(self, currency_code: str, browser_locale: str, today: date) -> None:
+        """Browser default first, then every offered locale named in its own language with an amount
+        in `currency_code` as it writes it; the help text shows the chosen one with today's date."""
+        self.locale.choices = [
+            SelectChoice(value="", label=f"Browser default · {l10n.display_name(browser_locale)}"),
+            *(
+                SelectChoice(
+                    value=locale_id,
+                    label=f"{l10n.display_name(locale_id)} · {_example_amount(locale_id, currency_code)}",
+                    render_kw={"lang": l10n.html_lang(locale_id)},
+                )
+                for locale_id in l10n.OFFERED_LOCALES
+            ),
+        ]
+        shown = self.locale.data if l10n.is_offered(self.locale.data) else browser_locale
+        example_day = l10n.format_day(today, locale=l10n.parse_locale(shown))
+        self.locale.description = (
+            f"Now: {_example_amount(shown, currency_code)} · {example_day}. "
+            "This changes how amounts and dates are written; the site's text stays in English."
+        )
+
+    def validate_locale(self, field):
+        if field.data and not l10n.is_offered(field.data):
+            raise ValidationError("Choose a number and date format from the list.")
 
     @property
     def currency_code(self):

@@ -3,7 +3,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import money
+from .. import l10n, money
 from ..auth import limits, sessions
 from ..auth.services import check_password, set_password
 from ..forms import ConfirmForm, form_status
@@ -24,10 +24,17 @@ def settings():
         form.currency.data = current_user.currency
         form.monthly_budget.data = money.format_plain(current_user.monthly_budget_cents, current_user.currency)
         form.period_start_day.data = current_user.period_start_day
+        form.locale.data = current_user.locale or ""
+    form.set_locale_choices(current_user.currency, l10n.browser_locale(), date.today())
     if form.validate_on_submit():
         try:
             services.update_settings(
-                current_user, form.currency.data, form.monthly_budget.amount, form.period_start_day.data, date.today()
+                current_user,
+                form.currency.data,
+                form.monthly_budget.amount,
+                form.period_start_day.data,
+                date.today(),
+                locale=form.locale.data or None,
             )
         except services.CurrencyChangeRefused:
             form.currency.errors.append(

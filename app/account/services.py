@@ -17,17 +17,24 @@ class CurrencyChangeRefused(Exception):
 
 
 def update_settings(
-    user: User, currency_code: str, monthly_budget: Decimal, period_start_day: int, today: date
+    user: User,
+    currency_code: str,
+    monthly_budget: Decimal,
+    period_start_day: int,
+    today: date,
+    *,
+    locale: str | None,
 ) -> None:
-    """Save the budget and currency. Amounts are kept in minor units, so switching to a currency
-    with a different number of decimal places would change every stored amount: refuse it once
-    there are expenses or category budgets."""
+    """Save the budget, currency and number format (`locale`; None follows the browser). Amounts are
+    kept in minor units, so switching to a currency with a different number of decimal places would
+    change every stored amount: refuse it once there are expenses or category budgets."""
     if currency(currency_code).exponent != currency(user.currency).exponent:
         if has_expenses(user) or has_category_budgets(user):
             raise CurrencyChangeRefused(currency_code)
         # Earlier budgets were counted in the other currency's units; nothing was spent against them.
         db.session.execute(delete(OverallBudget).where(OverallBudget.user_id == user.id))
     user.currency = currency_code
+    user.locale = locale
     # The start day first: the budget change applies from the period that contains today.
     user.period_start_day = period_start_day
     set_overall_budget(user, to_minor(monthly_budget, currency_code), today)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 
-from .. import money
+from .. import l10n, money
 
 
 class BudgetsForm(FlaskForm):
@@ -35,7 +35,7 @@ class BudgetsForm(FlaskForm):
                 self.parsed[category.id] = (None, rollover)
                 continue
             try:
-                amount = money.parse_amount(text, self.currency_code, allow_zero=True)
+                amount = money.parse_amount(text, self.currency_code, allow_zero=True, decimal_mark=l10n.decimal_mark())
             except money.AmountError as error:
                 self.field_errors[category.id] = str(error)
             else:

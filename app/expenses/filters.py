@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement
 
-from .. import money
+from .. import l10n, money
 from ..models import Category, Expense, User
 from ..periods import period_containing
 from .forms import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
@@ -267,7 +267,8 @@ def _parse_amount(raw: str | None, code: str, what: str, messages: list[str]) ->
     if not raw:
         return None
     try:
-        return money.to_minor(money.parse_amount(raw, code, allow_zero=True), code)
+        amount = money.parse_amount(raw, code, allow_zero=True, decimal_mark=l10n.decimal_mark())
+        return money.to_minor(amount, code)
     except money.AmountError as error:
         messages.append(f"The {what} was ignored: {error}")
         return None

@@ -24,10 +24,10 @@ def dashboard():
     start_day = current_user.period_start_day
     period = period_from_key(request.args.get("period"), start_day, today)
     current = period_containing(today, start_day)
-    summary = services.period_summary(current_user, period.start, period.end)
+    categories = services.user_categories(current_user)
+    summary = services.period_summary(current_user, period.start, period.end, categories)
     budget = budget_services.overall_budget_cents(current_user, period)
     code = current_user.currency
-    categories = services.user_categories(current_user)
     budgeted = [
         status
         for status in budget_services.category_budgets(
@@ -111,7 +111,8 @@ def export_filtered_csv():
     return csv_response(rows, current_user.currency, f"expenses-filtered-{date.today().isoformat()}.csv")
 
 
-def _expense_values(form: ExpenseForm) -> dict:
+def expense_values(form: ExpenseForm) -> dict:
+    """The service's arguments from a validated ExpenseForm (the full form and quick add)."""
     return {
         "category": form.category,
         "spent_on": form.spent_on.data,
@@ -128,7 +129,7 @@ def new_expense():
         return redirect(url_for("expenses.categories"))
     form = ExpenseForm(categories)
     if form.validate_on_submit():
-        expense = services.create_expense(current_user, **_expense_values(form))
+        expense = services.create_expense(current_user, **expense_values(form))
         flash(f"Added {expense.description} ({form.amount.data}).", "success")
         if "add_another" in request.form:
             return redirect(url_for("expenses.new_expense"))
@@ -143,7 +144,7 @@ def edit_expense(expense_id: int):
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
     if form.validate_on_submit():
-        services.update_expense(expense, **_expense_values(form))
+        services.update_expense(expense, **expense_values(form))
         flash(f"Saved {expense.description}.", "success")
         return redirect(url_for("expenses.list_expenses"))
     return render_template("expenses/form.html", form=form, expense=expense), form_status(form)

@@ -7,6 +7,36 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // Chart text, grid lines and slice borders take the page's colours (Bootstrap's CSS variables), so
+  // charts are readable in light and dark mode; they are redrawn when the theme changes.
+  function useThemeColours() {
+    if (typeof Chart === "undefined") {
+      return false;
+    }
+    const style = getComputedStyle(document.documentElement);
+    Chart.defaults.color = style.getPropertyValue("--bs-body-color").trim();
+    Chart.defaults.borderColor = style.getPropertyValue("--bs-border-color-translucent").trim();
+    Chart.defaults.elements.arc.borderColor = style.getPropertyValue("--bs-body-bg").trim();
+    return true;
+  }
+
+  function followTheme() {
+    new MutationObserver(function () {
+      if (!useThemeColours()) {
+        return;
+      }
+      Object.values(window.expenseCharts || {}).forEach(function (chart) {
+        // A chart copies the defaults into its axes when it is made; those take the new colours here.
+        Object.values(chart.options.scales || {}).forEach(function (scale) {
+          scale.ticks.color = Chart.defaults.color;
+          scale.grid.color = Chart.defaults.borderColor;
+          scale.border.color = Chart.defaults.borderColor;
+        });
+        chart.update();
+      });
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-bs-theme"] });
+  }
+
   // Pie chart of spending by category; data comes from a JSON block rendered by the server.
   function drawCategoryChart() {
     const data = readJson("category-chart-data");
@@ -88,6 +118,8 @@
       },
       options: {
         indexAxis: options.horizontal ? "y" : "x",
+        // Axis numbers as the server writes amounts (the user's locale, not the browser's).
+        locale: data.locale,
         responsive: true,
         maintainAspectRatio: false,
         scales: options.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
@@ -163,11 +195,17 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     sizeProgressBars();
+    useThemeColours();
+    followTheme();
+    if (typeof Chart !== "undefined") {
+      // Charts are drawn at once: their opening animation cost a phone about a second of main-thread work.
+      Chart.defaults.animation = false;
+    }
     drawCategoryChart();
     drawReportCharts();
     enhanceFilterForm();
     // Move focus to the first field with an error, so keyboard and screen-reader users land on it.
-    const invalid = document.querySelector(".is-invalid");
+    const invalid = document.querySelector('main [aria-invalid="true"]');
     if (invalid) {
       invalid.focus();
     }

@@ -13,6 +13,7 @@ from ..auth.services import check_password
 from ..errors import render_error
 from ..expenses.services import user_categories
 from ..forms import ConfirmForm, form_status
+from ..l10n import format_day
 from . import bp, csv_import
 from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
@@ -143,7 +144,7 @@ def columns(draft_id: int):
 
 def _date_format_choices(values: list[str]) -> list[tuple[str, str]]:
     """The formats that read at least one of the dates (all of them when none does), best first,
-    each with what it makes of the first date: "03/04/2025" is 3 April or 4 March."""
+    each with what it makes of the first date: "03/04/2025" is April 3 or March 4."""
     scored = [(sum(1 for v in values if f.parse(v)), key, f) for key, f in DATE_FORMATS.items()]
     if any(hits for hits, _, _ in scored):
         scored = [item for item in scored if item[0]]
@@ -152,7 +153,7 @@ def _date_format_choices(values: list[str]) -> list[tuple[str, str]]:
     result = []
     for hits, key, date_format in scored:
         parsed = date_format.parse(sample)
-        reading = f"“{sample}” is {parsed.day} {parsed:%B %Y}" if parsed else f"for example {date_format.example}"
+        reading = f"“{sample}” is {format_day(parsed, 'long')}" if parsed else f"for example {date_format.example}"
         result.append((key, f"{key}: {reading} · reads {hits:,} of {len(values):,} dates"))
     return result
 

@@ -79,10 +79,10 @@ def test_filter_sort_export(page: Page, app, alice):
     expect(page.locator("#list-count")).to_have_text("4 expenses")
     expect(page.locator("#list-total")).to_have_text("₹77.74")
     assert expense_rows(page) == [
-        ["2026-02-01", "Weekly groceries", "Food & groceries", "₹45.99"],
-        ["2026-02-28", "=Taxi to airport", "Transport", "₹20.00"],
-        ["2026-02-28", "Coffee with Sam", "Food & groceries", "₹8.75"],
-        ["2026-02-10", "Bus, return", "Transport", "₹3.00"],
+        ["Feb 1, 2026", "Weekly groceries", "Food & groceries", "₹45.99"],
+        ["Feb 28, 2026", "=Taxi to airport", "Transport", "₹20.00"],
+        ["Feb 28, 2026", "Coffee with Sam", "Food & groceries", "₹8.75"],
+        ["Feb 10, 2026", "Bus, return", "Transport", "₹3.00"],
     ]
     expect(page.locator("#expense-table th[aria-sort=descending]")).to_contain_text("Amount")
     # The form shows the state it was loaded with.

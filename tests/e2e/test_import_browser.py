@@ -70,7 +70,7 @@ def test_import_the_sample_statement_undo_it_and_restore_a_backup(page: Page, al
 
     # Step 3: formats read from the data.
     expect(page.get_by_role("heading", name="How are dates and amounts written?")).to_be_visible()
-    expect(page.get_by_label(re.compile(r"^DD\.MM\.YYYY: “01\.11\.2026” is 1 November 2026"))).to_be_checked()
+    expect(page.get_by_label(re.compile(r"^DD\.MM\.YYYY: “01\.11\.2026” is November 1, 2026"))).to_be_checked()
     expect(page.get_by_label("A comma: 1.234,56")).to_be_checked()
     expect(page.get_by_label(re.compile(r"^Negative amounts .* are spending"))).to_be_checked()
     page.get_by_role("button", name="Continue to preview").click()

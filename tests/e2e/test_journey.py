@@ -31,7 +31,8 @@ def register(page: Page, email: str = EMAIL) -> None:
 
 
 def add_expense_in_form(page: Page, amount: str, description: str, category: str) -> None:
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Add expense").click()
+    # The full form (the navbar's button opens the quick add dialog: tests/e2e/test_quick_add_browser.py).
+    page.goto("/expenses/new")
     expect(page.get_by_role("heading", name="Add expense")).to_be_visible()
     page.get_by_label("Amount").fill(amount)
     page.get_by_label("Description").fill(description)
@@ -56,7 +57,7 @@ def test_register_budget_expenses_dashboard_and_csv(page: Page):
     # A category of one's own.
     page.get_by_role("link", name="Categories", exact=True).click()
     page.get_by_label("Name").fill("Books")
-    page.get_by_label("Colour").fill("#ff8800")
+    page.get_by_label("Colour", exact=True).fill("#ff8800")
     page.get_by_role("button", name="Create category").click()
     expect(page.get_by_role("status")).to_contain_text("Created category Books")
     expect(page.locator("#category-list tbody tr").filter(has_text="Books")).to_have_count(1)

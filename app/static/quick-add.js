@@ -1,0 +1,260 @@
+// Quick add: the navbar button and the `n` key open a small dialog that saves an expense without
+// leaving the page. The button is a plain link to the full form, which is what happens without
+// scripts or when anything here cannot work.
+"use strict";
+
+(function () {
+  const template = document.getElementById("quick-add-template");
+  const button = document.getElementById("quick-add-button");
+  if (!template || !button || !window.bootstrap || !window.fetch) {
+    return;
+  }
+  const CATEGORY_KEY = "quickAdd.categoryId"; // localStorage: the category used last time
+  const MESSAGE_KEY = "quickAdd.message"; // sessionStorage: the message to show after a reload
+  const FIELDS = ["amount", "description", "category_id", "spent_on"];
+  let options = null; // the categories, fetched when the dialog first opens
+  let dialog = null; // {element, modal, form} while the dialog is open
+  let opening = false;
+  let returnFocus = null;
+
+  function stored(storage, key) {
+    try {
+      return storage.getItem(key);
+    } catch {
+      return null; // storage can be switched off; quick add still works without memory
+    }
+  }
+
+  function store(storage, key, value) {
+    try {
+      if (value === null) {
+        storage.removeItem(key);
+      } else {
+        storage.setItem(key, value);
+      }
+    } catch {
+      // As above: nothing to remember then.
+    }
+  }
+
+  // Today in the browser's time zone, as the yyyy-mm-dd a date input takes.
+  function today() {
+    const now = new Date();
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
+
+  function isJson(response) {
+    return (response.headers.get("Content-Type") || "").startsWith("application/json");
+  }
+
+  function toast() {
+    let element = document.getElementById("quick-add-toast");
+    if (!element) {
+      document.body.append(template.content.querySelector(".toast-container").cloneNode(true));
+      element = document.getElementById("quick-add-toast");
+    }
+    return element;
+  }
+
+  function showToast(message) {
+    const element = toast();
+    // The live region exists before its text changes, so screen readers announce the text.
+    window.setTimeout(function () {
+      element.querySelector(".toast-body").textContent = message;
+      window.bootstrap.Toast.getOrCreateInstance(element).show();
+    }, 100);
+  }
+
+  function loadOptions() {
+    if (options) {
+      return Promise.resolve(options);
+    }
+    return fetch(template.dataset.optionsUrl, { headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok || !isJson(response)) {
+        throw new Error("quick add options: HTTP " + response.status);
+      }
+      return response.json().then(function (data) {
+        options = data;
+        return data;
+      });
+    });
+  }
+
+  function fillCategories(select) {
+    select.replaceChildren(
+      ...options.categories.map(function (category) {
+        return new Option(category.name, String(category.id));
+      }),
+    );
+    const remembered = stored(window.localStorage, CATEGORY_KEY);
+    if (options.categories.some((category) => String(category.id) === remembered)) {
+      select.value = remembered;
+    }
+  }
+
+  function setProblem(form, message) {
+    const problem = form.querySelector("#quick-add-problem");
+    problem.textContent = message || "";
+    problem.hidden = !message;
+  }
+
+  function clearErrors(form) {
+    setProblem(form, "");
+    FIELDS.forEach(function (name) {
+      const field = form.elements.namedItem(name);
+      field.classList.remove("is-invalid");
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+      document.getElementById(field.id + "-error").textContent = "";
+    });
+  }
+
+  // Each message next to its field, tied to it for screen readers; focus on the first one.
+  function showErrors(form, errors) {
+    let first = null;
+    FIELDS.forEach(function (name) {
+      if (!errors[name]) {
+        return;
+      }
+      const field = form.elements.namedItem(name);
+      const message = document.getElementById(field.id + "-error");
+      message.textContent = errors[name].join(" ");
+      field.classList.add("is-invalid");
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", message.id);
+      first = first || field;
+    });
+    const others = Object.keys(errors).filter((name) => !FIELDS.includes(name));
+    if (others.length) {
+      setProblem(form, others.map((name) => errors[name].join(" ")).join(" "));
+    }
+    (first || form.elements.namedItem("amount")).focus();
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const save = form.querySelector('button[type="submit"]');
+    if (save.disabled) {
+      return;
+    }
+    clearErrors(form);
+    save.disabled = true;
+    fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.redirected) {
+          // Signed out meanwhile: the full form goes through the login page and back.
+          window.location.assign(button.href);
+          return null;
+        }
+        const body = isJson(response) ? response.json() : Promise.resolve(null);
+        return body.then(function (data) {
+          if (response.status === 201 && data) {
+            saved(form, data.message);
+          } else if (response.status === 422 && data) {
+            showErrors(form, data.errors);
+          } else {
+            setProblem(form, "The expense could not be saved. Reload the page and try again, or use the full form.");
+          }
+        });
+      })
+      .catch(function () {
+        setProblem(form, "The server could not be reached. Check your connection and try again.");
+      })
+      .finally(function () {
+        save.disabled = false;
+      });
+  }
+
+  function saved(form, message) {
+    store(window.localStorage, CATEGORY_KEY, form.elements.namedItem("category_id").value);
+    if (template.dataset.reload === "true") {
+      // This page shows figures the new expense changes: show them, then the message.
+      store(window.sessionStorage, MESSAGE_KEY, message);
+      window.location.reload();
+      return;
+    }
+    dialog.modal.hide();
+    showToast(message);
+  }
+
+  function build() {
+    const element = template.content.querySelector("#quick-add").cloneNode(true);
+    document.body.append(element);
+    toast(); // the live region, ready before anything is said in it
+    const form = element.querySelector("form");
+    fillCategories(form.elements.namedItem("category_id"));
+    form.elements.namedItem("spent_on").value = today();
+    form.addEventListener("submit", submit);
+    const modal = new window.bootstrap.Modal(element);
+    element.addEventListener("shown.bs.modal", function () {
+      form.elements.namedItem("amount").focus();
+    });
+    // Closed (Esc, Cancel, saved): the dialog leaves the page, and focus goes back where it was.
+    element.addEventListener("hidden.bs.modal", function () {
+      modal.dispose();
+      element.remove();
+      dialog = null;
+      const target = returnFocus && returnFocus !== document.body && document.contains(returnFocus) ? returnFocus : button;
+      target.focus();
+    });
+    dialog = { element: element, modal: modal, form: form };
+    modal.show();
+  }
+
+  function open() {
+    if (dialog || opening) {
+      return;
+    }
+    opening = true;
+    returnFocus = document.activeElement;
+    loadOptions()
+      .then(function (data) {
+        if (!data.categories.length) {
+          window.location.assign(button.href); // the full form says to create a category first
+          return;
+        }
+        build();
+      })
+      .catch(function () {
+        window.location.assign(button.href);
+      })
+      .finally(function () {
+        opening = false;
+      });
+  }
+
+  function typingIn(target) {
+    return (
+      target instanceof Element &&
+      (target.isContentEditable || target.closest("input, textarea, select, [contenteditable]") !== null)
+    );
+  }
+
+  button.addEventListener("click", function (event) {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return; // a new tab or window: the full form
+    }
+    event.preventDefault();
+    open();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey || event.repeat || event.isComposing) {
+      return;
+    }
+    if (event.defaultPrevented || typingIn(event.target) || document.querySelector(".modal.show")) {
+      return;
+    }
+    event.preventDefault();
+    open();
+  });
+
+  button.querySelector(".quick-add-kbd").hidden = false;
+
+  const pending = stored(window.sessionStorage, MESSAGE_KEY);
+  if (pending) {
+    store(window.sessionStorage, MESSAGE_KEY, null);
+    showToast(pending);
+  }
+})();
