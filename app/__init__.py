@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import cli, errors, l10n, security, templating, theme
+from . import assets, cli, errors, l10n, security, templating, theme
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .routing import IdConverter
 
@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(transfer_bp)
     app.register_blueprint(health_bp)
 
+    assets.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     theme.init_app(app)
