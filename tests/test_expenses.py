@@ -56,7 +56,7 @@ def test_add_expense(app, client, user):
     assert response.headers["Location"] == "/expenses"
     assert _rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 123450)]
     page = client.get("/expenses").get_data(as_text=True)
-    assert flashes(page) == ["Added Rent (1,234.50)."]
+    assert flashes(page) == ["Added Rent (₹1,234.50)."]
     assert _listed(page) == [("Nov 2, 2026", "Rent", "Housing", "₹1,234.50")]
 
 

@@ -130,7 +130,10 @@ def new_expense():
     form = ExpenseForm(categories)
     if form.validate_on_submit():
         expense = services.create_expense(current_user, **expense_values(form))
-        flash(f"Added {expense.description} ({form.amount.data}).", "success")
+        flash(
+            f"Added {expense.description} ({money.format_amount(expense.amount_cents, current_user.currency)}).",
+            "success",
+        )
         if "add_another" in request.form:
             return redirect(url_for("expenses.new_expense"))
         return redirect(url_for("expenses.list_expenses"))
