@@ -33,6 +33,9 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _connection_record) -> None:
     """SQLite enforces foreign keys only when asked, and WAL lets readers run beside a writer."""
@@ -41,7 +44,7 @@ def _configure_sqlite(dbapi_connection, _connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 

@@ -353,3 +353,44 @@ def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
     db.session.commit()
     assert sum(statement.startswith("INSERT INTO expenses") for statement in statements) == 3
     assert _stored()[1] == {(alice.id, category, date(2026, 2, 1)): (2500, 2500)}
+
+
+def test_a_search_never_keeps_figures_of_a_transaction_rolled_back_later(app, alice):
+    _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
+    search = _filter(alice, q="rent")
+    db.session.add(
+        Expense(
+            user_id=alice.id,
+            category_id=_category(alice, "Housing"),
+            spent_on=date(2026, 1, 2),
+            description="Rent again",
+            amount_cents=5,
+        )
+    )
+    db.session.flush()
+    # Added up on a connection of its own: what is committed, not this transaction's rows.
+    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
+    db.session.rollback()
+    db.session.execute(update(Expense).values(description="Rent (paid)"))  # the version moves on again
+    db.session.commit()
+    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
+
+
+def test_a_search_does_not_wait_for_another_writer_to_keep_its_figures(app, alice):
+    """Keeping the figures is best effort: with the database (SQLite) or the row (PostgreSQL)
+    locked by another writer, the page gets its figures at once and nothing is kept."""
+    _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
+    search = _filter(alice, q="rent")
+    with db.engine.connect() as other:
+        if db.engine.dialect.name == "sqlite":
+            other.exec_driver_sql("BEGIN IMMEDIATE")  # another worker's import, say
+        else:
+            other.exec_driver_sql("LOCK TABLE filtered_totals IN EXCLUSIVE MODE")  # reads still go on
+        try:
+            assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
+        finally:
+            other.rollback()
+    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 0
+    # Once the writer is done, the next search keeps them.
+    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
+    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 1

@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager
 
 from .. import rollups
-from ..extensions import db
+from ..extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from ..models import CachedTotals, Category, Expense, User
 from .filters import ExpenseFilter
 
@@ -159,26 +159,14 @@ def filtered_totals(user: User, expense_filter: ExpenseFilter) -> FilteredTotals
         span = rollups.Span(expense_filter.date_from, end)
         return FilteredTotals(*rollups.totals(user, span, expense_filter.category_ids))
     key = _filter_key(expense_filter)
-    version, count, total = db.session.execute(
-        select(User.data_version, CachedTotals.expense_count, CachedTotals.total_cents)
-        .outerjoin(
-            CachedTotals,
-            (CachedTotals.user_id == User.id)
-            & (CachedTotals.filter_key == key)
-            & (CachedTotals.data_version == User.data_version),
-        )
-        .where(User.id == user.id)
-    ).one()
-    if count is not None:
-        return FilteredTotals(count, total)
-    # Read after the version: figures newer than it are only ever stored under a stale version.
-    count, total = db.session.execute(
-        select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
-            *expense_filter.conditions(user)
-        )
-    ).one()
-    _remember(user.id, key, version, int(count), int(total))
-    return FilteredTotals(int(count), int(total))
+    kept = db.session.execute(
+        select(CachedTotals.expense_count, CachedTotals.total_cents)
+        .join(User, (User.id == CachedTotals.user_id) & (User.data_version == CachedTotals.data_version))
+        .where(CachedTotals.user_id == user.id, CachedTotals.filter_key == key)
+    ).first()
+    if kept is not None:
+        return FilteredTotals(*kept)
+    return _add_up_and_remember(user.id, key, expense_filter.conditions(user))
 
 
 def _filter_key(expense_filter: ExpenseFilter) -> str:
@@ -193,26 +181,52 @@ def _filter_key(expense_filter: ExpenseFilter) -> str:
     return hashlib.sha256(json.dumps(conditions).encode()).hexdigest()
 
 
-def _remember(user_id: int, key: str, version: int, count: int, total: int) -> None:
-    """Store a search's figures in a transaction of their own (a GET does not commit the request's),
-    dropping the user's figures of older versions, which can never be read again."""
-    figures = {"data_version": version, "expense_count": count, "total_cents": total}
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+def _add_up_and_remember(user_id: int, key: str, conditions: list) -> FilteredTotals:
+    """Add up a search on a connection of its own, and keep the figures under the version read
+    before them. Its own, so that it only sees committed expenses (figures of a transaction that is
+    later rolled back must never be kept), and so that storing them does not need the request's
+    transaction to commit. Figures newer than the version are only ever stored under a stale one."""
+    with db.engine.connect() as connection:
+        version = connection.scalar(select(User.data_version).where(User.id == user_id))
+        count, total = connection.execute(
+            select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(*conditions)
+        ).one()
+        connection.commit()
+        figures = FilteredTotals(int(count), int(total))
+        if version is not None:
+            _remember(connection, user_id, key, version, figures)
+    return figures
+
+
+def _remember(connection, user_id: int, key: str, version: int, figures: FilteredTotals) -> None:
+    """Store a search's figures, dropping the user's figures of older versions (never read again).
+
+    Best effort and without waiting: a page must not stall behind another request's write (on
+    SQLite, one import holds the only write lock for a while); the next search stores them again."""
+    values = {"data_version": version, "expense_count": figures.count, "total_cents": figures.total_cents}
+    sqlite = connection.dialect.name == "sqlite"
     upsert = (
-        insert(CachedTotals)
-        .values(user_id=user_id, filter_key=key, **figures)
-        .on_conflict_do_update(index_elements=[CachedTotals.user_id, CachedTotals.filter_key], set_=figures)
+        (sqlite_insert if sqlite else postgresql_insert)(CachedTotals)
+        .values(user_id=user_id, filter_key=key, **values)
+        .on_conflict_do_update(index_elements=[CachedTotals.user_id, CachedTotals.filter_key], set_=values)
     )
     try:
-        with db.engine.begin() as connection:
-            connection.execute(
-                delete(CachedTotals).where(CachedTotals.user_id == user_id, CachedTotals.data_version != version)
-            )
-            connection.execute(upsert)
-    except OperationalError:
-        # Another worker storing the same figures (a lock timeout, a deadlock): the page is right
-        # without them, and the next search stores them again.
-        logger.warning("could not store the figures of a search", exc_info=True)
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        else:
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
+        connection.execute(
+            delete(CachedTotals).where(CachedTotals.user_id == user_id, CachedTotals.data_version != version)
+        )
+        connection.execute(upsert)
+        connection.commit()
+    except (OperationalError, IntegrityError):
+        # Locked by another writer, or the account deleted meanwhile: the page is right without them.
+        connection.rollback()
+        logger.info("the figures of a search were not kept", exc_info=True)
+    finally:
+        if sqlite:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[date, str, str, int]]:
