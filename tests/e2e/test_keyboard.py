@@ -64,6 +64,9 @@ def tab_to(page: Page, selector: str, key: str = "Tab") -> None:
 
 def skip_to_main(page: Page) -> None:
     """The first Tab stop is the skip link; Enter on it moves focus to <main>."""
+    # Until the page has loaded, Chromium goes back to a #fragment target each time the layout
+    # changes, which would take focus back to <main> after the next Tab (seen under load).
+    page.wait_for_load_state("load")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
