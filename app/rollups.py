@@ -110,7 +110,7 @@ def totals_by_period(user: User, start: date, end: date) -> dict[tuple[int, str]
                 SpendingMonth.user_id == user.id, SpendingMonth.month >= start, SpendingMonth.month < end
             )
         )
-        return {(category_id, f"{month:%Y-%m}"): int(cents) for category_id, month, cents in rows}
+        return {(category_id, month.isoformat()[:7]): int(cents) for category_id, month, cents in rows}
     key = period_key(SpendingDay.day, start_day, db.engine.dialect.name).label("period")
     rows = db.session.execute(
         select(SpendingDay.category_id, key, func.sum(SpendingDay.total_cents))

@@ -33,14 +33,14 @@ def list_url(category_id: int | None = None, period: Period | None = None, **cha
             **changes,
         )
         return url_for("expenses.list_expenses", **expense_filter.params())
-    if "list_base_url" not in g:
-        g.list_base_url = url_for("expenses.list_expenses")
-    query = []
-    if category_id:
-        query.append(f"category={int(category_id)}")
+    base = g.get("list_base_url")
+    if base is None:
+        base = g.list_base_url = url_for("expenses.list_expenses")
+    if category_id and period:
+        return f"{base}?category={int(category_id)}&from={period.start.isoformat()}&to={period.last_day.isoformat()}"
     if period:
-        query += [f"from={period.start.isoformat()}", f"to={period.last_day.isoformat()}"]
-    return f"{g.list_base_url}?{'&'.join(query)}" if query else g.list_base_url
+        return f"{base}?from={period.start.isoformat()}&to={period.last_day.isoformat()}"
+    return f"{base}?category={int(category_id)}" if category_id else base
 
 
 def _amounts(cents: list[int]) -> dict:
