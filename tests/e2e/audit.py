@@ -114,14 +114,18 @@ def lighthouse(url: str, chromium: str, preset: str, cookie: str | None, save_to
         command.append("--preset=desktop")
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    result = subprocess.run(
-        command,
-        env={**os.environ, "CHROME_PATH": chromium},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_SECONDS,
-        check=False,
-    )
+    for _attempt in range(2):
+        result = subprocess.run(
+            command,
+            env={**os.environ, "CHROME_PATH": chromium},
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+        # Lighthouse sometimes fails to record the trace (NO_NAVSTART) and asks to be run again.
+        if result.returncode == 0 or "Please run Lighthouse again" not in result.stderr:
+            break
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url} ({preset}):\n{result.stderr.strip()[-2000:]}")
     report = json.loads(result.stdout)
