@@ -168,6 +168,17 @@ def add_expense(app, user_id, category_name, amount_cents, spent_on=None, descri
         return expense.id
 
 
+def expense_rows(app, user_id=None) -> list[tuple]:
+    """Every expense as (user_id, category name, date, description, amount_cents), in id order."""
+    with app.app_context():
+        query = db.select(Expense).order_by(Expense.id)
+        if user_id is not None:
+            query = query.where(Expense.user_id == user_id)
+        return [
+            (e.user_id, e.category.name, e.spent_on, e.description, e.amount_cents) for e in db.session.scalars(query)
+        ]
+
+
 def count_rows(app, model) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(model))

@@ -8,19 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Expense, User
-from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
+from tests.conftest import AuthActions, add_expense, category_id, count_rows, expense_rows, post_form
 from tests.pages import element_text, field_errors, flashes, input_value, options, selected_option, table_rows
-
-
-def _rows(app, user_id=None):
-    """Every expense as (user_id, category name, date, description, amount_cents), in id order."""
-    with app.app_context():
-        query = db.select(Expense).order_by(Expense.id)
-        if user_id is not None:
-            query = query.where(Expense.user_id == user_id)
-        return [
-            (e.user_id, e.category.name, e.spent_on, e.description, e.amount_cents) for e in db.session.scalars(query)
-        ]
 
 
 def _register_bob(app) -> int:
@@ -54,7 +43,7 @@ def test_add_expense(app, client, user):
     response = post_form(client, "/expenses/new", _form(app, user, description="  Rent  "))
     assert response.status_code == 302
     assert response.headers["Location"] == "/expenses"
-    assert _rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 123450)]
+    assert expense_rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 123450)]
     page = client.get("/expenses").get_data(as_text=True)
     assert flashes(page) == ["Added Rent (₹1,234.50)."]
     assert _listed(page) == [("Nov 2, 2026", "Rent", "Housing", "₹1,234.50")]
@@ -64,7 +53,7 @@ def test_add_and_add_another_returns_to_the_form(app, client, user):
     response = post_form(client, "/expenses/new", {**_form(app, user, amount="0.10"), "add_another": "1"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/expenses/new"
-    assert _rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 10)]
+    assert expense_rows(app) == [(user.id, "Housing", date(2026, 11, 2), "Rent", 10)]
 
 
 def test_new_expense_form_offers_only_my_categories_and_defaults_to_today(app, client, user):
@@ -109,7 +98,7 @@ def test_edit_expense(app, client, user):
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/expenses"
-    assert _rows(app) == [(user.id, "Housing", date(2026, 10, 6), "Monthly bus pass", 1300)]
+    assert expense_rows(app) == [(user.id, "Housing", date(2026, 10, 6), "Monthly bus pass", 1300)]
 
 
 def test_edit_with_bad_input_changes_nothing(app, client, user):
@@ -117,7 +106,7 @@ def test_edit_with_bad_input_changes_nothing(app, client, user):
     response = post_form(client, f"/expenses/{expense_id}/edit", _form(app, user, amount="0"))
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True)) == {"amount": "The amount must be more than zero."}
-    assert _rows(app) == [(user.id, "Transport", date(2026, 10, 5), "Bus pass", 1250)]
+    assert expense_rows(app) == [(user.id, "Transport", date(2026, 10, 5), "Bus pass", 1250)]
 
 
 def test_delete_asks_first_and_deletes_only_on_the_confirming_post(app, client, user):
@@ -139,7 +128,7 @@ def test_delete_asks_first_and_deletes_only_on_the_confirming_post(app, client, 
     response = post_form(client, f"/expenses/{expense_id}/delete")
     assert response.status_code == 302
     assert response.headers["Location"] == "/expenses"
-    assert _rows(app) == [(user.id, "Health", date(2026, 9, 1), "Dentist", 999)]
+    assert expense_rows(app) == [(user.id, "Health", date(2026, 9, 1), "Dentist", 999)]
     assert flashes(client.get("/expenses").get_data(as_text=True)) == ["Deleted Bus pass."]
 
     # Gone is gone: a second delete and an edit are 404.
@@ -270,14 +259,14 @@ def test_bad_input_is_refused_with_a_message_and_nothing_is_written(app, client,
 def test_description_of_exactly_200_characters_is_accepted(app, client, user):
     response = post_form(client, "/expenses/new", _form(app, user, description="é" * 200))
     assert response.status_code == 302
-    assert _rows(app) == [(user.id, "Housing", date(2026, 11, 2), "é" * 200, 123450)]
+    assert expense_rows(app) == [(user.id, "Housing", date(2026, 11, 2), "é" * 200, 123450)]
 
 
 @pytest.mark.parametrize("spent_on", ["1970-01-01", "2099-12-31", "2024-02-29"])
 def test_dates_at_the_edges_of_the_range_are_accepted(app, client, user, spent_on):
     response = post_form(client, "/expenses/new", _form(app, user, spent_on=spent_on))
     assert response.status_code == 302
-    assert _rows(app) == [(user.id, "Housing", date.fromisoformat(spent_on), "Rent", 123450)]
+    assert expense_rows(app) == [(user.id, "Housing", date.fromisoformat(spent_on), "Rent", 123450)]
 
 
 def test_someone_elses_category_is_refused(app, client, user):
@@ -291,14 +280,14 @@ def test_someone_elses_category_is_refused(app, client, user):
     expense_id = add_expense(app, user.id, "Transport", 1250, date(2026, 10, 5), "Bus pass")
     response = post_form(client, f"/expenses/{expense_id}/edit", _form(app, user, category_id=str(bob_housing)))
     assert response.status_code == 422
-    assert _rows(app) == [(user.id, "Transport", date(2026, 10, 5), "Bus pass", 1250)]
+    assert expense_rows(app) == [(user.id, "Transport", date(2026, 10, 5), "Bus pass", 1250)]
 
 
 def test_script_in_a_description_is_shown_as_text(app, client, user):
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     response = post_form(client, "/expenses/new", _form(app, user, description=payload))
     assert response.status_code == 302
-    assert _rows(app)[0][3] == payload
+    assert expense_rows(app)[0][3] == payload
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
     expense_id = _expense_id(app)
     for path in ("/expenses", "/", f"/expenses/{expense_id}/delete"):

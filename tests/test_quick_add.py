@@ -6,20 +6,11 @@ import pytest
 
 from app.extensions import db
 from app.models import Category, Expense, User
-from tests.conftest import AuthActions, category_id, count_rows, csrf_token, post_form
+from tests.conftest import AuthActions, category_id, count_rows, csrf_token, expense_rows, post_form
 
 URL = "/expenses/quick-add"
 OPTIONS_URL = "/expenses/quick-add.json"
 CSRF_REFUSED = "This form has expired or did not come from this site."
-
-
-def _rows(app):
-    """Every expense as (user_id, category name, date, description, amount_cents), in id order."""
-    with app.app_context():
-        return [
-            (e.user_id, e.category.name, e.spent_on, e.description, e.amount_cents)
-            for e in db.session.scalars(db.select(Expense).order_by(Expense.id))
-        ]
 
 
 def _form(app, user, **overrides):
@@ -56,7 +47,7 @@ def test_options_list_my_categories_by_name(app, client, user):
 def test_quick_add_saves_exactly_one_expense_and_answers_with_the_formatted_amount(app, client, user):
     response = post_form(client, URL, _form(app, user, amount="1,234.50", description="  Coffee  "))
     assert response.status_code == 201
-    assert _rows(app) == [(user.id, "Food & groceries", date(2026, 3, 14), "Coffee", 123450)]
+    assert expense_rows(app) == [(user.id, "Food & groceries", date(2026, 3, 14), "Coffee", 123450)]
     with app.app_context():
         expense_id = db.session.scalar(db.select(Expense.id))
     assert response.get_json() == {
@@ -78,7 +69,7 @@ def test_quick_add_in_another_currency(app, client, user):
     response = post_form(client, URL, _form(app, user, amount="1200"))
     assert response.status_code == 201
     assert response.get_json()["message"] == "Added ¥1,200 for Coffee"
-    assert _rows(app)[0][4] == 1200
+    assert expense_rows(app)[0][4] == 1200
 
 
 @pytest.mark.parametrize(
@@ -141,7 +132,7 @@ def test_quick_add_without_a_valid_csrf_token_is_refused(app, client, user, toke
 def test_quick_add_takes_the_token_from_the_header_too(app, client, user):
     response = client.post(URL, data=_form(app, user), headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 201
-    assert len(_rows(app)) == 1
+    assert len(expense_rows(app)) == 1
 
 
 def test_quick_add_needs_a_signed_in_user(app, client, user):

@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from tests.conftest import PASSWORD
+
 from .browser import LAUNCH_ARGS, find_browser, in_ci, not_found_message
 from .server import LiveServer
 
@@ -91,3 +93,14 @@ def pytest_runtest_call(item):
         if errors:
             raise AssertionError("The page logged errors:\n" + "\n".join(errors))
     return result
+
+
+def register(page: Page, email: str) -> None:
+    """Create an account through the form; it ends signed in on the dashboard's welcome."""
+    page.goto("/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Repeat password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready")

@@ -12,22 +12,12 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import Category, User
-from tests.conftest import PASSWORD, add_expense
-from tests.e2e.conftest import wait_until_open
+from tests.conftest import add_expense
+from tests.e2e.conftest import register, wait_until_open
 
 pytestmark = pytest.mark.e2e
 
 EMAIL = "journey@example.com"
-
-
-def register(page: Page, email: str = EMAIL) -> None:
-    page.goto("/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("status")).to_contain_text("Your account is ready")
 
 
 def add_expense_in_form(page: Page, amount: str, description: str, category: str) -> None:
@@ -48,7 +38,7 @@ def expense_row(page: Page, description: str):
 
 def test_register_budget_expenses_dashboard_and_csv(page: Page):
     today = date.today().isoformat()
-    register(page)
+    register(page, EMAIL)
     # A new account: INR, the default budget, nothing spent.
     expect(page.locator("#card-total")).to_have_text("₹0.00")
     expect(page.locator("#card-left")).to_have_text("₹80,000.00")
@@ -145,7 +135,7 @@ def _assert_fits(page: Page, what: str) -> None:
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}], ids=["390px"])
 def test_pages_fit_a_phone_screen(page: Page, app, viewport):
-    register(page)
+    register(page, EMAIL)
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id).where(User.email == EMAIL))
         category_id = db.session.scalar(

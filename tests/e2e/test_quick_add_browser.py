@@ -8,19 +8,9 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import Expense
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import DESKTOP, register
 
 pytestmark = pytest.mark.e2e
-
-
-def register(page: Page, email: str = "quick@example.com") -> None:
-    page.goto("/register")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(re.compile(r"/$"))
 
 
 def _rows(app):
@@ -45,7 +35,7 @@ def _listed(page: Page) -> list[tuple[str, ...]]:
 
 
 def test_n_opens_quick_add_saves_and_remembers_the_category(page: Page, app):
-    register(page)
+    register(page, "quick@example.com")
     today = date.today()
     page.goto("/expenses")
     page.keyboard.press("n")
@@ -80,7 +70,7 @@ def test_n_opens_quick_add_saves_and_remembers_the_category(page: Page, app):
 
 
 def test_errors_are_shown_by_their_fields_and_nothing_is_saved(page: Page, app, page_errors):
-    register(page)
+    register(page, "quick@example.com")
     page.goto("/account/settings")
     page.locator("#quick-add-button").click()
     dialog = _dialog(page)
@@ -114,7 +104,7 @@ def test_errors_are_shown_by_their_fields_and_nothing_is_saved(page: Page, app, 
 
 
 def test_n_is_ignored_while_typing_and_with_modifier_keys(page: Page):
-    register(page)
+    register(page, "quick@example.com")
     page.goto("/expenses/new")
     expect(page.locator("#amount")).to_be_focused()
     page.keyboard.type("n")
@@ -129,7 +119,7 @@ def test_n_is_ignored_while_typing_and_with_modifier_keys(page: Page):
 
 
 def test_the_button_advertises_its_shortcut(page: Page):
-    register(page)
+    register(page, "quick@example.com")
     button = page.locator("#quick-add-button")
     expect(button).to_have_accessible_name("Add expense")
     expect(button).to_have_attribute("aria-keyshortcuts", "n")
