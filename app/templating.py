@@ -28,4 +28,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["amount_placeholder"] = money.input_placeholder
     app.jinja_env.globals["icon"] = icons.icon
     app.jinja_env.globals["icon_symbols"] = icons.icon_symbols
+    app.jinja_env.globals["swatch"] = icons.swatch
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -5,7 +5,7 @@ import re
 import pytest
 from flask import Flask
 
-from app.icons import icon
+from app.icons import icon, swatch
 from tests.conftest import add_expense
 
 USES = re.compile(r'<svg class="bi bi-([a-z0-9-]+)[^"]*" aria-hidden="true" focusable="false"><use href="#bi-\1">')
@@ -22,6 +22,22 @@ def test_the_expense_list_defines_each_icon_it_uses_once(client, app, user):
     assert SYMBOLS.findall(html) == list(dict.fromkeys(uses))  # once each, in order of first use
     assert html.count('class="icon-symbols"') == 1
     assert "bootstrap-icons" not in html and "<i class=" not in html
+
+
+def test_every_request_defines_the_symbols_of_its_icons(client, app, user):
+    """An icon's markup is built once per process; the page's list of symbols is still per request."""
+    add_expense(app, user.id, "Transport", 1000, description="Bus")
+    for _ in range(2):
+        html = client.get("/expenses").get_data(as_text=True)
+        assert {"pencil", "trash"} <= set(SYMBOLS.findall(html))
+
+
+def test_a_swatch_is_the_colour_as_an_attribute_escaped(app: Flask):
+    assert swatch("#1565c0") == (
+        '<svg class="swatch" width="12" height="12" aria-hidden="true" focusable="false">'
+        '<rect width="12" height="12" rx="3" fill="#1565c0"/></svg>'
+    )
+    assert 'fill="&#34;&gt;&lt;script&gt;"' in swatch('"><script>')
 
 
 def test_a_page_without_icons_has_no_symbols(app: Flask):
