@@ -195,6 +195,20 @@ def test_largest_expenses_of_the_period(client, spending):
     assert _list_summary(client, link) == ("4 expenses", "₹1,539.00")
 
 
+def test_largest_expenses_are_the_ten_largest_ties_newest_first(app, client, user):
+    """Ranked in the index by amount, then id: the same order as the list sorted by amount."""
+    ids = {}
+    for n, cents in enumerate([500, 900, 100, 700, 700, 1200, 300, 700, 1100, 200, 1000, 800]):
+        ids[n] = add_expense(app, user.id, "Other", cents, P.start + timedelta(days=n % 5), f"Thing {n}")
+    add_expense(app, user.id, "Other", 99999, P.end, "Next period")
+    add_expense(app, user.id, "Other", 99999, P.start - timedelta(days=1), "Last period")
+    page = _report(client)
+    shown = [description.removesuffix(" Other") for _, description, _, _ in table_rows(page, "largest-table")]
+    # 700 three times (ids 3, 4, 7): the newest first; 100 and 200 are the two left out.
+    assert shown == [f"Thing {n}" for n in (5, 8, 10, 1, 11, 7, 4, 3, 0, 6)]
+    assert ids[7] > ids[4] > ids[3]
+
+
 def test_the_period_can_be_chosen_but_not_in_the_future(client, spending):
     assert element_text(_report(client, P.shift(-1)), "period-label") == P.shift(-1).label
     for key in ("2999-01", "nonsense", ""):

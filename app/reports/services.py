@@ -160,11 +160,13 @@ def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
 
 def largest_expenses(user: User, period: Period, limit: int = 10) -> list[Expense]:
     """The period's largest expenses, largest first: the order of the expense list sorted by amount."""
-    return list(
-        db.session.scalars(
-            select(Expense)
-            .where(Expense.user_id == user.id, _within(Expense.spent_on, period))
-            .order_by(Expense.amount_cents.desc(), Expense.id.desc())
-            .limit(limit)
-        )
+    order = (Expense.amount_cents.desc(), Expense.id.desc())
+    # The ids first: (user, day, category, amount) covers that query, so the month's rows are
+    # ranked in the index (a month holds thousands at 100,000 expenses) and only the ten are read.
+    largest = (
+        select(Expense.id)
+        .where(Expense.user_id == user.id, _within(Expense.spent_on, period))
+        .order_by(*order)
+        .limit(limit)
     )
+    return list(db.session.scalars(select(Expense).where(Expense.id.in_(largest.scalar_subquery())).order_by(*order)))
