@@ -1,5 +1,6 @@
 """No page runs more SQL for more rows: the statement count is the same for 3 expenses and 120."""
 
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -75,3 +76,19 @@ def test_statement_count_does_not_grow_with_rows_shown(app, client, user, path):
     many = _statements(app, client, path)
     assert many == few, f"{path}: {few} statements for 3 expenses, {many} for 120"
     assert few <= 15, f"{path}: {few} statements"
+
+
+def test_a_search_that_matches_nothing_reads_no_rows(app, client, user):
+    """Its count (0) is kept; without it a search would read every expense looking for a first row."""
+    _add(app, user.id, 120)
+    path = "/expenses?q=nothing+like+this"
+    client.get(path)
+    with counting(app) as statements:
+        page = client.get(path).get_data(as_text=True)
+    assert 'id="no-matches"' in page
+    # Only "has the user any expenses at all" (one row by the index) is asked of the expenses.
+    reads = [" ".join(s.split()) for s in statements if "FROM expenses" in s]
+    assert len(reads) == 1
+    assert re.fullmatch(
+        r"SELECT expenses\.id FROM expenses WHERE expenses\.user_id = \S+ LIMIT \S+( OFFSET \S+)?", reads[0]
+    )

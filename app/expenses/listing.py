@@ -39,6 +39,9 @@ class ExpensePage:
     last_cursor: str | None  # of the last row shown: "Next" asks for the rows after it
 
 
+NO_ROWS = ExpensePage(items=(), has_prev=False, has_next=False, first_cursor=None, last_cursor=None)
+
+
 @dataclass(frozen=True)
 class FilteredTotals:
     count: int

@@ -72,15 +72,18 @@ def dashboard():
 def list_expenses():
     categories = services.user_categories(current_user)
     expense_filter = _filter_from_request(categories)
-    page = listing.expense_page(
-        current_user,
-        expense_filter,
-        {category.id: category.name_key for category in categories},
-        after=request.args.get("after"),
-        before=request.args.get("before"),
-        last=request.args.get("last") == "1",
-    )
     totals = listing.filtered_totals(current_user, expense_filter)
+    # Nothing matches: a search would otherwise read every expense looking for a first row.
+    page = listing.NO_ROWS
+    if totals.count:
+        page = listing.expense_page(
+            current_user,
+            expense_filter,
+            {category.id: category.name_key for category in categories},
+            after=request.args.get("after"),
+            before=request.args.get("before"),
+            last=request.args.get("last") == "1",
+        )
     today = date.today()
     return render_template(
         "expenses/list.html",
