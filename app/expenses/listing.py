@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager
 
-from .. import rollups
+from .. import rollups, search
 from ..extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from ..models import CachedTotals, Category, Expense, User
 from .filters import ExpenseFilter
@@ -88,8 +88,10 @@ def decode_cursor(expense_filter: ExpenseFilter, text: str | None, name_keys: Ma
 _CATEGORY_ORDER_HINT = Category.name_key >= ""
 
 
-def _page_query(user: User, expense_filter: ExpenseFilter) -> Select:
+def _page_query(user: User, expense_filter: ExpenseFilter, matches: int | None) -> Select:
     query = select(Expense).where(*expense_filter.conditions(user))
+    if matches is not None and matches <= search.FEW_MATCHES:
+        query = query.where(*search.narrowing(expense_filter.q))
     if expense_filter.joins_category:
         # Join once and fill Expense.category from it, instead of a second (eager) join.
         query = (
@@ -99,11 +101,11 @@ def _page_query(user: User, expense_filter: ExpenseFilter) -> Select:
 
 
 def _seek(
-    user: User, expense_filter: ExpenseFilter, cursor: tuple | None, backwards: bool, limit: int
+    user: User, expense_filter: ExpenseFilter, cursor: tuple | None, backwards: bool, limit: int, matches: int | None
 ) -> list[Expense]:
     """Up to `limit` rows following `cursor` in the list's order, or preceding it when `backwards`
     (then nearest first)."""
-    query = _page_query(user, expense_filter)
+    query = _page_query(user, expense_filter, matches)
     if cursor is not None:
         key = tuple_(*expense_filter.sort_columns())
         bound = tuple_(*cursor)
@@ -120,23 +122,25 @@ def expense_page(
     after: str | None = None,
     before: str | None = None,
     last: bool = False,
+    matches: int | None = None,
 ) -> ExpensePage:
-    """One page of the filtered list: the first, the one after or before a cursor, or the last."""
+    """One page of the filtered list: the first, the one after or before a cursor, or the last.
+    `matches`, when known, is how many expenses the filter matches (see `search.FEW_MATCHES`)."""
     size = expense_filter.per_page
     after_key = decode_cursor(expense_filter, after, name_keys)
     before_key = decode_cursor(expense_filter, before, name_keys)
     # One row more than the page shows, to know whether there is another page that way.
     if last or before_key is not None:
-        rows = _seek(user, expense_filter, before_key, backwards=True, limit=size + 1)
+        rows = _seek(user, expense_filter, before_key, backwards=True, limit=size + 1, matches=matches)
         if last or len(rows) >= size:
             items = list(reversed(rows[:size]))
             return _page(expense_filter, items, has_prev=len(rows) > size, has_next=not last)
         # Fewer rows before the cursor than a page holds: show the (full) first page instead.
         after_key = None
-    rows = _seek(user, expense_filter, after_key, backwards=False, limit=size + 1)
+    rows = _seek(user, expense_filter, after_key, backwards=False, limit=size + 1, matches=matches)
     if after_key is not None and not rows:
         # Past the end (the rows after the cursor were deleted): show the last page.
-        return expense_page(user, expense_filter, name_keys, last=True)
+        return expense_page(user, expense_filter, name_keys, last=True, matches=matches)
     return _page(expense_filter, rows[:size], has_prev=after_key is not None, has_next=len(rows) > size)
 
 
@@ -169,7 +173,8 @@ def filtered_totals(user: User, expense_filter: ExpenseFilter) -> FilteredTotals
     ).first()
     if kept is not None:
         return FilteredTotals(*kept)
-    return _add_up_and_remember(user.id, key, expense_filter.conditions(user))
+    conditions = [*expense_filter.conditions(user), *search.narrowing(expense_filter.q)]
+    return _add_up_and_remember(user.id, key, conditions)
 
 
 def _filter_key(expense_filter: ExpenseFilter) -> str:
@@ -238,7 +243,7 @@ def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[
     query = (
         select(Expense.spent_on, Expense.description, Category.name, Expense.amount_cents)
         .join(Category, _CATEGORY_JOIN)
-        .where(*expense_filter.conditions(user))
+        .where(*expense_filter.conditions(user), *search.narrowing(expense_filter.q))
         .order_by(*expense_filter.order_by())
         .execution_options(yield_per=2000)
     )

@@ -83,6 +83,7 @@ def list_expenses():
             after=request.args.get("after"),
             before=request.args.get("before"),
             last=request.args.get("last") == "1",
+            matches=totals.count,
         )
     today = date.today()
     return render_template(
