@@ -48,6 +48,8 @@ def run_migrations_online() -> None:
             # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with
             # foreign keys on, that drop would cascade to every row referencing it (all of a
             # user's data for `users`). SQLite ignores this pragma inside a transaction, hence here.
+            # A rebuilt table also loses its triggers: a migration that rebuilds `expenses` must
+            # create those of 0006 and 0008 again (test_rollups checks they are all there at head).
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
         try:

@@ -6,6 +6,7 @@ Create Date: 2026-11-30 21:30:00.000000
 
 """
 from alembic import op
+from sqlalchemy import text
 
 
 # revision identifiers, used by Alembic.
@@ -14,7 +15,9 @@ down_revision = "0007_user_locale"
 branch_labels = None
 depends_on = None
 
-# An external-content FTS5 table: it indexes expenses.description without a copy of the text.
+# An external-content FTS5 table: it indexes expenses.description without a copy of the text. The
+# triggers follow every INSERT, UPDATE and DELETE; never write `expenses` with INSERT OR REPLACE
+# (its implicit delete fires no trigger and would leave the index out of step).
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE expenses_search USING fts5("
     "description, content='expenses', content_rowid='id', tokenize='trigram')",
@@ -37,7 +40,13 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         # pg_trgm is a trusted extension (PostgreSQL 13+): the database's owner may create it.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_expenses_description_trgm ON expenses USING gin (description gin_trgm_ops)")
+        # Created earlier by an administrator, it may live in a schema off the search path.
+        schema = op.get_bind().scalar(
+            text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+        )
+        op.execute(
+            f"CREATE INDEX ix_expenses_description_trgm ON expenses USING gin (description {schema}.gin_trgm_ops)"
+        )
     else:
         for statement in SQLITE_UP:
             op.execute(statement)
