@@ -4,11 +4,12 @@ TEST_DATABASE_URL is set), an app and client per test with CSRF on, and helpers 
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
@@ -182,3 +183,20 @@ def expense_rows(app, user_id=None) -> list[tuple]:
 def count_rows(app, model) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+@contextmanager
+def recorded_statements(app):
+    """Every SQL statement the app's engine runs inside the block, as a list of strings."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

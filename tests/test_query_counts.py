@@ -1,14 +1,13 @@
 """No page runs more SQL for more rows: the statement count is the same for 3 expenses and 120."""
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Category, Expense
+from tests.conftest import recorded_statements
 
 PAGES = [
     "/",
@@ -23,22 +22,6 @@ PAGES = [
     "/imports",
     "/account/sessions",
 ]
-
-
-@contextmanager
-def counting(app):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _add(app, user_id, how_many):
@@ -63,7 +46,7 @@ def _add(app, user_id, how_many):
 
 def _statements(app, client, path):
     client.get(path)  # warm: the first request may load things once per session
-    with counting(app) as statements:
+    with recorded_statements(app) as statements:
         assert client.get(path).status_code == 200, path
     return len(statements)
 
@@ -83,7 +66,7 @@ def test_a_search_that_matches_nothing_reads_no_rows(app, client, user):
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
     client.get(path)
-    with counting(app) as statements:
+    with recorded_statements(app) as statements:
         page = client.get(path).get_data(as_text=True)
     assert 'id="no-matches"' in page
     # Only "has the user any expenses at all" (one row by the index) is asked of the expenses.

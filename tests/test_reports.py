@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import url_for
 from flask_login import login_user
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from app.expenses.filters import ExpenseFilter
 from app.extensions import db
@@ -16,7 +16,7 @@ from app.models import User
 from app.periods import period_containing
 from app.reports import services
 from app.reports.routes import list_url
-from tests.conftest import AuthActions, add_expense, category_id
+from tests.conftest import AuthActions, add_expense, category_id, recorded_statements
 from tests.pages import element_text, json_block, shown_date, table_rows
 
 CURRENT = period_containing(date.today(), 1)
@@ -251,18 +251,10 @@ def test_reports_need_a_login(app):
 
 
 def test_the_report_reads_the_month_rollups_not_the_expenses(app, user, spending):
-    statements = []
     with app.app_context():
         alice = db.session.get(User, user.id)
-
-        def count(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with recorded_statements(app) as statements:
             cents = services.spending_by_period(alice, WINDOW)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1
     assert "FROM spending_months" in statements[0]
     assert "expenses" not in statements[0]

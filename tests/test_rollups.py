@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, event, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from werkzeug.datastructures import MultiDict
 
 from app import rollups
@@ -14,7 +14,7 @@ from app.expenses import listing, services
 from app.expenses.filters import ExpenseFilter
 from app.extensions import db
 from app.models import CachedTotals, Category, Expense, SpendingDay, SpendingMonth, User
-from tests.conftest import add_expense, category_id, post_form
+from tests.conftest import add_expense, category_id, post_form, recorded_statements
 
 
 def _expected() -> tuple[dict, dict]:
@@ -250,17 +250,9 @@ def test_random_spans_and_categories_add_up_to_the_expenses(app, alice, two_year
         assert rollups.totals(alice, span, chosen) == _raw_totals(alice, span.start, span.end, chosen), (span, chosen)
 
 
-def _statements(app, action) -> list[str]:
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+def _statements(app, action) -> tuple[list[str], object]:
+    with recorded_statements(app) as seen:
         result = action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     return seen, result
 
 

@@ -4,13 +4,14 @@ PostgreSQL) and still finds exactly what `ILIKE '%word%'` finds: the index only 
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 
 from app import search
+from app.expenses.filters import escape_like
 from app.expenses.services import insert_expenses
 from app.extensions import db
 from app.models import Expense
-from tests.conftest import add_expense, category_id
+from tests.conftest import add_expense, category_id, recorded_statements
 from tests.pages import element_text, table_rows
 
 DESCRIPTIONS = [
@@ -71,8 +72,6 @@ def _listed(client, q: str) -> tuple[str, list[str]]:
 
 def _by_ilike_alone(app, user_id: int, q: str) -> list[str]:
     """What the list showed before there was an index: the ILIKE condition and nothing else."""
-    from app.expenses.filters import escape_like
-
     with app.app_context():
         return sorted(
             db.session.scalars(
@@ -132,26 +131,18 @@ def test_the_csv_export_of_a_search_is_the_same_rows(app, client, described):
     assert [line.split(",")[1] for line in body.splitlines()[1:]] == ["1000 juice", "100% juice"]
 
 
-def _statements(app):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
-    return seen
-
-
 def test_sqlite_reads_a_page_from_the_index_only_when_few_rows_match(app, client, described, monkeypatch):
     if _dialect(app) != "sqlite":
         pytest.skip("the SQLite index is asked for explicitly; PostgreSQL's planner picks its own")
-    seen = _statements(app)
     monkeypatch.setattr(search, "FEW_MATCHES", 2)
-    client.get("/expenses?q=coffee")  # 2 matches
+    with recorded_statements(app) as seen:
+        client.get("/expenses?q=coffee")  # 2 matches
     page_queries = [s for s in seen if "ORDER BY" in s and "FROM expenses" in s]
     assert page_queries and all("expenses_search MATCH" in s for s in page_queries)
-    seen.clear()
-    client.get("/expenses?q=zzz")  # 0 matches: no page query at all
-    client.get("/expenses?q=e")  # too short for trigrams
-    client.get("/expenses?q=fee")  # 3 matches: more than FEW_MATCHES
+    with recorded_statements(app) as seen:
+        client.get("/expenses?q=zzz")  # 0 matches: no page query at all
+        client.get("/expenses?q=e")  # too short for trigrams
+        client.get("/expenses?q=fee")  # 3 matches: more than FEW_MATCHES
     page_queries = [s for s in seen if "ORDER BY" in s and "FROM expenses" in s]
     assert len(page_queries) == 2 and not any("MATCH" in s for s in page_queries)
 
