@@ -45,8 +45,9 @@ class User(UserMixin, db.Model):
     # How amounts and dates are written ("de_DE"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # Goes up with every change to the user's expenses (database triggers, migration
-    # 0006_spending_rollups): a figure remembered at one version is still right at the same version.
+    # Goes up with every change to the user's expenses, categories and budgets (database triggers,
+    # migrations 0006_spending_rollups and 0009_page_versions): a figure or page remembered at one
+    # version is still right at the same version.
     data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     # The session this request came in on, set by the user loader; Flask-Login's user id is its
