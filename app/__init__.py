@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import assets, cli, errors, l10n, security, templating, theme
+from . import assets, cli, errors, l10n, pagecache, security, templating, theme
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .routing import IdConverter
 
@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     l10n.init_app(app)
+    pagecache.init_app(app)
 
     from .account import bp as account_bp
     from .auth import bp as auth_bp

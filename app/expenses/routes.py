@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from .. import money
 from ..budgets import services as budget_services
 from ..forms import ConfirmForm, form_status
+from ..pagecache import cached_page
 from ..periods import period_containing, period_from_key
 from . import bp, filters, listing, services
 from .export import csv_response
@@ -19,6 +20,7 @@ def require_login():
 
 
 @bp.get("/")
+@cached_page
 def dashboard():
     today = date.today()
     start_day = current_user.period_start_day
@@ -69,6 +71,7 @@ def dashboard():
 
 
 @bp.get("/expenses")
+@cached_page
 def list_expenses():
     categories = services.user_categories(current_user)
     expense_filter = _filter_from_request(categories)

@@ -1,0 +1,130 @@
+"""Repeat views of the busiest pages (dashboard, expense list, reports, budgets) without rendering.
+
+Rendering a whole page in Jinja costs two to four times what its SQL does, and people look at the
+same dashboard or list page again and again between changes. A page is kept, in the memory of the
+worker that rendered it, under a key made of everything the page shows that can change:
+
+- the user's `data_version`, which database triggers move on with every change to their expenses,
+  categories and budgets (migrations 0006 and 0009), however the change is made;
+- the settings on the user's row that pages show (email, currency, locale, budget, period start);
+- the request's full URL, resolved locale (a browser's Accept-Language) and theme cookie;
+- today's date (periods, "days left", quick date ranges);
+- the session's CSRF secret (the page's forms carry a token signed from it).
+
+A kept page is never needed: a miss renders as usual, so workers share nothing and a restart loses
+nothing. Entries expire after TTL seconds, well within the CSRF token's hour of validity, and the
+whole cache is held under a size limit (config PAGE_CACHE_BYTES; 0 turns it off). A request with
+flashed messages to show is neither served from the cache nor kept.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from datetime import date
+from functools import wraps
+
+from flask import current_app, get_flashed_messages, request, session
+from flask_login import current_user
+
+from . import l10n
+
+TTL = 300  # seconds
+
+
+class PageCache:
+    """A least-recently-used map of keys to rendered pages, limited in total size and entry age."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()  # the development server serves requests in threads
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                self._remove(key)
+                return None
+            self._pages.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, page: str) -> None:
+        size = len(page)
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._pages:
+                self._remove(key)
+            self._pages[key] = (time.monotonic() + TTL, page)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._remove(next(iter(self._pages)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def _remove(self, key: tuple) -> None:
+        _, page = self._pages.pop(key)
+        self._bytes -= len(page)
+
+
+def _key() -> tuple | None:
+    """What the page depends on beyond the view's code; None when it must not be kept."""
+    csrf_secret = session.get("csrf_token")
+    if request.method != "GET" or "_flashes" in session or csrf_secret is None:
+        # Without the secret in the session yet, rendering the page is what puts it there.
+        return None
+    from .theme import current_theme  # here: theme imports the auth blueprint, which imports the pages
+
+    user = current_user
+    return (
+        request.url,
+        user.id,
+        user.data_version,
+        user.email,
+        user.currency,
+        user.locale,
+        user.monthly_budget_cents,
+        user.period_start_day,
+        str(l10n.current_locale()),
+        current_theme(),
+        date.today(),
+        csrf_secret,
+    )
+
+
+def cached_page(view):
+    """Serve the view's page from the cache when nothing it shows has changed; keep what it renders."""
+
+    @wraps(view)
+    def serve(*args, **kwargs):
+        cache: PageCache | None = current_app.extensions.get("page_cache")
+        key = _key() if cache is not None else None
+        if key is None:
+            return view(*args, **kwargs)
+        page = cache.get(key)
+        if page is not None:
+            return page
+        result = view(*args, **kwargs)
+        # A page, or a page with its status: only a 200 page is kept (a redirect or 422 is not).
+        page, status = result if isinstance(result, tuple) else (result, 200)
+        # Messages flashed while rendering are shown once, so such a page is not kept either.
+        if isinstance(page, str) and status == 200 and not get_flashed_messages():
+            cache.put(key, page)
+        return result
+
+    return serve
+
+
+def init_app(app) -> None:
+    max_bytes = app.config["PAGE_CACHE_BYTES"]
+    if max_bytes:
+        app.extensions["page_cache"] = PageCache(max_bytes)
