@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager
 from .. import rollups, search
 from ..extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from ..models import CachedTotals, Category, Expense, User
+from .export import day_text
 from .filters import ExpenseFilter
 
 logger = logging.getLogger(__name__)
@@ -237,11 +238,11 @@ def _remember(connection, user_id: int, key: str, version: int, figures: Filtere
             connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
-def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[date, str, str, int]]:
-    """(date, description, category, amount in minor units) of every matching expense, in the
+def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[str, str, str, int]]:
+    """(ISO date, description, category, amount in minor units) of every matching expense, in the
     list's order, fetched in batches."""
     query = (
-        select(Expense.spent_on, Expense.description, Category.name, Expense.amount_cents)
+        select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
         .join(Category, _CATEGORY_JOIN)
         .where(*expense_filter.conditions(user), *search.narrowing(expense_filter.q))
         .order_by(*expense_filter.order_by())
@@ -249,4 +250,4 @@ def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[
     )
     if expense_filter.joins_category:
         query = query.where(_CATEGORY_ORDER_HINT)
-    yield from db.session.execute(query)
+    yield from db.session.connection().execute(query)

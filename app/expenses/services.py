@@ -10,6 +10,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from .. import rollups
 from ..extensions import db
 from ..models import Category, Expense, User
+from .export import day_text
 
 STARTER_CATEGORIES = (
     ("Food & groceries", "#2e7d32"),
@@ -218,14 +219,15 @@ def recent_expenses(user: User, limit: int = 5) -> list[Expense]:
     return list(db.session.scalars(expenses_query(user).limit(limit)))
 
 
-def export_rows(user: User) -> Iterator[tuple[date, str, str, int]]:
-    """(date, description, category, amount in minor units) for every expense, oldest first,
-    fetched in batches so that a large export never sits in memory at once."""
+def export_rows(user: User) -> Iterator[tuple[str, str, str, int]]:
+    """(ISO date, description, category, amount in minor units) for every expense, oldest first,
+    fetched in batches so that a large export never sits in memory at once. Core rows, not the
+    ORM's: nothing is done with them but writing them out."""
     query = (
-        select(Expense.spent_on, Expense.description, Category.name, Expense.amount_cents)
+        select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
         .join(Category, (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id))
         .where(Expense.user_id == user.id)
         .order_by(Expense.spent_on, Expense.id)
         .execution_options(yield_per=2000)
     )
-    yield from db.session.execute(query)
+    yield from db.session.connection().execute(query)
