@@ -12,9 +12,9 @@ worker that rendered it, under a key made of everything the page shows that can 
 - the session's CSRF secret (the page's forms carry a token signed from it).
 
 A kept page is never needed: a miss renders as usual, so workers share nothing and a restart loses
-nothing. Entries expire after TTL seconds, well within the CSRF token's hour of validity, and the
-whole cache is held under a size limit (config PAGE_CACHE_BYTES; 0 turns it off). A request with
-flashed messages to show is neither served from the cache nor kept.
+nothing. Entries expire after TTL seconds (at most half the CSRF token's time limit), and the
+whole cache is held under a size limit in bytes of UTF-8 (config PAGE_CACHE_BYTES; 0 turns it
+off). A request with flashed messages to show is neither served from the cache nor kept.
 """
 
 import threading
@@ -29,18 +29,20 @@ from flask_login import current_user
 from . import l10n
 
 TTL = 300  # seconds
+KEY_BYTES = 512  # about what a key holds besides its URL
 
 
 class PageCache:
-    """A least-recently-used map of keys to rendered pages, limited in total size and entry age."""
+    """A least-recently-used map of keys to rendered pages (UTF-8), limited in total size and age."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, ttl: float = TTL):
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
+        self.ttl = ttl
+        self._pages: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()  # the development server serves requests in threads
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple) -> bytes | None:
         with self._lock:
             entry = self._pages.get(key)
             if entry is None:
@@ -51,15 +53,14 @@ class PageCache:
             self._pages.move_to_end(key)
             return entry[1]
 
-    def put(self, key: tuple, page: str) -> None:
-        size = len(page)
-        if size > self.max_bytes // 4:
+    def put(self, key: tuple, page: bytes) -> None:
+        if _size(key, page) > self.max_bytes // 4:
             return
         with self._lock:
             if key in self._pages:
                 self._remove(key)
-            self._pages[key] = (time.monotonic() + TTL, page)
-            self._bytes += size
+            self._pages[key] = (time.monotonic() + self.ttl, page)
+            self._bytes += _size(key, page)
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._pages)))
 
@@ -73,12 +74,16 @@ class PageCache:
 
     def _remove(self, key: tuple) -> None:
         _, page = self._pages.pop(key)
-        self._bytes -= len(page)
+        self._bytes -= _size(key, page)
+
+
+def _size(key: tuple, page: bytes) -> int:
+    return len(page) + len(key[0]) + KEY_BYTES
 
 
 def _key() -> tuple | None:
     """What the page depends on beyond the view's code; None when it must not be kept."""
-    csrf_secret = session.get("csrf_token")
+    csrf_secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if request.method != "GET" or "_flashes" in session or csrf_secret is None:
         # Without the secret in the session yet, rendering the page is what puts it there.
         return None
@@ -88,6 +93,7 @@ def _key() -> tuple | None:
     return (
         request.url,
         user.id,
+        user.created_at,  # SQLite may give a deleted account's id to the next one
         user.data_version,
         user.email,
         user.currency,
@@ -114,11 +120,11 @@ def cached_page(view):
         if page is not None:
             return page
         result = view(*args, **kwargs)
-        # A page, or a page with its status: only a 200 page is kept (a redirect or 422 is not).
-        page, status = result if isinstance(result, tuple) else (result, 200)
-        # Messages flashed while rendering are shown once, so such a page is not kept either.
+        # A page, or a page with its status: only a plain 200 page is kept (not a redirect, a 422
+        # or a page with headers of its own). Messages flashed while rendering are shown once.
+        page, status = result if isinstance(result, tuple) and len(result) == 2 else (result, 200)
         if isinstance(page, str) and status == 200 and not get_flashed_messages():
-            cache.put(key, page)
+            cache.put(key, page.encode())
         return result
 
     return serve
@@ -127,4 +133,6 @@ def cached_page(view):
 def init_app(app) -> None:
     max_bytes = app.config["PAGE_CACHE_BYTES"]
     if max_bytes:
-        app.extensions["page_cache"] = PageCache(max_bytes)
+        # A kept page's CSRF token must have most of its life left when the page is served.
+        csrf_limit = app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        app.extensions["page_cache"] = PageCache(max_bytes, min(TTL, csrf_limit / 2) if csrf_limit else TTL)

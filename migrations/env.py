@@ -49,7 +49,9 @@ def run_migrations_online() -> None:
             # foreign keys on, that drop would cascade to every row referencing it (all of a
             # user's data for `users`). SQLite ignores this pragma inside a transaction, hence here.
             # A rebuilt table also loses its triggers: a migration that rebuilds `expenses` must
-            # create those of 0006 and 0008 again (test_rollups checks they are all there at head).
+            # create those of 0006 and 0008 again, and one that rebuilds `categories`,
+            # `overall_budgets` or `category_budgets` those of 0009 (test_rollups checks they are
+            # all there at head).
             connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
             connection.commit()
         try:

@@ -171,25 +171,41 @@ def test_the_cache_can_be_turned_off(database_url):
     assert "page_cache" not in app.extensions
 
 
+def test_a_kept_page_lives_at_most_half_the_csrf_tokens_life(database_url):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_TIME_LIMIT=120)
+    assert app.extensions["page_cache"].ttl == 60
+    assert create_app("testing", SQLALCHEMY_DATABASE_URI=database_url).extensions["page_cache"].ttl == pagecache.TTL
+
+
+ENTRY = 100 + 1 + pagecache.KEY_BYTES  # a page of 100 bytes under a one-character key
+
+
 def test_the_least_recently_used_pages_go_first_when_the_cache_is_full():
-    cache = PageCache(max_bytes=400)
+    cache = PageCache(max_bytes=4 * ENTRY)
     for name in "abcd":
-        cache.put((name,), name * 100)
-    assert cache.get(("a",)) == "a" * 100  # now the most recently used
-    cache.put(("e",), "e" * 100)
+        cache.put((name,), name.encode() * 100)
+    assert cache.get(("a",)) == b"a" * 100  # now the most recently used
+    cache.put(("e",), b"e" * 100)
     assert [cache.get((name,)) is not None for name in "abcde"] == [True, False, True, True, True]
     assert len(cache) == 4
-    cache.put(("big",), "x" * 101)  # over a quarter of the cache: not kept
+    cache.put(("big",), b"x" * 101)  # over a quarter of the cache: not kept
     assert cache.get(("big",)) is None and len(cache) == 4
+
+
+def test_the_size_of_a_page_is_its_utf8_bytes():
+    cache = PageCache(max_bytes=4 * (300 + 1 + pagecache.KEY_BYTES))
+    for name in "abcde":
+        cache.put((name,), ("₹" * 100).encode())  # 100 characters, 300 bytes
+    assert [cache.get((name,)) is not None for name in "abcde"] == [False, True, True, True, True]
 
 
 def test_a_kept_page_expires(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: now[0])
-    cache = PageCache(max_bytes=1000)
-    cache.put(("a",), "page")
+    cache = PageCache(max_bytes=10_000)
+    cache.put(("a",), b"page")
     now[0] += pagecache.TTL - 1
-    assert cache.get(("a",)) == "page"
+    assert cache.get(("a",)) == b"page"
     now[0] += 1
     assert cache.get(("a",)) is None and len(cache) == 0
 
