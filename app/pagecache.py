@@ -54,20 +54,16 @@ class PageCache:
             return entry[1]
 
     def put(self, key: tuple, page: bytes) -> None:
-        if _size(key, page) > self.max_bytes // 4:
+        size = _size(key, page)
+        if size > self.max_bytes // 4:
             return
         with self._lock:
             if key in self._pages:
                 self._remove(key)
             self._pages[key] = (time.monotonic() + self.ttl, page)
-            self._bytes += _size(key, page)
+            self._bytes += size
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._pages)))
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._pages)

@@ -97,7 +97,6 @@ def seed(url: str, n: int) -> dict:
         insert_expenses(batch)
         db.session.commit()
         seconds = time.perf_counter() - started
-        db.session.commit()
         # Planner statistics and a vacuumed table, as a long-lived database has. On PostgreSQL,
         # VACUUM also spares the measurements an autovacuum of the fresh rows running under them.
         vacuum = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
@@ -365,10 +364,11 @@ def bench_database(database: str, make_database) -> dict:
             print(f"\n[{database}] " + ("as served" if page_cache else "rendered every time (PAGE_CACHE_BYTES=0)"))
             with servers_for(prepared, page_cache) as servers:
                 # The export is a file, not a page: the cache has nothing to do with it.
-                names = [name for name, _ in pages(prepared[SIZES[0]][1]) if page_cache or name != "export"]
+                paths = {n: dict(pages(ids)) for n, (_url, ids) in prepared.items()}
+                names = [name for name in paths[SIZES[0]] if page_cache or name != "export"]
                 for name in names:
                     for n, (_server, port, client) in servers.items():
-                        path = resolve_path(client, name, dict(pages(prepared[n][1]))[name])
+                        path = resolve_path(client, name, paths[n][name])
                         results[n].setdefault(key, {})[name] = measure_page(client, port, name, path, n)
                 if page_cache:
                     for n, (server, _, client) in servers.items():
@@ -431,8 +431,8 @@ def check_targets(all_results: dict) -> list[str]:
                 small_figures = small.get(key, {}).get(name, {}) if small else {}
                 if "rps" in small_figures:
                     flat = figures["rps"] / small_figures["rps"]
-                    # The machine's own speed drifts between runs minutes apart; the same ratio
-                    # of the page to the baseline of its own run shows how much of it was that.
+                    # The machine's own speed drifts even between runs seconds apart; the same
+                    # ratio of the page to the baseline of its own run shows how much of it was that.
                     steady = figures["ratio"] / small_figures["ratio"] if small_figures.get("ratio") else 0
                     verdicts.append(
                         f"{'PASS' if flat >= 0.8 else 'FAIL'} {database}: {name}{suffix} 100k/1k = {flat:.2f} (>= 0.8);"
