@@ -284,6 +284,7 @@ def test_decimal_mark_and_spending_sign_are_guessed_from_the_amounts():
 SAMPLE_IMPORTED = [
     ("2026-11-02", "Rent November", "Housing", 120000),
     ("2026-11-03", "Bakery Müller", "Food & groceries", 450),
+    ("2026-11-03", "Bakery Müller", "Food & groceries", 450),
     ("2026-11-05", "Supermarket; weekly shop", "Food & groceries", 6789),
     ("2026-11-07", "City transport pass", "Transport", 4900),
     ("2026-11-10", "Pharmacy (prescription)", "Health", 1230),
@@ -323,29 +324,28 @@ def test_the_sample_bank_statement_through_every_step(app, client, user):
     )
     assert response.headers["Location"] == f"/import/{draft_id}/preview"
 
-    assert counts(client, draft_id) == {"new": 10, "duplicate": 1, "income": 2, "invalid": 2}
+    assert counts(client, draft_id) == {"new": 11, "duplicate": 0, "income": 2, "invalid": 2}
     html = page(client, f"/import/{draft_id}/preview")
-    assert "Import 10 expenses (₹1,506.83)" in html
+    assert "Import 11 expenses (₹1,511.33)" in html
     assert "Creates 3 categories: Fitness, Hobbies, Imported." not in html  # rows all have a category
     assert "Creates 2 categories: Fitness, Hobbies." in html
     assert "<td>18</td>" in html and "the date “31.11.2026” does not exist" in html
     assert "<td>20</td>" in html and "looks like a total row, not an expense" in html
-    assert "same as line 7" in html
     assert "Salary November" in html and "Refund: online shop" in html
 
     # Hobbies goes into Entertainment; Fitness is created.
     choice = {category_field_name("hobbies"): "category:Entertainment", category_field_name("fitness"): "new"}
-    response = do_import(client, draft_id, choice, expected="10")
+    response = do_import(client, draft_id, choice, expected="11")
     assert response.headers["Location"] == "/imports"
     html = page(client, "/imports")
-    assert "Imported 10 expenses from bank-statement.csv; skipped 5 rows." in html
-    assert "bank-statement.csv" in html and "₹1,506.83" in html
+    assert "Imported 11 expenses from bank-statement.csv; skipped 4 rows." in html
+    assert "bank-statement.csv" in html and "₹1,511.33" in html
 
     assert expenses(app, user.id) == SAMPLE_IMPORTED
     with app.app_context():
         batch = db.session.scalar(select(ImportBatch))
-        assert (batch.user_id, batch.file_name, batch.row_count) == (user.id, "bank-statement.csv", 10)
-        assert (batch.duplicate_count, batch.income_count, batch.invalid_count) == (1, 2, 2)
+        assert (batch.user_id, batch.file_name, batch.row_count) == (user.id, "bank-statement.csv", 11)
+        assert (batch.duplicate_count, batch.income_count, batch.invalid_count) == (0, 2, 2)
         assert db.session.scalars(select(Expense.import_batch_id).distinct()).all() == [batch.id]
         fitness = db.session.scalar(select(Category).where(Category.user_id == user.id, Category.name == "Fitness"))
         assert fitness.name_key == "fitness"
@@ -544,22 +544,60 @@ DUPLICATES = (
 )
 
 
-def test_duplicates_of_existing_expenses_and_earlier_rows_are_skipped(app, client, user):
+def test_rows_matching_stored_expenses_are_skipped_and_repeats_in_the_file_are_not(app, client, user):
     add_expense(app, user.id, "Housing", 90000, date(2025, 2, 2), "rent")
     add_expense(app, user.id, "Other", 1200, date(2025, 2, 4), "Lunch")  # another day: not a duplicate
     draft_id = upload_ok(client, DUPLICATES)
-    assert counts(client, draft_id) == {"new": 2, "duplicate": 2, "income": 0, "invalid": 0}
+    assert counts(client, draft_id) == {"new": 3, "duplicate": 1, "income": 0, "invalid": 0}
     html = page(client, f"/import/{draft_id}/preview")
-    assert "same as line 2" in html and "already in your expenses" in html
+    assert "already in your expenses" in html and "same as line" not in html
+    assert "Import 3 expenses (₹19.00)" in html
     do_import(client, draft_id, {"default_category": "Other"})
     assert expenses(app, user.id) == [
         ("2025-02-01", "Coffee", "Other", 350),
+        ("2025-02-01", "COFFEE", "Other", 350),
         ("2025-02-02", "rent", "Housing", 90000),
         ("2025-02-03", "Lunch", "Other", 1200),
         ("2025-02-04", "Lunch", "Other", 1200),
     ]
     with app.app_context():
-        assert db.session.scalar(select(ImportBatch.duplicate_count)) == 2
+        assert db.session.scalar(select(ImportBatch.duplicate_count)) == 1
+
+
+def test_two_same_coffees_in_a_file_are_two_expenses(app, client, user):
+    draft_id = upload_ok(client, "Date,Description,Amount\n2025-02-01,Coffee,-3.50\n2025-02-01,Coffee,-3.50\n")
+    assert counts(client, draft_id) == {"new": 2, "duplicate": 0, "income": 0, "invalid": 0}
+    do_import(client, draft_id, {"default_category": "Other"})
+    assert expenses(app, user.id) == [("2025-02-01", "Coffee", "Other", 350), ("2025-02-01", "Coffee", "Other", 350)]
+
+
+def test_only_the_rows_beyond_what_is_stored_are_new(app, client, user):
+    add_expense(app, user.id, "Other", 350, date(2025, 2, 1), "coffee")
+    text = "Date,Description,Amount\n" + "2025-02-01,Coffee,-3.50\n" * 3
+    draft_id = upload_ok(client, text)
+    assert counts(client, draft_id) == {"new": 2, "duplicate": 1, "income": 0, "invalid": 0}
+    html = page(client, f"/import/{draft_id}/preview")
+    assert "Import 2 expenses (₹7.00)" in html and "Import the duplicate anyway" in html
+    do_import(client, draft_id, {"default_category": "Other"})
+    assert expenses(app, user.id) == [
+        ("2025-02-01", "coffee", "Other", 350),
+        ("2025-02-01", "Coffee", "Other", 350),
+        ("2025-02-01", "Coffee", "Other", 350),
+    ]
+    with app.app_context():
+        assert db.session.scalar(select(ImportBatch.duplicate_count)) == 1
+
+
+def test_the_same_file_with_repeated_rows_imported_again_adds_nothing(app, client, user):
+    text = "Date,Description,Amount\n2025-02-01,Coffee,-3.50\n2025-02-01,Coffee,-3.50\n2025-02-02,Tea,-2.00\n"
+    do_import(client, upload_ok(client, text), {"default_category": "Other"})
+    assert len(expenses(app, user.id)) == 3
+    draft_id = upload_ok(client, text)
+    assert counts(client, draft_id) == {"new": 0, "duplicate": 3, "income": 0, "invalid": 0}
+    html = page(client, f"/import/{draft_id}/preview")
+    assert "already in your expenses (2 times)" in html and "Nothing in this file is new." in html
+    assert 'id="import-button"' not in html
+    assert len(expenses(app, user.id)) == 3
 
 
 def test_duplicates_can_be_imported_anyway(app, client, user):
@@ -583,7 +621,7 @@ def test_ticking_the_duplicates_box_and_importing_at_once(app, client, user):
     add_expense(app, user.id, "Housing", 90000, date(2025, 2, 2), "Rent")
     draft_id = upload_ok(client, DUPLICATES)
     html = page(client, f"/import/{draft_id}/preview")
-    assert "Import the 2 duplicates anyway" in html and "Import 2 expenses" in html
+    assert "Import the duplicate anyway" in html and "Import 3 expenses" in html
     response = do_import(client, draft_id, {"default_category": "Other", "import_duplicates": "y"})
     assert response.headers["Location"] == "/imports"
     assert len(expenses(app, user.id)) == 5
@@ -621,7 +659,7 @@ def test_a_row_the_database_refuses_rolls_back_the_whole_import(app, user, monke
 def test_a_preview_that_no_longer_holds_imports_nothing(app, client, user):
     draft_id = upload_ok(client, DUPLICATES)
     shown = expected_rows(client, draft_id)
-    assert shown == "3"
+    assert shown == "4"
     add_expense(app, user.id, "Other", 1200, date(2025, 2, 3), "Lunch")  # meanwhile, in another tab
     response = do_import(client, draft_id, {"default_category": "Other"}, expected=shown)
     assert response.headers["Location"] == f"/import/{draft_id}/preview"
@@ -638,7 +676,7 @@ def test_importing_twice_from_one_preview_imports_once(app, client, user):
     # The second click of a double click: the draft is gone.
     assert do_import(client, draft_id, expected=shown).status_code == 404
     assert count_rows(app, ImportBatch) == 1
-    assert len(expenses(app, user.id)) == 3
+    assert len(expenses(app, user.id)) == 4
 
 
 def test_a_file_with_nothing_new_imports_nothing(app, client, user):
@@ -660,14 +698,14 @@ def test_undo_deletes_the_whole_batch_and_nothing_else(app, client, user):
     do_import(client, first, {"default_category": "Other"})
     second = upload_ok(client, "Date,Description,Amount\n2025-05-01,Later,-1.00\n", "second.csv")
     do_import(client, second, {"default_category": "Other"})
-    assert len(expenses(app, user.id)) == 5
+    assert len(expenses(app, user.id)) == 6
     with app.app_context():
         batch_id = db.session.scalar(select(ImportBatch.id).where(ImportBatch.file_name == "first.csv"))
 
     assert client.get(f"/imports/{batch_id}/undo").status_code == 405
     response = post_form(client, f"/imports/{batch_id}/undo")
     assert response.headers["Location"] == "/imports"
-    assert "Undid the import of first.csv: deleted 3 expenses." in page(client, "/imports")
+    assert "Undid the import of first.csv: deleted 4 expenses." in page(client, "/imports")
     assert expenses(app, user.id) == [
         ("2025-02-01", "Typed by hand", "Other", 999),
         ("2025-05-01", "Later", "Other", 100),
@@ -691,7 +729,7 @@ def test_another_users_import_cannot_be_undone_or_seen(app, client, user):
         assert client.get(f"/import/{pending}/{step}").status_code == 404
     assert post_form(client, f"/import/{pending}/cancel").status_code == 404
     assert "bob" not in page(client, "/imports")
-    assert count_rows(app, Expense) == 3
+    assert count_rows(app, Expense) == 4
     assert count_rows(app, ImportDraft) == 1
 
 

@@ -3,6 +3,7 @@
 import carries out the same plan, computed again from the stored file, never from the page.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -265,30 +266,31 @@ def _amount(cells, settings: ImportSettings, code: str):
 
 
 def _mark_duplicates(user: User, plan: ImportPlan) -> None:
-    """Same date, amount and description (ignoring case) as an existing expense, or as an earlier row."""
+    """Rows and stored expenses are matched as multisets on (date, amount, description ignoring
+    case): where the file has n rows with a key that k stored expenses have, its first min(n, k) rows
+    are duplicates and the rest are new. Two coffees of the same price on the same day are two
+    expenses, and importing the same file again still adds nothing."""
     candidates = [row for row in plan.rows if row.status == NEW]
     if not candidates:
         return
     first = min(row.spent_on for row in candidates)
     last = max(row.spent_on for row in candidates)
-    existing = {
+    stored = Counter(
         (spent_on, amount_cents, description.casefold())
         for spent_on, amount_cents, description in db.session.execute(
             select(Expense.spent_on, Expense.amount_cents, Expense.description).where(
                 Expense.user_id == user.id, Expense.spent_on >= first, Expense.spent_on <= last
             )
         )
-    }
-    seen: dict[tuple, int] = {}
+    )
+    matched: Counter = Counter()
     for index, row in enumerate(plan.rows):
-        if row.status != NEW:
+        if row.status != NEW or matched[row.duplicate_key] >= stored[row.duplicate_key]:
             continue
-        if row.duplicate_key in existing:
-            plan.rows[index] = _as_duplicate(row, "already in your expenses")
-        elif row.duplicate_key in seen:
-            plan.rows[index] = _as_duplicate(row, f"same as line {seen[row.duplicate_key]}")
-        else:
-            seen[row.duplicate_key] = row.line
+        matched[row.duplicate_key] += 1
+        count = stored[row.duplicate_key]
+        reason = "already in your expenses" if count == 1 else f"already in your expenses ({count} times)"
+        plan.rows[index] = _as_duplicate(row, reason)
 
 
 def _as_duplicate(row: Row, reason: str) -> Row:

@@ -256,7 +256,8 @@ def _import(draft, settings):
 def _render_preview(draft, table, settings, plan, form):
     importable = plan.importable
     duplicates = plan.counts[DUPLICATE]
-    form.import_duplicates.label.text = f"Import the {duplicates:,} duplicate{'s' if duplicates != 1 else ''} anyway"
+    shown = "the duplicate" if duplicates == 1 else f"the {duplicates:,} duplicates"
+    form.import_duplicates.label.text = f"Import {shown} anyway"
     return (
         render_template(
             "transfer/preview.html",

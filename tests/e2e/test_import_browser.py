@@ -77,7 +77,7 @@ def test_import_the_sample_statement_undo_it_and_restore_a_backup(page: Page, al
 
     # Step 4: the preview counts every row, lists the ones left out, and asks about new categories.
     expect(page.get_by_role("heading", name="Preview of bank-statement.csv")).to_be_visible()
-    assert counts(page) == {"new": "10", "duplicate": "1", "income": "2", "invalid": "2"}
+    assert counts(page) == {"new": "11", "duplicate": "0", "income": "2", "invalid": "2"}
     invalid = page.locator("#invalid-rows tbody tr")
     expect(invalid).to_have_count(2)
     expect(invalid.nth(0)).to_contain_text("18")
@@ -91,17 +91,17 @@ def test_import_the_sample_statement_undo_it_and_restore_a_backup(page: Page, al
     page.get_by_role("button", name="Update preview").click()
     expect(page.locator("#import-summary")).to_contain_text("Creates 1 category: Fitness.")
     expect(page.get_by_label("Hobbies")).to_have_value("category:Entertainment")
-    page.get_by_role("button", name="Import 10 expenses (₹1,506.83)").click()
+    page.get_by_role("button", name="Import 11 expenses (₹1,511.33)").click()
 
     # The Imports page lists the batch.
-    expect(page.get_by_role("status")).to_contain_text("Imported 10 expenses from bank-statement.csv; skipped 5 rows.")
+    expect(page.get_by_role("status")).to_contain_text("Imported 11 expenses from bank-statement.csv; skipped 4 rows.")
     row = page.locator("#import-batches tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("bank-statement.csv")
-    expect(row).to_contain_text("₹1,506.83")
+    expect(row).to_contain_text("₹1,511.33")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Expenses").click()
-    expect(page.locator("#list-count")).to_have_text("10 expenses")
-    expect(page.locator("#list-total")).to_have_text("₹1,506.83")
+    expect(page.locator("#list-count")).to_have_text("11 expenses")
+    expect(page.locator("#list-total")).to_have_text("₹1,511.33")
 
     # The same file again: its layout is recognised, and every row is now a duplicate.
     upload_sample(page)
@@ -113,28 +113,28 @@ def test_import_the_sample_statement_undo_it_and_restore_a_backup(page: Page, al
     page.get_by_role("button", name="Cancel this import").click()
     expect(page.get_by_role("status")).to_contain_text("Cancelled the import of bank-statement.csv.")
 
-    # A backup with the ten expenses in it.
+    # A backup with the eleven expenses in it.
     page.get_by_role("navigation", name="Import and export").get_by_role("link", name="Backup & restore").click()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download backup").click()
     backup_path = download_info.value.path()
     with open(backup_path, encoding="utf-8") as file:
         backup = json.load(file)
-    assert len(backup["expenses"]) == 10 and backup["import_batches"][0]["file_name"] == "bank-statement.csv"
+    assert len(backup["expenses"]) == 11 and backup["import_batches"][0]["file_name"] == "bank-statement.csv"
 
     # Undo in one click.
     page.get_by_role("navigation", name="Import and export").get_by_role("link", name="Imports").click()
     page.get_by_role("button", name="Undo the import of bank-statement.csv").click()
-    expect(page.get_by_role("status")).to_contain_text("Undid the import of bank-statement.csv: deleted 10 expenses.")
+    expect(page.get_by_role("status")).to_contain_text("Undid the import of bank-statement.csv: deleted 11 expenses.")
     expect(page.get_by_text("No imports yet.")).to_be_visible()
 
     # Restore: the account has categories of its own now (Fitness), but no expenses, budgets or imports.
     page.get_by_role("navigation", name="Import and export").get_by_role("link", name="Backup & restore").click()
     page.get_by_label("Backup file").set_input_files(backup_path)
     page.get_by_role("button", name="Restore backup").click()
-    expect(page.get_by_role("status")).to_contain_text("Restored the backup: 10 expenses in 9 categories.")
+    expect(page.get_by_role("status")).to_contain_text("Restored the backup: 11 expenses in 9 categories.")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Expenses").click()
-    expect(page.locator("#list-total")).to_have_text("₹1,506.83")
+    expect(page.locator("#list-total")).to_have_text("₹1,511.33")
 
 
 @pytest.mark.parametrize("viewport", [PHONE], ids=["390px"])
@@ -150,9 +150,9 @@ def test_every_wizard_step_fits_a_phone(page: Page, alice, viewport):
     expect(page.get_by_role("heading", name="How are dates and amounts written?")).to_be_visible()
     fits(page)
     page.get_by_role("button", name="Continue to preview").click()
-    expect(page.locator("#count-new")).to_have_text("10")
+    expect(page.locator("#count-new")).to_have_text("11")
     fits(page)
-    page.get_by_role("button", name=re.compile(r"^Import 10 expenses")).click()
+    page.get_by_role("button", name=re.compile(r"^Import 11 expenses")).click()
     expect(page.locator("#import-batches")).to_be_visible()
     fits(page)
     page.goto("/backup")
