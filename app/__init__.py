@@ -8,9 +8,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import assets, cli, errors, l10n, pagecache, security, templating, theme
+from . import assets, cli, errors, l10n, pagecache, security, sessions, templating, theme
+from .account import bp as account_bp
+from .auth import bp as auth_bp
+from .budgets import bp as budgets_bp
+from .expenses import bp as expenses_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .health import bp as health_bp
+from .reports import bp as reports_bp
 from .routing import IdConverter
+from .transfer import bp as transfer_bp
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -34,16 +41,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    login_manager.user_loader(sessions.load_user)
     l10n.init_app(app)
     pagecache.init_app(app)
-
-    from .account import bp as account_bp
-    from .auth import bp as auth_bp
-    from .budgets import bp as budgets_bp
-    from .expenses import bp as expenses_bp
-    from .health import bp as health_bp
-    from .reports import bp as reports_bp
-    from .transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(expenses_bp)
@@ -52,11 +52,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(theme.bp)
 
     assets.init_app(app)
     security.init_app(app)
     templating.init_app(app)
-    theme.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -10,11 +10,12 @@ from flask import Flask
 from sqlalchemy import delete
 
 from . import money
-from .auth.services import EmailTaken, create_user, find_user, set_password
-from .auth.sessions import end_all_sessions
+from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
 from .models import Category, CategoryBudget, Expense, OverallBudget
+from .passwords import set_password
 from .periods import period_containing
+from .sessions import end_all_sessions
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "demo.json"
 

@@ -24,6 +24,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
+# Input limits: the forms, the CSV import and the restore check them before anything is written.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+EMAIL_MAX = 254
+DESCRIPTION_MAX = 200
+CATEGORY_NAME_MAX = 40
+
 
 def utcnow() -> datetime:
     """Naive UTC, stored the same way by SQLite and PostgreSQL."""
@@ -34,8 +41,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased (see auth.services.normalise_email), so uniqueness ignores case.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Stored lower-cased (see normalise_email in app/auth/services.py), so uniqueness ignores case.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     # Wide enough for argon2 hashes with any future parameters.
     password_hash: Mapped[str] = mapped_column(String(512))
     currency: Mapped[str] = mapped_column(String(3))
@@ -93,9 +100,9 @@ class Category(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(CATEGORY_NAME_MAX))
     # casefold() of the name: "Food" and "FOOD" are the same category.
-    name_key: Mapped[str] = mapped_column(String(40))
+    name_key: Mapped[str] = mapped_column(String(CATEGORY_NAME_MAX))
     color: Mapped[str] = mapped_column(String(7))
 
     def __repr__(self) -> str:
@@ -181,7 +188,7 @@ class Expense(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     category_id: Mapped[int] = mapped_column()
     spent_on: Mapped[date] = mapped_column(Date)
-    description: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -27,6 +27,7 @@ from flask import current_app, get_flashed_messages, request, session
 from flask_login import current_user
 
 from . import l10n
+from .theme import current_theme
 
 TTL = 300  # seconds
 KEY_BYTES = 512  # about what a key holds besides its URL
@@ -83,8 +84,6 @@ def _key() -> tuple | None:
     if request.method != "GET" or "_flashes" in session or csrf_secret is None:
         # Without the secret in the session yet, rendering the page is what puts it there.
         return None
-    from .theme import current_theme  # here: theme imports the auth blueprint, which imports the pages
-
     user = current_user
     return (
         request.url,

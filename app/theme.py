@@ -9,9 +9,9 @@ for auto, static/theme.js picks from the system setting before the first paint.
 from datetime import timedelta
 from typing import NamedTuple
 
-from flask import Blueprint, Flask, redirect, request
+from flask import Blueprint, redirect, request
 
-from .auth.routes import safe_next
+from .routing import safe_next
 
 bp = Blueprint("theme", __name__)
 
@@ -62,9 +62,6 @@ def set_theme():
     return response
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-
-    @app.context_processor
-    def theme_globals():
-        return {"theme": THEMES[current_theme()], "THEMES": THEMES}
+@bp.app_context_processor
+def theme_globals():
+    return {"theme": THEMES[current_theme()], "THEMES": THEMES}

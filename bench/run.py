@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.auth.services import create_user
-from app.expenses.services import insert_expenses
+from app.expense_rows import insert_expenses
 from app.extensions import db
 from app.models import Category, User
 

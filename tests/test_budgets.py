@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from app.budgets import services
+from app import budgeting
 from app.extensions import db
 from app.models import Category, CategoryBudget, OverallBudget, User
 from app.periods import period_containing
@@ -24,7 +24,7 @@ def _set(app, user_id, name, limit_cents, rollover, period_start: date):
     with app.app_context():
         alice = _alice(user_id)
         period = period_containing(period_start, alice.period_start_day)
-        services.set_category_budget(alice, _category(user_id, name), limit_cents, rollover, period)
+        budgeting.set_category_budget(alice, _category(user_id, name), limit_cents, rollover, period)
         db.session.commit()
 
 
@@ -32,7 +32,7 @@ def _status(app, user_id, name, day: date):
     with app.app_context():
         alice = _alice(user_id)
         period = period_containing(day, alice.period_start_day)
-        (status,) = services.category_budgets(alice, period, [_category(user_id, name)])
+        (status,) = budgeting.category_budgets(alice, period, [_category(user_id, name)])
         return status.base_cents, status.carried_cents, status.spent_cents, status.limit_cents, status.left_cents
 
 

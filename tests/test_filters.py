@@ -17,7 +17,7 @@ from sqlalchemy import insert, update
 from werkzeug.datastructures import MultiDict
 
 from app import money
-from app.expenses.filters import ExpenseFilter, escape_like
+from app.expense_filters import ExpenseFilter, escape_like
 from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing

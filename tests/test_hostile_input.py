@@ -17,7 +17,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-import app.auth.services as auth_services
+import app.passwords
 from app import create_app
 from app.extensions import db, limiter
 from app.models import Category, Expense, User
@@ -451,7 +451,7 @@ def test_form_refuses_hostile_input(world, monkeypatch, form_name, name, value, 
         def no_hashing():
             raise AssertionError("a 10,000-character password was hashed")
 
-        monkeypatch.setattr(auth_services, "password_hasher", no_hashing)
+        monkeypatch.setattr(app.passwords, "password_hasher", no_hashing)
 
     response = world.post(form, submission(form, name, value, world.ids))
 

@@ -213,17 +213,17 @@ def test_a_kept_page_expires(monkeypatch):
 def test_a_page_that_flashed_while_rendering_is_not_kept(app, client, user, monkeypatch):
     from flask import flash
 
-    from app.expenses import services
+    from app.expenses import routes
 
     add_expense(app, user.id, "Food & groceries", 1000, description="Bread")
     client.get("/expenses")
-    categories = services.user_categories
+    categories = routes.user_categories
 
     def flashing(user_):
         flash("A one-time message.", "info")
         return categories(user_)
 
-    monkeypatch.setattr(services, "user_categories", flashing)
+    monkeypatch.setattr(routes, "user_categories", flashing)
     assert "A one-time message." in client.get("/expenses").get_data(as_text=True)
-    monkeypatch.setattr(services, "user_categories", categories)
+    monkeypatch.setattr(routes, "user_categories", categories)
     assert "A one-time message." not in client.get("/expenses").get_data(as_text=True)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.budgets.services import spent_by_category_and_period
+from app.budgeting import spent_by_category_and_period
 from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing, period_from_key

@@ -10,7 +10,7 @@ from flask import url_for
 from flask_login import login_user
 from sqlalchemy import update
 
-from app.expenses.filters import ExpenseFilter
+from app.expense_filters import ExpenseFilter
 from app.extensions import db
 from app.models import User
 from app.periods import period_containing

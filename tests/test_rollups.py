@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 from werkzeug.datastructures import MultiDict
 
-from app import rollups
-from app.expenses import listing, services
-from app.expenses.filters import ExpenseFilter
+from app import categories, rollups
+from app.expense_filters import ExpenseFilter
+from app.expense_rows import insert_expenses
+from app.expenses import listing
 from app.extensions import db
 from app.models import CachedTotals, Category, Expense, SpendingDay, SpendingMonth, User
 from tests.conftest import add_expense, category_id, post_form, recorded_statements
@@ -154,9 +155,9 @@ def test_emptied_days_and_months_leave_no_rows(app, alice):
 def test_deleting_a_category_or_a_user_cascades_to_the_rollups(app, client, alice):
     other = _add(alice, "Other", 700, date(2026, 6, 6))
     _add(alice, "Transport", 300, date(2026, 6, 6))
-    services.delete_category(alice, db.session.get(Category, other.category_id), delete_expenses=True)
+    categories.delete_category(alice, db.session.get(Category, other.category_id), delete_expenses=True)
     assert_in_step()
-    services.delete_category(
+    categories.delete_category(
         alice,
         db.session.get(Category, _category(alice, "Transport")),
         move_to=db.session.get(Category, _category(alice, "Housing")),
@@ -308,7 +309,7 @@ def test_a_search_never_uses_another_users_figures(app, client, alice, auth):
 
 
 def test_the_expense_counts_of_categories_come_from_the_rollups(app, alice, two_years):
-    counts = {category.id: count for category, count, _total in services.category_stats(alice)}
+    counts = {category.id: count for category, count, _total in categories.category_stats(alice)}
     assert counts == {**dict.fromkeys(counts, 0), **Counter(two_years[n % 3] for n in range(730))}
     assert counts[two_years[0]] == 244
 
@@ -348,7 +349,7 @@ def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
         }
         for _ in range(2500)
     ]
-    statements, _ = _statements(app, lambda: services.insert_expenses(rows))
+    statements, _ = _statements(app, lambda: insert_expenses(rows))
     db.session.commit()
     assert sum(statement.startswith("INSERT INTO expenses") for statement in statements) == 3
     assert _stored()[1] == {(alice.id, category, date(2026, 2, 1)): (2500, 2500)}

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select, text, update
 
 from app import search
-from app.expenses.filters import escape_like
-from app.expenses.services import insert_expenses
+from app.expense_filters import escape_like
+from app.expense_rows import insert_expenses
 from app.extensions import db
 from app.models import Expense
 from tests.conftest import add_expense, category_id, recorded_statements

@@ -7,9 +7,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import l10n, money
-from ..auth.forms import PASSWORD_MAX, PASSWORD_MIN
 from ..forms import choices, int_or_none
 from ..money import CURRENCIES
+from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, strip_text
 

@@ -3,10 +3,9 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import l10n, money
-from ..auth import limits, sessions
-from ..auth.services import check_password, set_password
+from .. import l10n, money, rate_limits, sessions
 from ..forms import ConfirmForm, form_status
+from ..passwords import check_password, set_password
 from . import bp, services
 from .forms import ChangePasswordForm, DeleteAccountForm, SettingsForm
 
@@ -48,8 +47,8 @@ def settings():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@limits.password_per_ip
-@limits.password_per_account
+@rate_limits.password_per_ip
+@rate_limits.password_per_account
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -106,8 +105,8 @@ def end_all_sessions():
 
 
 @bp.route("/delete", methods=["GET", "POST"])
-@limits.password_per_ip
-@limits.password_per_account
+@rate_limits.password_per_ip
+@rate_limits.password_per_account
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from sqlalchemy import delete
 
-from ..budgets.services import has_category_budgets, set_overall_budget
-from ..expenses.services import has_expenses
+from ..budgeting import has_category_budgets, set_overall_budget
+from ..expense_rows import has_expenses
 from ..extensions import db
 from ..models import Category, CategoryBudget, Expense, OverallBudget, User, UserSession
 from ..money import currency, to_minor

@@ -2,18 +2,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..models import EMAIL_MAX
+from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..validators import PlainText, strip_text
-
-PASSWORD_MIN = 8
-# argon2 hashes any length, but there is no reason to make the server hash megabytes.
-PASSWORD_MAX = 256
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[strip_text],
-        validators=[DataRequired("Enter your email address."), Length(max=254), PlainText()],
+        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX), PlainText()],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)])
     remember = BooleanField("Keep me signed in on this device")
@@ -26,7 +24,7 @@ class RegisterForm(FlaskForm):
         filters=[strip_text],
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=254, message="That email address is too long."),
+            Length(max=EMAIL_MAX, message="That email address is too long."),
             PlainText(),
             Email("Enter a valid email address, like name@example.com.", check_deliverability=False),
         ],

@@ -1,26 +1,18 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
+from .. import rate_limits
 from ..forms import form_status
-from . import bp, limits
+from ..passwords import check_password
+from ..routing import safe_next
+from ..sessions import end_session, start_session
+from . import bp
 from .forms import LoginForm, RegisterForm
-from .services import EmailTaken, check_password, create_user, find_user
-from .sessions import end_session, start_session
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host, scheme or a protocol-relative URL."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("expenses.dashboard")
+from .services import EmailTaken, create_user, find_user
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limits.register_per_ip
+@rate_limits.register_per_ip
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("expenses.dashboard"))
@@ -38,8 +30,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limits.login_per_ip
-@limits.login_per_account
+@rate_limits.login_per_ip
+@rate_limits.login_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))

@@ -3,12 +3,12 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import money
-from ..expenses.services import get_category_or_404, user_categories
+from .. import budgeting, money
+from ..categories import get_category_or_404, user_categories
 from ..extensions import db
 from ..pagecache import cached_page
 from ..periods import period_containing, period_from_key
-from . import bp, services
+from . import bp
 from .forms import BudgetsForm
 
 
@@ -25,7 +25,7 @@ def _save(form: BudgetsForm, categories) -> int:
     for category in categories:
         amount, rollover = form.parsed[category.id]
         limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
-        changed += services.set_category_budget(current_user, category, limit_cents, rollover, today_period)
+        changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, today_period)
     db.session.commit()
     return changed
 
@@ -42,10 +42,10 @@ def index():
         changed = _save(form, categories)
         flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
         return redirect(url_for("budgets.index"))
-    statuses = services.category_budgets(current_user, period, categories)
+    statuses = budgeting.category_budgets(current_user, period, categories)
     if not form.is_submitted():
         form.load(statuses)
-    overall_cents = services.overall_budget_cents(current_user, period)
+    overall_cents = budgeting.overall_budget_cents(current_user, period)
     spent_cents = sum(s.spent_cents for s in statuses)
     return (
         render_template(
@@ -56,7 +56,7 @@ def index():
             statuses=statuses,
             overall_cents=overall_cents,
             spent_cents=spent_cents,
-            days_left=services.days_left(period, today),
+            days_left=budgeting.days_left(period, today),
         ),
         422 if form.field_errors or form.errors else 200,
     )
@@ -71,7 +71,7 @@ def edit(category_id: int):
         _save(form, [category])
         flash(f"Budget for {category.name} saved.", "success")
         return redirect(url_for("budgets.index"))
-    (status,) = services.category_budgets(current_user, period, [category])
+    (status,) = budgeting.category_budgets(current_user, period, [category])
     if not form.is_submitted():
         form.load([status])
     return (

@@ -6,12 +6,8 @@ from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..forms import choices, int_or_none
+from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
 from ..validators import Amount, PlainText, strip_text
-
-EARLIEST_DATE = date(1970, 1, 1)
-LATEST_DATE = date(2099, 12, 31)
-DESCRIPTION_MAX = 200
-CATEGORY_NAME_MAX = 40
 
 
 def sane_date(form, field):

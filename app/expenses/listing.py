@@ -21,10 +21,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import contains_eager
 
 from .. import rollups, search
+from ..expense_filters import ExpenseFilter
 from ..extensions import SQLITE_BUSY_TIMEOUT_MS, db
 from ..models import CachedTotals, Category, Expense, User
 from .export import day_text
-from .filters import ExpenseFilter
 
 logger = logging.getLogger(__name__)
 

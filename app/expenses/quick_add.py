@@ -9,6 +9,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from .. import money
+from ..categories import user_categories
 from . import bp, services
 from .forms import ExpenseForm
 from .routes import expense_values
@@ -18,7 +19,7 @@ from .routes import expense_values
 @bp.get("/expenses/quick-add.json")
 def quick_add_options():
     """What the dialog needs that the page does not have: the user's categories, by name."""
-    categories = services.user_categories(current_user)
+    categories = user_categories(current_user)
     return jsonify(
         categories=[{"id": category.id, "name": category.name} for category in categories],
         currency=current_user.currency,
@@ -28,7 +29,7 @@ def quick_add_options():
 @bp.post("/expenses/quick-add")
 def quick_add():
     """201 with the saved expense, or 422 with each field's errors; nothing is written then."""
-    form = ExpenseForm(services.user_categories(current_user))
+    form = ExpenseForm(user_categories(current_user))
     if not form.validate_on_submit():
         return jsonify(errors={name: messages for name, messages in form.errors.items()}), 422
     expense = services.create_expense(current_user, **expense_values(form))

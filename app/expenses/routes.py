@@ -3,12 +3,24 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import money
-from ..budgets import services as budget_services
+from .. import budgeting, expense_filters, money
+from ..categories import (
+    CategoryNameTaken,
+    category_stats,
+    count_expenses_in,
+    create_category,
+    get_category_or_404,
+    update_category,
+    user_categories,
+)
+from ..categories import (
+    delete_category as remove_category,
+)
+from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
 from ..pagecache import cached_page
 from ..periods import period_containing, period_from_key
-from . import bp, filters, listing, services
+from . import bp, listing, services
 from .export import csv_response
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
 
@@ -26,13 +38,13 @@ def dashboard():
     start_day = current_user.period_start_day
     period = period_from_key(request.args.get("period"), start_day, today)
     current = period_containing(today, start_day)
-    categories = services.user_categories(current_user)
+    categories = user_categories(current_user)
     summary = services.period_summary(current_user, period.start, period.end, categories)
-    budget = budget_services.overall_budget_cents(current_user, period)
+    budget = budgeting.overall_budget_cents(current_user, period)
     code = current_user.currency
     budgeted = [
         status
-        for status in budget_services.category_budgets(
+        for status in budgeting.category_budgets(
             current_user, period, categories, {c.category_id: c.total_cents for c in summary.by_category}
         )
         if status.limit_cents is not None
@@ -57,7 +69,7 @@ def dashboard():
         "expenses/dashboard.html",
         period=period,
         is_current=period == current,
-        days_left=budget_services.days_left(period, today),
+        days_left=budgeting.days_left(period, today),
         summary=summary,
         budget_cents=budget,
         left_cents=budget - summary.total_cents,
@@ -65,7 +77,7 @@ def dashboard():
         chart=chart,
         budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
         recent=services.recent_expenses(current_user),
-        has_expenses=summary.count > 0 or services.has_expenses(current_user),
+        has_expenses=summary.count > 0 or has_expenses(current_user),
         has_categories=bool(categories),
     )
 
@@ -73,7 +85,7 @@ def dashboard():
 @bp.get("/expenses")
 @cached_page
 def list_expenses():
-    categories = services.user_categories(current_user)
+    categories = user_categories(current_user)
     expense_filter = _filter_from_request(categories)
     totals = listing.filtered_totals(current_user, expense_filter)
     # Nothing matches: a search would otherwise read every expense looking for a first row.
@@ -95,25 +107,25 @@ def list_expenses():
         filter=expense_filter,
         totals=totals,
         categories=categories,
-        has_expenses=totals.count > 0 or services.has_expenses(current_user),
+        has_expenses=totals.count > 0 or has_expenses(current_user),
         quick_ranges={
-            name: (label, *filters.quick_range_dates(name, today, current_user.period_start_day))
-            for name, label in filters.QUICK_RANGES.items()
+            name: (label, *expense_filters.quick_range_dates(name, today, current_user.period_start_day))
+            for name, label in expense_filters.QUICK_RANGES.items()
         },
-        sorts=filters.SORTS,
-        directions=filters.DIRECTIONS,
-        page_sizes=filters.PAGE_SIZES,
+        sorts=expense_filters.SORTS,
+        directions=expense_filters.DIRECTIONS,
+        page_sizes=expense_filters.PAGE_SIZES,
     )
 
 
-def _filter_from_request(categories) -> filters.ExpenseFilter:
-    return filters.ExpenseFilter.from_args(request.args, current_user, [category.id for category in categories])
+def _filter_from_request(categories) -> expense_filters.ExpenseFilter:
+    return expense_filters.ExpenseFilter.from_args(request.args, current_user, [category.id for category in categories])
 
 
 @bp.get("/expenses/export.csv")
 def export_filtered_csv():
     """Exactly the expenses the list shows with the same parameters, in the list's order."""
-    expense_filter = _filter_from_request(services.user_categories(current_user))
+    expense_filter = _filter_from_request(user_categories(current_user))
     rows = listing.filtered_export_rows(current_user._get_current_object(), expense_filter)
     return csv_response(rows, current_user.currency, f"expenses-filtered-{date.today().isoformat()}.csv")
 
@@ -130,7 +142,7 @@ def expense_values(form: ExpenseForm) -> dict:
 
 @bp.route("/expenses/new", methods=["GET", "POST"])
 def new_expense():
-    categories = services.user_categories(current_user)
+    categories = user_categories(current_user)
     if not categories:
         flash("Create a category first: every expense belongs to one.", "warning")
         return redirect(url_for("expenses.categories"))
@@ -150,7 +162,7 @@ def new_expense():
 @bp.route("/expenses/<int:expense_id>/edit", methods=["GET", "POST"])
 def edit_expense(expense_id: int):
     expense = services.get_expense_or_404(current_user, expense_id)
-    form = ExpenseForm(services.user_categories(current_user), obj=expense)
+    form = ExpenseForm(user_categories(current_user), obj=expense)
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
     if form.validate_on_submit():
@@ -176,24 +188,24 @@ def categories():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            category = services.create_category(current_user, form.name.data, form.color.data)
-        except services.CategoryNameTaken:
+            category = create_category(current_user, form.name.data, form.color.data)
+        except CategoryNameTaken:
             form.name.errors.append("You already have a category with this name.")
         else:
             flash(f"Created category {category.name}.", "success")
             return redirect(url_for("expenses.categories"))
-    stats = services.category_stats(current_user)
+    stats = category_stats(current_user)
     return render_template("expenses/categories.html", form=form, stats=stats), form_status(form)
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 def edit_category(category_id: int):
-    category = services.get_category_or_404(current_user, category_id)
+    category = get_category_or_404(current_user, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            services.update_category(current_user, category, form.name.data, form.color.data)
-        except services.CategoryNameTaken:
+            update_category(current_user, category, form.name.data, form.color.data)
+        except CategoryNameTaken:
             form.name.errors.append("You already have a category with this name.")
         else:
             flash(f"Saved category {category.name}.", "success")
@@ -203,9 +215,9 @@ def edit_category(category_id: int):
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
 def delete_category(category_id: int):
-    category = services.get_category_or_404(current_user, category_id)
-    others = [c for c in services.user_categories(current_user) if c.id != category.id]
-    expense_count = services.count_expenses_in(current_user, category)
+    category = get_category_or_404(current_user, category_id)
+    others = [c for c in user_categories(current_user) if c.id != category.id]
+    expense_count = count_expenses_in(current_user, category)
     form = DeleteCategoryForm(others)
     if not others and not form.is_submitted():
         form.fate.data = "delete"  # nowhere to move them
@@ -217,7 +229,7 @@ def delete_category(category_id: int):
                 form.move_to.errors.append("Choose the category that should take these expenses.")
         if not form.errors:
             name = category.name
-            affected = services.delete_category(
+            affected = remove_category(
                 current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
             )
             if move_to is not None:

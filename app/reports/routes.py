@@ -4,7 +4,7 @@ from flask import g, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import l10n, money
-from ..expenses.filters import ExpenseFilter
+from ..expense_filters import ExpenseFilter
 from ..pagecache import cached_page
 from ..periods import Period, period_containing, period_from_key
 from . import bp, services

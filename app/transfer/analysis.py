@@ -10,9 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from .. import money
-from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
 from ..extensions import db
-from ..models import Category, Expense, User
+from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
 from ..validators import is_control
 from .csv_file import CsvTable
 from .layout import CREATE, DATE_FORMATS, EXISTING, NEGATIVE_IS_SPENDING, USE_DEFAULT, ImportSettings

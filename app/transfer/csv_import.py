@@ -9,7 +9,8 @@ from datetime import timedelta
 from flask import abort, current_app
 from sqlalchemy import delete, func, select
 
-from ..expenses.services import STARTER_CATEGORIES, insert_expenses
+from ..categories import STARTER_CATEGORIES
+from ..expense_rows import insert_expenses
 from ..extensions import db
 from ..models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
 from .analysis import ImportPlan, analyse

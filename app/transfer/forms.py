@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..auth.forms import PASSWORD_MAX
 from ..forms import choices
+from ..passwords import PASSWORD_MAX
 from .analysis import DEFAULT_CATEGORY
 from .layout import CREATE, DECIMAL_MARKS, EXISTING, NEGATIVE_IS_SPENDING, POSITIVE_IS_SPENDING, USE_DEFAULT
 

@@ -8,10 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import delete, insert, select
 
 from .. import money
-from ..expenses.forms import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
-from ..expenses.services import insert_expenses
+from ..expense_rows import insert_expenses
 from ..extensions import db
 from ..models import (
+    CATEGORY_NAME_MAX,
+    DESCRIPTION_MAX,
+    EARLIEST_DATE,
+    LATEST_DATE,
     Category,
     CategoryBudget,
     Expense,

@@ -8,12 +8,12 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from ..auth import limits
-from ..auth.services import check_password
+from .. import rate_limits
+from ..categories import user_categories
 from ..errors import render_error
-from ..expenses.services import user_categories
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
+from ..passwords import check_password
 from . import bp, csv_import
 from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
@@ -314,8 +314,8 @@ def download_backup():
 
 
 @bp.route("/backup", methods=["GET", "POST"])
-@limits.password_per_ip
-@limits.password_per_account
+@rate_limits.password_per_ip
+@rate_limits.password_per_account
 def backup():
     user = _user()
     form = RestoreForm()

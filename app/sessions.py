@@ -12,8 +12,8 @@ from flask import current_app, request
 from flask_login import login_user
 from sqlalchemy import delete, select
 
-from ..extensions import db, login_manager
-from ..models import User, UserSession, utcnow
+from .extensions import db
+from .models import User, UserSession, utcnow
 
 # Writing "last seen" on every request would make every page a write; this is close enough.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -50,7 +50,6 @@ def start_session(user: User, remember: bool = False) -> UserSession:
     return user_session
 
 
-@login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live session; None (signed out) for an ended, expired or unknown one."""
     if not token or len(token) > 100:

@@ -9,7 +9,7 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from ..extensions import limiter
+from .extensions import limiter
 
 
 def _config(name: str):

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from .. import rollups
-from ..extensions import db
-from ..models import Category, CategoryBudget, OverallBudget, User
-from ..money import percent
-from ..periods import Period, period_containing
+from . import rollups
+from .extensions import db
+from .models import Category, CategoryBudget, OverallBudget, User
+from .money import percent
+from .periods import Period, period_containing
 
 # A budget set before any history existed applies back to the beginning.
 BEGINNING = date(1970, 1, 1)

@@ -13,10 +13,9 @@ from datetime import date
 
 from sqlalchemy import ColumnElement
 
-from .. import l10n, money
-from ..models import Category, Expense, User
-from ..periods import period_containing
-from .forms import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
+from . import l10n, money
+from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
+from .periods import period_containing
 
 SORTS = {"date": "Date", "amount": "Amount", "category": "Category"}
 DIRECTIONS = {"desc": "Descending", "asc": "Ascending"}
