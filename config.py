@@ -60,10 +60,6 @@ class Config:
     REGISTER_LIMIT_PER_IP = "5 per minute; 30 per hour"
     REAUTH_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
 
-    # Rendered dashboard, list, report and budget pages each worker keeps for repeat views
-    # (app/pagecache.py); 0 turns the page cache off.
-    PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", str(16 * 1024 * 1024)))
-
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 

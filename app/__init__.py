@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import assets, cli, errors, l10n, pagecache, security, sessions, templating, theme
+from . import assets, cli, errors, l10n, security, sessions, templating, theme
 from .account import bp as account_bp
 from .auth import bp as auth_bp
 from .budgets import bp as budgets_bp
@@ -43,7 +43,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load_user)
     l10n.init_app(app)
-    pagecache.init_app(app)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(expenses_bp)

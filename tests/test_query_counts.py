@@ -24,12 +24,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _rendered_every_time(app):
-    """The statements of rendering a page, not of serving it again from the page cache."""
-    app.extensions.pop("page_cache", None)
-
-
 def _add(app, user_id, how_many):
     with app.app_context():
         categories = db.session.scalars(db.select(Category.id).where(Category.user_id == user_id)).all()

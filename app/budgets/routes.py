@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from .. import budgeting, money
 from ..categories import get_category_or_404, user_categories
 from ..extensions import db
-from ..pagecache import cached_page
 from ..periods import period_containing, period_from_key
 from . import bp
 from .forms import BudgetsForm
@@ -31,7 +30,6 @@ def _save(form: BudgetsForm, categories) -> int:
 
 
 @bp.route("", methods=["GET", "POST"])
-@cached_page
 def index():
     today = date.today()
     period = period_from_key(request.args.get("period"), current_user.period_start_day, today)

@@ -18,7 +18,6 @@ from ..categories import (
 )
 from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
-from ..pagecache import cached_page
 from ..periods import period_containing, period_from_key
 from . import bp, listing, services
 from .export import csv_response
@@ -32,7 +31,6 @@ def require_login():
 
 
 @bp.get("/")
-@cached_page
 def dashboard():
     today = date.today()
     start_day = current_user.period_start_day
@@ -83,7 +81,6 @@ def dashboard():
 
 
 @bp.get("/expenses")
-@cached_page
 def list_expenses():
     categories = user_categories(current_user)
     expense_filter = _filter_from_request(categories)

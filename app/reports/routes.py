@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from .. import l10n, money
 from ..expense_filters import ExpenseFilter
-from ..pagecache import cached_page
 from ..periods import Period, period_containing, period_from_key
 from . import bp, services
 
@@ -106,7 +105,6 @@ def averages_chart(averages: services.Averages) -> dict:
 
 
 @bp.get("")
-@cached_page
 def index():
     today = date.today()
     start_day = current_user.period_start_day
