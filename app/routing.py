@@ -1,6 +1,6 @@
 """URLs shared by every blueprint: the id converter, and where a `next` parameter may send a visitor."""
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import url_for
 from werkzeug.routing import IntegerConverter
@@ -19,9 +19,16 @@ class IdConverter(IntegerConverter):
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host, scheme or a protocol-relative URL."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: never another host, scheme or a protocol-relative URL.
+
+    Returns the URL rebuilt from its parsed parts, never the raw value, and refuses control
+    characters outright: a line break in a Location header is a response-splitting attempt (and
+    urlsplit quietly drops it, so the parts alone would not show it).
+    """
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return url_for("expenses.dashboard")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
+            return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
     return url_for("expenses.dashboard")

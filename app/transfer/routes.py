@@ -2,6 +2,7 @@
 and backup and restore. Every step is a plain form POST followed by a redirect; the file and the
 choices made so far live in the database (ImportDraft), so any worker can serve any step."""
 
+import re
 from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -26,6 +27,8 @@ AMOUNT_COLUMNS = ("amount_column", "debit_column", "credit_column")
 # How many rows of each kind the preview lists.
 PREVIEW_ROWS = 20
 LISTED_ROWS = 200
+# The row counts the preview sends back: ASCII digits only, and far fewer of them than int() refuses.
+EXPECTED_ROWS = re.compile(r"[0-9]{1,9}")
 
 
 @bp.before_request
@@ -224,7 +227,13 @@ def preview(draft_id: int):
 def _import(draft, settings):
     # What the page showed, with or without the duplicates (the box may be ticked on the way out).
     shown = request.form.get("expected_with_duplicates" if settings.import_duplicates else "expected_rows", "")
-    expected = int(shown) if shown.isdigit() else None
+    # The page wrote a count of ASCII digits; anything else did not come from it. (str.isdigit and
+    # int() take "²" and "١٢", and int() refuses numbers of more than 4,300 digits.)
+    if not EXPECTED_ROWS.fullmatch(shown):
+        return render_error(
+            400, "This import form is incomplete or was changed. Go back to the preview and import again."
+        )
+    expected = int(shown)
     try:
         batch = csv_import.run_import(_user(), draft, settings, expected)
     except csv_import.ImportGone:
