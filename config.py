@@ -83,8 +83,16 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # The __Host- prefix makes browsers refuse these cookies unless they are Secure, for Path=/ and
+    # without a Domain: no subdomain or plain-HTTP page can plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
 
 
 CONFIGS = {

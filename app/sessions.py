@@ -8,8 +8,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request
-from flask_login import login_user
+from flask import current_app, g, request, session
+from flask_login import login_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, select
 
 from .extensions import db
@@ -26,6 +26,21 @@ def _hash(token: str) -> str:
 def _lifetime(remember: bool) -> timedelta:
     config = current_app.config
     return config["REMEMBER_COOKIE_DURATION"] if remember else config["SESSION_IDLE_TIMEOUT"]
+
+
+def rotate_csrf_secret() -> None:
+    """Forget this browser's CSRF secret (Flask-WTF keeps it in the session under the token's field
+    name), so the next form gets a new one: a token read before a privilege change, say from the
+    login page, is worthless after it."""
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field_name, None)
+    g.pop(field_name, None)
+
+
+# Every way in and out of an account (log in, register, log out, end this session, end all,
+# delete the account) goes through Flask-Login, so its signals rotate the secret for all of them.
+user_logged_in.connect(lambda _app, **_extra: rotate_csrf_secret(), weak=False)
+user_logged_out.connect(lambda _app, **_extra: rotate_csrf_secret(), weak=False)
 
 
 def start_session(user: User, remember: bool = False) -> UserSession:
@@ -79,6 +94,16 @@ def load_user(token: str) -> User | None:
     user.session_token = token
     user.current_session = user_session
     return user
+
+
+def renew_session(user: User) -> UserSession:
+    """Replace the session this request came in on with a new one (a new token in the cookies), as
+    after a password change: a copy of the old cookie signs nobody in."""
+    current = user.current_session
+    remember = current.remember if current is not None else False
+    if current is not None:
+        db.session.execute(delete(UserSession).where(UserSession.id == current.id, UserSession.user_id == user.id))
+    return start_session(user, remember=remember)
 
 
 def end_session(user: User, session_id: int) -> bool:

@@ -1,9 +1,11 @@
 """Behind a TLS-terminating proxy: HSTS, Secure cookies and the client's real address."""
 
+import re
+
 from app import create_app
 from app.extensions import db
 from app.models import UserSession
-from tests.conftest import AuthActions
+from tests.conftest import PASSWORD, AuthActions
 
 
 def test_hsts_only_over_https(client):
@@ -43,5 +45,36 @@ def test_production_cookies_are_secure_httponly_and_lax(database_url):
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def test_production_session_and_remember_cookies_use_the_host_prefix(app, database_url):
+    # `app` is only here for its teardown, which empties the tables this test writes to.
+    production = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="s" * 40)
+    client = production.test_client()
+    https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/register"}}
+    html = client.get("/register", **https).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+    form = {"email": "host@example.com", "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token}
+    assert client.post("/register", data=form, **https).status_code == 302
+    html = client.get("/", **https).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+    assert client.post("/logout", data={"csrf_token": token}, **https).status_code == 302
+    html = client.get("/login", **https).get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', html).group(1)
+    form = {"email": "host@example.com", "password": PASSWORD, "remember": "y", "csrf_token": token}
+    response = client.post("/login", data=form, **https)
+    assert response.status_code == 302
+    cookies = {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+    assert set(cookies) == {"__Host-session", "__Host-remember_token"}
+    for header in cookies.values():
+        attributes = [part.strip() for part in header.split(";")[1:]]
+        assert "Secure" in attributes and "HttpOnly" in attributes and "Path=/" in attributes
+        assert not any(part.lower().startswith("domain=") for part in attributes)
+    # The prefixed cookie is the one that signs the browser in.
+    assert client.get("/", base_url="https://localhost").status_code == 200
+    with production.app_context():
+        db.session.remove()
         for engine in db.engines.values():
             engine.dispose()

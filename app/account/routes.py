@@ -57,6 +57,8 @@ def change_password():
         else:
             set_password(current_user, form.new_password.data)
             ended = sessions.end_other_sessions(current_user)
+            # This browser too gets a new session token (and with it a new CSRF secret).
+            sessions.renew_session(current_user._get_current_object())
             flash(
                 "Password changed. "
                 + (f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended else ""),
