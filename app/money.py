@@ -288,8 +288,34 @@ def _affix(text: str, symbol: str, code: str, *, before_number: bool) -> str:
     return re.sub(r"'([^']*)'", lambda match: match.group(1) or "'", text)
 
 
-def percent(part: int, whole: int) -> Decimal:
-    """`part` as a percentage of `whole`, to one decimal place, exactly (0 when whole is 0)."""
+# Rounding of shares and averages, the one rule for every page that shows them:
+# - A share (`percent`) is written to one decimal place and never says more or less than the state
+#   beside it: below 100% it is rounded down, above 100% up, and exactly 100% is "100.0%". So 79.99%
+#   of a limit is "79.9%" under "On track" (the amber state starts at exactly 80%), and 200.01 of
+#   200.00 is "100.1%" under "Over budget", never "100.0%". A change against an earlier figure,
+#   `percent(now, before) - 100`, so rounds away from zero and agrees with the sign of the change.
+# - An average (`average`) is rounded half to even to the currency's minor unit.
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` as a percentage of `whole` (> 0), to one decimal place, rounded away from 100% (see
+    above); None when `whole` is 0, a share of nothing. Exact: integer arithmetic."""
     if whole == 0:
-        return Decimal("0.0")
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+        return None
+    if whole < 0:
+        part, whole = -part, -whole
+    tenths, remainder = divmod(part * 1000, whole)  # floor
+    if remainder and part > whole:
+        tenths += 1
+    return Decimal(tenths).scaleb(-1)
+
+
+def average(total: int, count: int) -> int:
+    """`total` minor units spread over `count` (> 0), rounded half to even to a whole minor unit;
+    0 when count is 0. Exact: integer arithmetic."""
+    if count <= 0:
+        return 0
+    quotient, remainder = divmod(total, count)
+    if 2 * remainder > count or (2 * remainder == count and quotient % 2):
+        quotient += 1
+    return quotient

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Category, CategoryBudget, OverallBudget, User
 from app.periods import period_containing
 from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
+from tests.pages import text
 
 
 def _alice(user_id: int) -> User:
@@ -96,6 +97,29 @@ def test_states_turn_amber_at_80_percent_and_red_past_100(app, user, spent, stat
     assert re.search(r'data-state="(\w+)"', row).group(1) == state
     words = {"ok": "On track", "warning": "Nearly at the limit", "over": "Over budget"}[state]
     assert words in row[: row.index("</li>")]
+
+
+@pytest.mark.parametrize(
+    ("limit", "spent", "shown"),
+    [
+        # 79.99%: rounded down, so it does not read "80.0%" while the state is still "On track".
+        (10000, 7999, "On track · 79.9% used · ₹20.01 left"),
+        (10000, 8000, "Nearly at the limit · 80.0% used · ₹20.00 left"),
+        (10000, 10000, "Nearly at the limit · 100.0% used · ₹0.00 left"),
+        # 100.005%: rounded up, so "Over budget" is never written beside "100.0%".
+        (20000, 20001, "Over budget by ₹0.01 · 100.1% used"),
+    ],
+)
+def test_the_share_used_never_contradicts_the_state(app, client, user, limit, spent, shown):
+    _set(app, user.id, "Shopping", limit, False, date(2026, 1, 1))
+    add_expense(app, user.id, "Shopping", spent, date.today())
+    page = client.get("/budgets").get_data(as_text=True)
+    row = page[page.index(f'data-category-id="{category_id(app, user.id, "Shopping")}"') :]
+    row = row[: row.index("</li>")]
+    state = re.search(r'<div class="small mt-1 budget-state[^>]*>(.*?)</div>', row, re.S).group(1)
+    assert text(state) == shown
+    share = shown.split(" · ")[1].removesuffix(" used")
+    assert f'aria-label="Shopping: {share} of the limit used"' in row
 
 
 def test_budgets_page_sets_all_limits_in_one_form(app, client, user):

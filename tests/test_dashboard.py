@@ -97,10 +97,10 @@ def test_category_table_rows_are_exact(app, client, user):
     _spend_this_month(app, user.id)
     rows, total = _category_table(client.get("/").get_data(as_text=True))
     assert rows == [
-        ("#6a1b9a", "Housing", "1", "₹20,000.00", "81.9%"),
+        ("#6a1b9a", "Housing", "1", "₹20,000.00", "81.8%"),  # 81.887%: shares below 100% round down (app.money.percent)
         ("#2e7d32", "Food & groceries", "2", "₹2,623.95", "10.7%"),
-        ("#c62828", "Health", "1", "₹900.00", "3.7%"),
-        ("#1565c0", "Transport", "1", "₹900.00", "3.7%"),
+        ("#c62828", "Health", "1", "₹900.00", "3.6%"),
+        ("#1565c0", "Transport", "1", "₹900.00", "3.6%"),
     ]
     assert total == ("5", "₹24,423.95")
 
@@ -179,7 +179,18 @@ def test_over_budget_shows_negative_money_left(app, client, user):
     assert _card(page, "left") == "-₹0.01"
     assert "Over budget" in page
     assert 'text-danger" id="card-left"' in page
-    assert "100.0% of ₹1,000.00" in page
+    assert "100.1% of ₹1,000.00" in page  # 100.001%: rounded up, never "100.0%" when over
+
+
+def test_a_budget_of_zero_has_no_share(app, client, user):
+    with app.app_context():
+        db.session.execute(db.update(User).where(User.id == user.id).values(monthly_budget_cents=0))
+        db.session.commit()
+    add_expense(app, user.id, "Shopping", 500, date.today(), "Socks")
+    page = client.get("/").get_data(as_text=True)
+    assert _card(page, "left") == "-₹5.00"
+    assert "No budget set" in page
+    assert "% of ₹0.00" not in page
 
 
 def test_another_users_expenses_are_not_counted(app, client, user):

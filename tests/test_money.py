@@ -14,6 +14,7 @@ from app.money import (
     CURRENCIES,
     MAX_AMOUNT,
     AmountError,
+    average,
     format_amount,
     format_plain,
     from_minor,
@@ -216,19 +217,50 @@ def test_the_exports_formatter_writes_what_format_plain_writes_in_every_currency
     ("part", "whole", "expected"),
     [
         (1, 3, "33.3"),
-        (2, 3, "66.7"),
+        (2, 3, "66.6"),  # below 100%: down, never up to a share not reached
         (1, 8, "12.5"),
         (50, 100, "50.0"),
         (150, 100, "150.0"),
         (0, 100, "0.0"),
-        (0, 0, "0.0"),
         (153_775, 8_000_000, "1.9"),
+        (7_999, 10_000, "79.9"),  # not "80.0": the amber state starts at exactly 80%
+        (8_000, 10_000, "80.0"),
+        (9_999_999, 10_000_000, "99.9"),
+        (10_000, 10_000, "100.0"),
+        (20_001, 20_000, "100.1"),  # above 100%: up, never down to "100.0%" when over
+        (4, 3, "133.4"),
+        (-3, -4, "75.0"),
     ],
 )
 def test_percent(part, whole, expected):
     result = percent(part, whole)
     assert isinstance(result, Decimal)
     assert str(result) == expected
+
+
+def test_there_is_no_share_of_nothing():
+    assert percent(0, 0) is None
+    assert percent(5, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("total", "count", "expected"),
+    [
+        (6_500, 12, 542),  # 541.67
+        (3_001, 3, 1_000),  # 1000.33
+        (5, 2, 2),  # 2.5: half to even, down
+        (15, 2, 8),  # 7.5: half to even, up
+        (25, 2, 12),
+        (-5, 2, -2),
+        (-15, 2, -8),
+        (7, 4, 2),  # 1.75
+        (0, 5, 0),
+        (10, 0, 0),
+        (10**15 + 1, 2, 500_000_000_000_000),
+    ],
+)
+def test_average_rounds_half_to_even_in_minor_units(total, count, expected):
+    assert average(total, count) == expected
 
 
 def test_pure_python_sums_are_exact():

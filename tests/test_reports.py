@@ -158,7 +158,7 @@ def test_same_period_a_year_earlier(client, spending):
 
 def test_average_per_month_per_category(client, spending):
     page = _report(client)
-    # Alice's first expense is before the window, so all twelve months count; halves round up.
+    # Alice's first expense is before the window, so all twelve months count.
     assert table_rows(page, "averages-table") == [
         ("Housing", "₹3,000.00", "₹250.00"),
         ("Food & groceries", "₹65.00", "₹5.42"),  # 6500 / 12 = 541.67 paise
@@ -179,6 +179,37 @@ def test_averages_count_months_from_the_first_expense(app, client, user):
     page = _report(client)
     assert table_rows(page, "averages-table") == [("Other", "₹30.01", "₹10.00")]  # 3001 / 3 = 1000.33
     assert f"Over the 3 months from {P.shift(-2).label} to {P.label}" in page
+
+
+def test_averages_round_half_to_even(app, client, user):
+    add_expense(app, user.id, "Shopping", 1, P.shift(-1).start, "First ever")
+    add_expense(app, user.id, "Shopping", 4, P.start)
+    add_expense(app, user.id, "Other", 15, P.start)
+    page = _report(client)
+    assert f"Over the 2 months from {P.shift(-1).label} to {P.label}" in page
+    assert table_rows(page, "averages-table") == [
+        ("Other", "₹0.15", "₹0.08"),  # 7.5 paise: up to the even 8
+        ("Shopping", "₹0.05", "₹0.02"),  # 2.5 paise: down to the even 2
+    ]
+    assert table_rows(page, "averages-table", "tfoot") == [("All", "₹0.20", "₹0.10")]
+
+
+@pytest.mark.parametrize(
+    ("year_ago", "now", "change"),
+    [
+        # Now as a share of a year earlier: 79.99%, 80%, 100%, 100.005%. The change is that share
+        # less 100%, rounded as every share is (app.money): away from 100%, so away from zero here.
+        (10000, 7999, "-₹20.01 (-20.1%)"),
+        (10000, 8000, "-₹20.00 (-20.0%)"),
+        (10000, 10000, "₹0.00 (0.0%)"),
+        (20000, 20001, "+₹0.01 (+0.1%)"),  # not "(0.0%)" beside a rise
+    ],
+)
+def test_a_change_against_a_year_earlier_never_contradicts_its_sign(app, client, user, year_ago, now, change):
+    add_expense(app, user.id, "Shopping", year_ago, P.shift(-12).start)
+    add_expense(app, user.id, "Shopping", now, P.start)
+    rows = table_rows(_report(client), "comparison-table")
+    assert [(row[0], row[3]) for row in rows] == [("Shopping", change)]
 
 
 def test_largest_expenses_of_the_period(client, spending):

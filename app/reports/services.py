@@ -8,11 +8,11 @@ calendar months, and with a payday start day they match the dashboard and budget
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, func, select
 
-from .. import rollups
+from .. import money, rollups
 from ..extensions import db
 from ..models import Category, Expense, User
 from ..periods import Period
@@ -52,10 +52,11 @@ class Comparison:
 
     @property
     def change_percent(self) -> Decimal | None:
-        """Change against a year earlier, in percent to one decimal; None when nothing was spent then."""
+        """Change against a year earlier, in percent to one decimal, rounded as app.money says (away
+        from zero); None when nothing was spent then."""
         if self.year_ago_cents == 0:
             return None
-        return (Decimal(self.change_cents) * 100 / Decimal(self.year_ago_cents)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return money.percent(self.this_cents, self.year_ago_cents) - 100
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class YearOverYear:
 class CategoryAverage:
     category: Category
     total_cents: int
-    average_cents: int  # per period, rounded half up to the minor unit
+    average_cents: int  # per period, rounded as app.money.average rounds
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,7 @@ class Averages:
 
     @property
     def average_cents(self) -> int:
-        return _divide(self.total_cents, len(self.periods))
-
-
-def _divide(cents: int, count: int) -> int:
-    """cents / count, rounded half up to a whole minor unit; exact, through Decimal."""
-    return int((Decimal(cents) / Decimal(count)).quantize(Decimal(1), ROUND_HALF_UP)) if count else 0
+        return money.average(self.total_cents, len(self.periods))
 
 
 def _within(day: ColumnElement[date], period: Period) -> ColumnElement[bool]:
@@ -150,7 +146,7 @@ def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
     first = first_expense_date(user)
     periods = [period for period in spending.periods if first is not None and period.end > first]
     rows = [
-        CategoryAverage(category, total, _divide(total, len(periods)))
+        CategoryAverage(category, total, money.average(total, len(periods)))
         for category in spending.categories
         if (total := spending.category_total(category.id))
     ]

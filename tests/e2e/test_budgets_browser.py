@@ -54,7 +54,7 @@ def test_category_limit_bar_changes_state(page: Page):
     row = _transport(page)
     expect(row.locator(".budget-state")).to_have_attribute("data-state", "over")
     expect(row.locator(".progress-bar")).to_have_class(re.compile(r"\bbg-danger\b"))
-    expect(row).to_contain_text("Over budget by ₹0.01")
+    expect(row).to_contain_text("Over budget by ₹0.01 · 100.1% used")  # 100.01%: rounded up, never "100.0%"
     assert row.locator(".progress-bar").evaluate("bar => bar.style.width") == "100%"
 
     # The dashboard shows the same state.
