@@ -64,8 +64,9 @@ screenshots: install assets browser
 audit: install assets browser
 	$(BIN)/python -m tests.e2e.audit
 
-# Seeds 1k, 10k and 100k expenses, serves them with gunicorn and drives every page with wrk.
-# BENCH_QUICK=1 skips 100k; BENCH_DATABASE_URL=postgresql+psycopg://... adds PostgreSQL.
+# Seeds 1k, 10k and 100k expenses, times every page in process, serves them with gunicorn and drives
+# every page with wrk; prints PASS/MISS per target (bench/run.py). BENCH_QUICK=1 skips 100k;
+# BENCH_DATABASE_URL=postgresql+psycopg://... adds PostgreSQL; BENCH_SECONDS sets wrk's time per page.
 bench: install assets
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: on Debian or Ubuntu, apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m bench.run

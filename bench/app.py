@@ -30,7 +30,9 @@ def baseline_page():
     return render_template("bench/baseline.html", expense=expense, code=current_user.currency)
 
 
-def create_bench_app():
-    app = create_app("production")
+def create_bench_app(**overrides):
+    """The production app with the baseline route; `overrides` as for create_app (the bench's own
+    process passes the database and secret key it would otherwise read from the environment)."""
+    app = create_app("production", **overrides)
     app.register_blueprint(baseline)
     return app
