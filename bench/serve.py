@@ -20,7 +20,12 @@ class Client:
 
     def __init__(self, port: int):
         self.port = port
-        self.cookie = ""
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def cookie(self) -> str:
+        """The Cookie header a browser would send (the session's, under whatever name it has)."""
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, dict, bytes]:
         connection = HTTPConnection("127.0.0.1", self.port, timeout=120)
@@ -31,8 +36,12 @@ class Client:
         response = connection.getresponse()
         data = response.read()
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("session="):
-                self.cookie = value.split(";", 1)[0]
+            if name.lower() == "set-cookie":
+                cookie_name, _, cookie_value = value.split(";", 1)[0].partition("=")
+                if cookie_value:
+                    self.cookies[cookie_name] = cookie_value
+                else:
+                    self.cookies.pop(cookie_name, None)
         connection.close()
         return response.status, dict(response.getheaders()), data
 

@@ -24,8 +24,6 @@ def server_environment(url: str) -> dict:
     database, rate limits in memory (never the shared Redis)."""
     env = dict(os.environ, DATABASE_URL=url, FLASK_CONFIG="production", SECRET_KEY=SECRET_KEY)
     env.pop("RATELIMIT_STORAGE_URI", None)
-    # Every figure is of a page rendered for its request.
-    env["PAGE_CACHE_BYTES"] = "0"
     return env
 
 
@@ -35,5 +33,4 @@ def app_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": SECRET_KEY,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "PAGE_CACHE_BYTES": 0,
     }
