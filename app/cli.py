@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from sqlalchemy import delete
 
-from . import money
+from . import clock, money
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
 from .models import Category, CategoryBudget, Expense, OverallBudget
@@ -86,7 +86,7 @@ def init_app(app: Flask) -> None:
     @click.option("--file", "path", type=click.Path(exists=True, path_type=Path), default=SAMPLE_FILE)
     def seed(reset: bool, path: Path):
         """Load the demo account from sample_data/ (does nothing if it is already there)."""
-        email, added = load_sample(path, date.today(), reset=reset)
+        email, added = load_sample(path, clock.user_today(), reset=reset)
         if added:
             click.echo(f"Loaded {added} expenses for {email}.")
         else:

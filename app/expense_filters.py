@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import ColumnElement
 
 from . import l10n, money
+from .clock import user_today
 from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
 from .periods import period_containing
 
@@ -78,7 +79,7 @@ class ExpenseFilter:
         cls, args: Mapping, user: User, own_category_ids: Iterable[int], today: date | None = None
     ) -> "ExpenseFilter":
         """Parse request arguments (a MultiDict). Never raises on bad input."""
-        today = today or date.today()
+        today = today or user_today(user)
         messages: list[str] = []
         code = user.currency
 

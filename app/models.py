@@ -1,6 +1,6 @@
 """Database models. Money is stored as integer minor units (`*_cents`), never as floats."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import clock
 from .extensions import db
 
 # Input limits: the forms, the CSV import and the restore check them before anything is written.
@@ -34,7 +35,7 @@ CATEGORY_NAME_MAX = 40
 
 def utcnow() -> datetime:
     """Naive UTC, stored the same way by SQLite and PostgreSQL."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return clock.utcnow().replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

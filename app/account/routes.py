@@ -1,9 +1,7 @@
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import l10n, money, rate_limits, sessions
+from .. import clock, l10n, money, rate_limits, sessions
 from ..forms import ConfirmForm, form_status
 from ..passwords import check_password, set_password
 from . import bp, services
@@ -24,7 +22,7 @@ def settings():
         form.monthly_budget.data = money.format_plain(current_user.monthly_budget_cents, current_user.currency)
         form.period_start_day.data = current_user.period_start_day
         form.locale.data = current_user.locale or ""
-    form.set_locale_choices(current_user.currency, l10n.browser_locale(), date.today())
+    form.set_locale_choices(current_user.currency, l10n.browser_locale(), clock.user_today())
     if form.validate_on_submit():
         try:
             services.update_settings(
@@ -32,7 +30,7 @@ def settings():
                 form.currency.data,
                 form.monthly_budget.amount,
                 form.period_start_day.data,
-                date.today(),
+                clock.user_today(),
                 locale=form.locale.data or None,
             )
         except services.CurrencyChangeRefused:

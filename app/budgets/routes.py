@@ -1,9 +1,7 @@
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import budgeting, money
+from .. import budgeting, clock, money
 from ..categories import get_category_or_404, user_categories
 from ..extensions import db
 from ..periods import period_containing, period_from_key
@@ -19,7 +17,7 @@ def require_login():
 
 def _save(form: BudgetsForm, categories) -> int:
     """Apply the form's limits from the current period on; returns how many categories changed."""
-    today_period = period_containing(date.today(), current_user.period_start_day)
+    today_period = period_containing(clock.user_today(), current_user.period_start_day)
     changed = 0
     for category in categories:
         amount, rollover = form.parsed[category.id]
@@ -31,7 +29,7 @@ def _save(form: BudgetsForm, categories) -> int:
 
 @bp.route("", methods=["GET", "POST"])
 def index():
-    today = date.today()
+    today = clock.user_today()
     period = period_from_key(request.args.get("period"), current_user.period_start_day, today)
     current = period_containing(today, current_user.period_start_day)
     categories = user_categories(current_user)
@@ -63,7 +61,7 @@ def index():
 @bp.route("/<int:category_id>/edit", methods=["GET", "POST"])
 def edit(category_id: int):
     category = get_category_or_404(current_user, category_id)
-    period = period_containing(date.today(), current_user.period_start_day)
+    period = period_containing(clock.user_today(), current_user.period_start_day)
     form = BudgetsForm([category], current_user.currency)
     if form.validate_budgets(request.form):
         _save(form, [category])

@@ -1,10 +1,10 @@
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..clock import user_today
 from ..forms import choices, int_or_none
 from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
 from ..validators import Amount, PlainText, strip_text
@@ -45,7 +45,7 @@ class ExpenseForm(FlaskForm):
     category_id = SelectField("Category", coerce=int_or_none, validate_choice=False)
     spent_on = DateField(
         "Date",
-        default=date.today,
+        default=user_today,
         validators=[InputRequired("Choose the date of the expense."), sane_date],
         render_kw={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
     )

@@ -1,9 +1,7 @@
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import budgeting, expense_filters, money
+from .. import budgeting, clock, expense_filters, money
 from ..categories import (
     CategoryNameTaken,
     category_stats,
@@ -32,7 +30,7 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    today = date.today()
+    today = clock.user_today()
     start_day = current_user.period_start_day
     period = period_from_key(request.args.get("period"), start_day, today)
     current = period_containing(today, start_day)
@@ -97,7 +95,7 @@ def list_expenses():
             last=request.args.get("last") == "1",
             matches=totals.count,
         )
-    today = date.today()
+    today = clock.user_today()
     return render_template(
         "expenses/list.html",
         page=page,
@@ -124,7 +122,7 @@ def export_filtered_csv():
     """Exactly the expenses the list shows with the same parameters, in the list's order."""
     expense_filter = _filter_from_request(user_categories(current_user))
     rows = listing.filtered_export_rows(current_user._get_current_object(), expense_filter)
-    return csv_response(rows, current_user.currency, f"expenses-filtered-{date.today().isoformat()}.csv")
+    return csv_response(rows, current_user.currency, f"expenses-filtered-{clock.user_today().isoformat()}.csv")
 
 
 def expense_values(form: ExpenseForm) -> dict:
@@ -248,4 +246,4 @@ def delete_category(category_id: int):
 def export_csv():
     """Every expense, oldest first."""
     rows = services.export_rows(current_user._get_current_object())
-    return csv_response(rows, current_user.currency, f"expenses-{date.today().isoformat()}.csv")
+    return csv_response(rows, current_user.currency, f"expenses-{clock.user_today().isoformat()}.csv")

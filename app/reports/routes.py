@@ -1,9 +1,7 @@
-from datetime import date
-
 from flask import g, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import l10n, money
+from .. import clock, l10n, money
 from ..expense_filters import ExpenseFilter
 from ..periods import Period, period_containing, period_from_key
 from . import bp, services
@@ -106,7 +104,7 @@ def averages_chart(averages: services.Averages) -> dict:
 
 @bp.get("")
 def index():
-    today = date.today()
+    today = clock.user_today()
     start_day = current_user.period_start_day
     current = period_containing(today, start_day)
     period = period_from_key(request.args.get("period"), start_day, today)

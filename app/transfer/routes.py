@@ -3,13 +3,12 @@ and backup and restore. Every step is a plain form POST followed by a redirect; 
 choices made so far live in the database (ImportDraft), so any worker can serve any step."""
 
 import re
-from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from .. import rate_limits
+from .. import clock, rate_limits
 from ..categories import user_categories
 from ..errors import render_error
 from ..forms import ConfirmForm, form_status
@@ -313,12 +312,9 @@ def undo_import(batch_id: int):
 @bp.get("/backup.json")
 def download_backup():
     body = backup_json(_user())
+    filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.json"
     return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="expense-tracker-backup-{date.today().isoformat()}.json"'
-        },
+        body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 
