@@ -11,6 +11,16 @@ from . import l10n, money
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def is_unicode_text(text: str) -> bool:
+    """False for a string holding a lone surrogate (U+D800 to U+DFFF): not a sequence of Unicode
+    scalar values, so it cannot be written as UTF-8, in a page or in a file."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 

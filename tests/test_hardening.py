@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Expense, ImportBatch, UserSession
-from tests.conftest import PASSWORD, count_rows, post_form
-from tests.test_import import DUPLICATES, do_import, upload_ok
+from app.models import Expense, ImportBatch, ImportMapping, UserSession
+from app.validators import is_unicode_text
+from tests.conftest import PASSWORD, category_id, count_rows, csrf_token, post_form
+from tests.test_backup import normalised, restore
+from tests.test_import import DUPLICATES, do_import, upload, upload_ok
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -142,3 +144,74 @@ def test_a_password_change_gives_the_changing_session_a_new_token(app, client, a
         fresh = app.test_client()
         fresh.set_cookie("remember_token", client.get_cookie("remember_token").value)
         assert fresh.get("/").status_code == 200
+
+
+# Lone surrogates: not Unicode text, refused where they arrive, and never fatal to a backup
+
+
+def _backup_with_mapping(client, settings_json: str) -> str:
+    draft_id = upload_ok(client, DUPLICATES)
+    assert do_import(client, draft_id, {"default_category": "Other"}).status_code == 302
+    text = client.get("/backup.json").get_data(as_text=True)
+    # The saved mapping's settings, with one string changed into what the attacker sent.
+    return re.sub(r'"default_category": "[^"]*"', lambda _match: settings_json, text, count=1)
+
+
+@pytest.mark.parametrize(
+    ("settings_json", "where"),
+    [
+        ('"default_category": "\\ud800"', "import_mappings[0].settings.default_category"),
+        ('"default_category": "Other", "x\\udfff": 1', "import_mappings[0].settings (a key)"),
+        ('"default_category": ["ok", "a\\udc00b"]', "import_mappings[0].settings.default_category[1]"),
+    ],
+)
+def test_a_backup_holding_a_lone_surrogate_is_refused(app, client, user, settings_json, where):
+    damaged = _backup_with_mapping(client, settings_json)
+    before = client.get("/backup.json").get_data(as_text=True)
+    response = restore(client, damaged, replace=True, password=PASSWORD)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert (
+        f"The backup is damaged or was edited: {where} holds text that is not valid Unicode "
+        "(a lone surrogate such as \\ud800). Nothing was changed."
+    ) in html
+    assert normalised(client.get("/backup.json").get_data(as_text=True)) == normalised(before)
+
+
+def test_a_lone_surrogate_already_stored_still_gives_a_backup(app, client, user):
+    draft_id = upload_ok(client, DUPLICATES)
+    assert do_import(client, draft_id, {"default_category": "Other"}).status_code == 302
+    with app.app_context():
+        mapping = db.session.scalar(select(ImportMapping))
+        # JSON columns store \\ud800 as an ASCII escape, so both databases take it.
+        mapping.settings = {**mapping.settings, "default_category": "Caf\ud800"}
+        db.session.commit()
+    response = client.get("/backup.json")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert '"default_category": "Caf\ufffd"' in text
+    # ... and that backup restores.
+    assert restore(client, text, replace=True, password=PASSWORD).status_code == 302
+
+
+def test_form_and_query_data_never_carry_a_lone_surrogate(app, client, user):
+    # Werkzeug decodes form data as strict UTF-8 and keeps bytes that are not as their %-escapes:
+    # the UTF-8 spelling of U+D800 (ED A0 80), which is invalid UTF-8, arrives as plain text.
+    body = (
+        b"description=Caf%ED%A0%80&amount=3.50&category_id="
+        + str(category_id(app, user.id, "Other")).encode()
+        + b"&spent_on=2025-02-01&csrf_token="
+        + csrf_token(client).encode()
+    )
+    response = client.post("/expenses/new", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    with app.app_context():
+        [description] = db.session.scalars(select(Expense.description)).all()
+    assert description == "Caf%ED%A0%80"
+    assert is_unicode_text(description)
+
+
+def test_a_csv_with_a_lone_surrogate_is_refused_as_not_utf8(client, user):
+    response = upload(client, b"Date,Description,Amount\n2025-02-01,Caf\xed\xa0\x80,-3.50\n")
+    assert response.status_code == 422
+    assert "The file is not UTF-8 text (line 2 cannot be read as UTF-8)." in response.get_data(as_text=True)

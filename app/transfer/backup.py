@@ -6,6 +6,7 @@ everything in a fixed order, so export → restore → export gives the same byt
 """
 
 import json
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -117,8 +118,15 @@ def backup_data(user: User, exported_at: datetime) -> dict:
     }
 
 
+# Half of a surrogate pair: not Unicode text, so it cannot be written as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    # Restore refuses such text, but whatever the database holds (from before that check), the
+    # backup must still download: the broken character becomes U+FFFD, the replacement character.
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def backup_json(user: User, exported_at: datetime | None = None) -> str:

@@ -25,6 +25,7 @@ from ..models import (
     User,
 )
 from ..periods import MAX_START_DAY, MIN_START_DAY
+from ..validators import is_unicode_text
 from .analysis import text_problem
 from .backup import FORMAT, VERSION
 from .csv_file import MAX_COLUMNS, MAX_HEADER_CELL, header_signature
@@ -145,6 +146,8 @@ def parse_backup(data: bytes, user: User) -> Backup:
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError("This file is not an Expense Tracker backup. Nothing was changed.")
+    if (where := _first_broken_text(document)) is not None:
+        _Reader.fail(where, "holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise BackupError("This backup has no valid format version. Nothing was changed.")
@@ -182,6 +185,28 @@ def parse_backup(data: bytes, user: User) -> Backup:
     _read_expenses(reader, document["expenses"], categories, batches, backup)
     _read_mappings(reader, document.get("import_mappings", []), backup)
     return backup
+
+
+def _first_broken_text(document) -> str | None:
+    """Where the first string (a key or a value, anywhere in the file) that is not Unicode text is.
+
+    JSON's \\u escapes can spell half of a surrogate pair, which json.loads accepts; nothing like it
+    may be stored, since it could never be written out again. Walked with a stack, not recursion:
+    json.loads accepts nesting deeper than Python's recursion limit allows to walk."""
+    stack = [(document, "the file")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if not is_unicode_text(value):
+                return where
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not is_unicode_text(key):
+                    return f"{where} (a key)"
+                stack.append((item, key if where == "the file" else f"{where}.{key}"))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{index}]") for index, item in enumerate(value))
+    return None
 
 
 def _read_categories(reader: _Reader, items, backup: Backup) -> set[str]:
