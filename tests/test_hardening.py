@@ -5,12 +5,15 @@ exact answer a careful server gives instead.
 """
 
 import re
+import statistics
+import time
 
 import pytest
 from sqlalchemy import select
 
+from app.auth import services as auth_services
 from app.extensions import db
-from app.models import Expense, ImportBatch, ImportMapping, UserSession
+from app.models import Expense, ImportBatch, ImportMapping, User, UserSession
 from app.validators import is_unicode_text
 from tests.conftest import PASSWORD, category_id, count_rows, csrf_token, post_form
 from tests.test_backup import normalised, restore
@@ -215,3 +218,40 @@ def test_a_csv_with_a_lone_surrogate_is_refused_as_not_utf8(client, user):
     response = upload(client, b"Date,Description,Amount\n2025-02-01,Caf\xed\xa0\x80,-3.50\n")
     assert response.status_code == 422
     assert "The file is not UTF-8 text (line 2 cannot be read as UTF-8)." in response.get_data(as_text=True)
+
+
+# Registration takes as long for a taken email as for a new one
+
+
+def test_registration_hashes_the_password_whether_or_not_the_email_is_taken(app, client, auth, monkeypatch):
+    hashed = []
+    real_hash = auth_services.hash_password
+    monkeypatch.setattr(auth_services, "hash_password", lambda password: hashed.append(password) or real_hash(password))
+    assert auth.register("first@example.com").status_code == 302
+    auth.logout()
+    taken = auth.register("FIRST@example.com", password="another long password")
+    assert taken.status_code == 422
+    assert "An account with this email already exists." in taken.get_data(as_text=True)
+    assert hashed == [PASSWORD, "another long password"]
+    assert count_rows(app, User) == 1
+
+
+def test_registration_timing_does_not_tell_which_emails_exist(app, client, auth):
+    # The production hashing cost, at which the difference was 5 ms against 100 ms.
+    app.config.update(ARGON2_TIME_COST=3, ARGON2_MEMORY_COST=65536, ARGON2_PARALLELISM=4)
+    assert auth.register("taken@example.com").status_code == 302
+    auth.logout()
+
+    def seconds(email):
+        token = csrf_token(client)
+        data = {"email": email, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token}
+        started = time.perf_counter()
+        response = client.post("/register", data=data)
+        elapsed = time.perf_counter() - started
+        if response.status_code == 302:
+            auth.logout()
+        return elapsed
+
+    new = statistics.median(seconds(f"new{n}@example.com") for n in range(3))
+    taken = statistics.median(seconds("taken@example.com") for _ in range(3))
+    assert taken > 0.6 * new, (taken, new)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..categories import create_starter_categories
 from ..extensions import db
@@ -26,18 +27,28 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str) -> User:
-    """Create an account with the configured default budget and the starter categories."""
+    """Create an account with the configured default budget and the starter categories.
+
+    The password is hashed first, whether or not the email is taken, so that both answers take the
+    same time. (The message still says an address has an account: without email verification there
+    is nothing else to say, and registration is rate-limited per address.)"""
+    password_hash = hash_password(password)
     if find_user(email) is not None:
         raise EmailTaken(email)
     config = current_app.config
     user = User(
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         currency=config["DEFAULT_CURRENCY"],
         monthly_budget_cents=to_minor(Decimal(config["DEFAULT_MONTHLY_BUDGET"]), config["DEFAULT_CURRENCY"]),
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same address registered by another request in the meantime.
+        db.session.rollback()
+        raise EmailTaken(email) from None
     create_starter_categories(user)
     db.session.commit()
     return user
