@@ -80,6 +80,15 @@ def headline(results: dict) -> list[str]:
     return lines
 
 
+def mixed_line(n: int, figures: dict) -> str:
+    return (
+        f"mixed workload at {n:,}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']:.1f} ms, "
+        f"p99 {figures['p99_ms']:.1f} ms, {figures['reads']:,} reads, {figures['adds']:,} adds "
+        f"({figures['added']:,} expenses found added) and {figures['edits']:,} edits, "
+        f"non-2xx/3xx {figures['non_2xx']}, socket errors {figures['socket_errors']}"
+    )
+
+
 def check_targets(database: str, by_n: dict) -> tuple[list[str], list[str]]:
     """(PASS/MISS lines, names of the pages that missed a target) for one database."""
     lines, missed = [], []
@@ -104,6 +113,10 @@ def check_targets(database: str, by_n: dict) -> tuple[list[str], list[str]]:
         )
         if not passed and name not in missed:
             missed.append(name)
+    if "mixed" in large:
+        figures = large["mixed"]
+        failed = figures["non_2xx"] + figures["socket_errors"]
+        lines.append(f"{verdict(failed == 0)} {database}: {mixed_line(LARGE, figures)}")
     rate = large.get("export", {}).get("rows_per_s", 0)
     lines.append(f"{verdict(rate >= EXPORT_TARGET)} {database}: export {rate:,} rows/s {at} (>= {EXPORT_TARGET:,})")
     if rate < EXPORT_TARGET:

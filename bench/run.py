@@ -9,6 +9,8 @@ with N expenses over five years in 12 categories (bench/seed.py), then:
 - serves each N with gunicorn (2 sync workers, production config; the servers of all N side by
   side) and drives every page with wrk, each page at every N in turn (bench/serve.py, bench/drive.py);
 - downloads the CSV export once per N (rows/s, the worker's memory growth);
+- plays a mixed workload at the largest N: wrk as one person reading every page and adding and
+  editing expenses through the forms (bench/mixed.lua);
 - checks the targets (bench/report.py) and, for a page that misses one, prints a cProfile summary of
   it rendered in process at the largest N.
 
@@ -23,7 +25,7 @@ import shutil
 import sys
 import time
 
-from . import drive, inprocess, report
+from . import drive, inprocess, mixed, report
 from .databases import MakeDatabase, databases
 from .seed import PAGES, page_paths, seed
 from .serve import servers
@@ -89,6 +91,10 @@ def bench_database(database: str, make_database: MakeDatabase) -> dict:
                 by_n[n]["export"] = export = drive.measure_export(client, process.pid, n)
                 growth = export["memory_growth_mb"]
                 print(f"  export {n:>7,}: {export['rows_per_s']:,} rows/s, worker memory +{growth} MB", flush=True)
+            # Last: it writes.
+            _process, port, client = running[LARGE]
+            by_n[LARGE]["mixed"] = figures = mixed.run(urls[LARGE], port, client, paths[LARGE])
+            print(f"  {report.mixed_line(LARGE, figures)}", flush=True)
 
         report.add_ratios(by_n)
         verdicts, missed = report.check_targets(database, by_n)

@@ -38,7 +38,8 @@ def run(
     connections: int = CONNECTIONS,
     script: Path | None = None,
     script_args: tuple[str, ...] = (),
-) -> dict:
+    with_output: bool = False,
+) -> dict | tuple[dict, str]:
     """wrk on http://127.0.0.1:port/path with the session cookie; `script` (Lua) gets `script_args`."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency",
                "-H", f"Cookie: {cookie}"]  # fmt: skip
@@ -47,4 +48,5 @@ def run(
     command.append(f"http://127.0.0.1:{port}{path}")
     if script_args:
         command += ["--", *script_args]
-    return parse(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return (parse(output), output) if with_output else parse(output)
