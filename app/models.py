@@ -53,10 +53,6 @@ class User(UserMixin, db.Model):
     # How amounts and dates are written ("de_DE"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # Goes up with every change to the user's expenses, categories and budgets (database triggers,
-    # migrations 0006_spending_rollups and 0009_page_versions): a figure or page remembered at one
-    # version is still right at the same version.
-    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     # The session this request came in on, set by the user loader; Flask-Login's user id is its
     # token, so that ending the session on the server signs the cookie out.
@@ -249,23 +245,6 @@ class SpendingMonth(_SpendingRollup, db.Model):
 
     # The first day of the calendar month.
     month: Mapped[date] = mapped_column(Date)
-
-
-class CachedTotals(db.Model):
-    """The count and total of a search (or amount range) over the list, as of one `data_version`
-    of the user's expenses. A search has to read every expense of the user; this lets the next
-    page, sort or visit with the same filter skip that until the expenses change. Any change
-    moves the user's version on, which makes every row here stale at once (see app.expenses.listing).
-    """
-
-    __tablename__ = "filtered_totals"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    # SHA-256 of the filter's conditions.
-    filter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    data_version: Mapped[int] = mapped_column(BigInteger)
-    expense_count: Mapped[int] = mapped_column(Integer)
-    total_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class ImportBatch(db.Model):

@@ -73,8 +73,7 @@ def load_user(token: str) -> User | None:
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == _hash(token))
-        # Fresh figures even when the rows are already in the session: the page cache reads
-        # data_version, which triggers move on behind the ORM's back.
+        # Fresh rows even when they are already in the session's identity map from earlier.
         .execution_options(populate_existing=True)
     ).first()
     if row is None:

@@ -129,7 +129,7 @@ def test_upgrading_keeps_existing_rows(fresh_app):
         assert connection.execute(text("SELECT description, amount_cents FROM expenses")).all() == [("Bread", 250)]
         # Columns added later get their defaults on existing rows.
         assert connection.execute(text("SELECT period_start_day FROM users")).scalar_one() == 1
-        assert connection.execute(text("SELECT data_version, locale FROM users")).one() == (0, None)
+        assert connection.execute(text("SELECT locale FROM users")).one() == (None,)
         # The rollups are filled in from the expenses already there.
         assert _rollups(connection, "spending_months", "month") == [("2026-01-01", 1, 250)]
         assert _rollups(connection, "spending_days", "day") == [("2026-01-02", 1, 250)]
@@ -149,6 +149,58 @@ def test_upgrading_keeps_existing_rows(fresh_app):
                 text("""SELECT rowid FROM expenses_search WHERE expenses_search MATCH '"rea"'""")
             )
             assert found.scalars().all() == [1]
+
+
+def _triggers() -> set[str]:
+    if db.engine.dialect.name == "sqlite":
+        return set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    return set(db.session.scalars(text("SELECT DISTINCT trigger_name FROM information_schema.triggers")))
+
+
+def test_the_caches_go_and_come_back_with_their_migration(fresh_app):
+    """0010 drops filtered_totals, users.data_version and the triggers that moved it on; its
+    downgrade brings them back working, and the rollup triggers keep working either way."""
+    upgrade(revision="0010_drop_caches")
+    assert "filtered_totals" not in _tables()
+    assert "data_version" not in {column["name"] for column in inspect(db.engine).get_columns("users")}
+    assert not any("version" in name for name in _triggers())
+
+    downgrade(revision="0009_page_versions")
+    assert "filtered_totals" in _tables()
+    versions = {
+        f"{table}_version_{event}"
+        for table in ("categories", "overall_budgets", "category_budgets")
+        for event in ("insert", "update", "delete")
+    }
+    if db.engine.dialect.name == "sqlite":
+        versions |= {f"expenses_version_{event}" for event in ("insert", "update", "delete")}
+    assert {name for name in _triggers() if "version" in name} == versions
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (email, password_hash, currency, monthly_budget_cents, created_at) "
+                "VALUES ('old@example.com', 'x', 'INR', 8000000, '2026-01-01 00:00:00')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO categories (user_id, name, name_key, color) VALUES (1, 'Food', 'food', '#2e7d32')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO expenses (user_id, category_id, spent_on, description, amount_cents, created_at, "
+                "updated_at) VALUES (1, 1, '2026-01-02', 'Bread', 250, '2026-01-02 00:00:00', '2026-01-02 00:00:00')"
+            )
+        )
+    with db.engine.connect() as connection:
+        # One for the category, one for the expense.
+        assert connection.execute(text("SELECT data_version FROM users")).scalar_one() == 2
+        assert _rollups(connection, "spending_days", "day") == [("2026-01-02", 1, 250)]
+
+    upgrade()
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE expenses SET amount_cents = 300"))
+    with db.engine.connect() as connection:
+        assert _rollups(connection, "spending_months", "month") == [("2026-01-01", 1, 300)]
 
 
 def _search_objects() -> set[str]:

@@ -62,16 +62,18 @@ def test_statement_count_does_not_grow_with_rows_shown(app, client, user, path):
 
 
 def test_a_search_that_matches_nothing_reads_no_rows(app, client, user):
-    """Its count (0) is kept; without it a search would read every expense looking for a first row."""
+    """Its count (0) comes first; without it a search would read every expense looking for a first row."""
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
     client.get(path)
     with recorded_statements(app) as statements:
         page = client.get(path).get_data(as_text=True)
     assert 'id="no-matches"' in page
-    # Only "has the user any expenses at all" (one row by the index) is asked of the expenses.
+    # The count and total (through the search index), and "has the user any expenses at all" (one
+    # row by the index): no page of rows is asked for.
     reads = [" ".join(s.split()) for s in statements if "FROM expenses" in s]
-    assert len(reads) == 1
+    assert len(reads) == 2
+    assert reads[0].startswith("SELECT count(expenses.id)")
     assert re.fullmatch(
-        r"SELECT expenses\.id FROM expenses WHERE expenses\.user_id = \S+ LIMIT \S+( OFFSET \S+)?", reads[0]
+        r"SELECT expenses\.id FROM expenses WHERE expenses\.user_id = \S+ LIMIT \S+( OFFSET \S+)?", reads[1]
     )

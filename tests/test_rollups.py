@@ -14,7 +14,7 @@ from app.expense_filters import ExpenseFilter
 from app.expense_rows import insert_expenses
 from app.expenses import listing
 from app.extensions import db
-from app.models import CachedTotals, Category, Expense, SpendingDay, SpendingMonth, User
+from app.models import Category, Expense, SpendingDay, SpendingMonth, User
 from tests.conftest import add_expense, category_id, post_form, recorded_statements
 
 
@@ -264,57 +264,54 @@ def _filter(alice: User, **args) -> ExpenseFilter:
 
 def test_the_list_totals_of_categories_and_dates_read_the_rollups(app, alice, two_years):
     chosen = _filter(alice, category=str(two_years[0]), **{"from": "2025-01-15", "to": "2025-03-31"})
-    statements, totals = _statements(app, lambda: listing.filtered_totals(alice, chosen))
-    assert totals == listing.FilteredTotals(*_raw_totals(alice, date(2025, 1, 15), date(2025, 4, 1), two_years[:1]))
+    statements, totals = _statements(app, lambda: listing.count_and_total(alice, chosen))
+    assert totals == listing.ListTotals(*_raw_totals(alice, date(2025, 1, 15), date(2025, 4, 1), two_years[:1]))
     assert len(statements) == 1
     assert "spending_months" in statements[0] and "spending_days" in statements[0]
     assert "FROM expenses" not in statements[0]
 
 
-def test_a_search_is_added_up_once_per_version_of_the_expenses(app, alice, two_years):
+def test_a_search_is_counted_and_totalled_in_one_query_through_the_index(app, alice, two_years):
     search = _filter(alice, q="Day 7")
-    expected = listing.FilteredTotals(
-        *db.session.execute(
-            select(func.count(), func.sum(Expense.amount_cents)).where(Expense.description.like("%Day 7%"))
-        ).one()
-    )
-    assert expected.count == 1 + 10 + 30  # Day 7, Day 70 to 79, Day 700 to 729
-    statements, first = _statements(app, lambda: listing.filtered_totals(alice, search))
+    # Day 7, Day 70 to 79, Day 700 to 729 (each day's amount is its number plus one cent).
+    expected = listing.ListTotals(1 + 10 + 30, 8 + sum(range(71, 81)) + sum(range(701, 731)))
+    assert expected == listing.ListTotals(41, 22228)
+    statements, first = _statements(app, lambda: listing.count_and_total(alice, search))
     assert first == expected
-    assert sum("FROM expenses" in s for s in statements) == 1
-    statements, again = _statements(app, lambda: listing.filtered_totals(alice, search))
-    assert again == expected
-    assert len(statements) == 1 and "FROM expenses" not in statements[0]
+    assert len(statements) == 1 and statements[0].startswith("SELECT") and "FROM expenses" in statements[0]
+    if db.engine.dialect.name == "sqlite":
+        assert "expenses_search MATCH" in statements[0]  # on PostgreSQL the planner picks pg_trgm
 
-    # Any change to the expenses, even to a description only, adds it up again.
+    # Nothing is kept: a change to a description shows in the very next figures.
     db.session.execute(update(Expense).where(Expense.description == "Day 70").values(description="Day off"))
     db.session.commit()
-    statements, changed = _statements(app, lambda: listing.filtered_totals(alice, search))
-    assert changed == listing.FilteredTotals(expected.count - 1, expected.total_cents - 71)
-    assert sum("FROM expenses" in s for s in statements) == 1
-    # Only the figures of the current version are kept.
-    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 1
+    statements, changed = _statements(app, lambda: listing.count_and_total(alice, search))
+    assert changed == listing.ListTotals(40, 22228 - 71)
+    assert [statement for statement in statements if "expenses" in statement] == statements[-1:]
 
 
-def test_a_search_never_uses_another_users_figures(app, client, alice, auth):
+def test_an_amount_range_is_counted_and_totalled_from_the_expenses(app, alice, two_years):
+    amounts = _filter(alice, min="7.00", max="7.05", category=str(two_years[0]))
+    # Amounts 700 to 705 cents are days 699 to 704; Housing has every third day: 699 and 702.
+    assert listing.count_and_total(alice, amounts) == listing.ListTotals(2, 700 + 703)
+
+
+def test_a_search_counts_only_the_users_own_expenses(app, client, alice, auth):
     _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
-    assert listing.filtered_totals(alice, _filter(alice, q="rent")) == listing.FilteredTotals(1, 1000)
+    assert listing.count_and_total(alice, _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
     auth.logout()
     auth.register(email="bob@example.com")
     bob = db.session.scalar(select(User).where(User.email == "bob@example.com"))
-    # Bob's data version equals Alice's former one: the key and version match, the user does not.
-    db.session.execute(update(User).where(User.id == bob.id).values(data_version=alice.data_version))
-    db.session.commit()
-    assert listing.filtered_totals(bob, _filter(bob, q="rent")) == listing.FilteredTotals(0, 0)
+    assert listing.count_and_total(bob, _filter(bob, q="rent")) == listing.ListTotals(0, 0)
+    _add(bob, "Housing", 7, date(2026, 1, 1), "Rent share")
+    assert listing.count_and_total(bob, _filter(bob, q="rent")) == listing.ListTotals(1, 7)
+    assert listing.count_and_total(alice, _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
 
 
 def test_the_expense_counts_of_categories_come_from_the_rollups(app, alice, two_years):
     counts = {category.id: count for category, count, _total in categories.category_stats(alice)}
     assert counts == {**dict.fromkeys(counts, 0), **Counter(two_years[n % 3] for n in range(730))}
     assert counts[two_years[0]] == 244
-
-
-VERSIONED = ("categories", "category_budgets", "overall_budgets")
 
 
 def test_the_triggers_are_those_of_the_migration(app, alice):
@@ -329,9 +326,6 @@ def test_the_triggers_are_those_of_the_migration(app, alice):
     if db.engine.dialect.name == "sqlite":
         # ... and those of the search index (migration 0008; on PostgreSQL that is a plain index).
         expected += ["expenses_search_delete", "expenses_search_insert", "expenses_search_update"]
-        expected += ["expenses_version_delete", "expenses_version_insert", "expenses_version_update"]
-    # The data version follows categories and budgets too (migration 0009, for the page cache).
-    expected += [f"{table}_version_{event}" for table in VERSIONED for event in ("delete", "insert", "update")]
     assert names == sorted(expected)
 
 
@@ -353,44 +347,3 @@ def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
     db.session.commit()
     assert sum(statement.startswith("INSERT INTO expenses") for statement in statements) == 3
     assert _stored()[1] == {(alice.id, category, date(2026, 2, 1)): (2500, 2500)}
-
-
-def test_a_search_never_keeps_figures_of_a_transaction_rolled_back_later(app, alice):
-    _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
-    search = _filter(alice, q="rent")
-    db.session.add(
-        Expense(
-            user_id=alice.id,
-            category_id=_category(alice, "Housing"),
-            spent_on=date(2026, 1, 2),
-            description="Rent again",
-            amount_cents=5,
-        )
-    )
-    db.session.flush()
-    # Added up on a connection of its own: what is committed, not this transaction's rows.
-    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
-    db.session.rollback()
-    db.session.execute(update(Expense).values(description="Rent (paid)"))  # the version moves on again
-    db.session.commit()
-    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
-
-
-def test_a_search_does_not_wait_for_another_writer_to_keep_its_figures(app, alice):
-    """Keeping the figures is best effort: with the database (SQLite) or the row (PostgreSQL)
-    locked by another writer, the page gets its figures at once and nothing is kept."""
-    _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
-    search = _filter(alice, q="rent")
-    with db.engine.connect() as other:
-        if db.engine.dialect.name == "sqlite":
-            other.exec_driver_sql("BEGIN IMMEDIATE")  # another worker's import, say
-        else:
-            other.exec_driver_sql("LOCK TABLE filtered_totals IN EXCLUSIVE MODE")  # reads still go on
-        try:
-            assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
-        finally:
-            other.rollback()
-    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 0
-    # Once the writer is done, the next search keeps them.
-    assert listing.filtered_totals(alice, search) == listing.FilteredTotals(1, 1000)
-    assert db.session.scalar(select(func.count()).select_from(CachedTotals)) == 1

@@ -6,27 +6,19 @@ answers directly, so the last page of 100,000 expenses costs what the first does
 and throw away every row before the page). A cursor names a row by its sort key and id.
 """
 
-import hashlib
-import json
-import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, delete, func, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import contains_eager
 
 from .. import rollups, search
 from ..expense_filters import ExpenseFilter
-from ..extensions import SQLITE_BUSY_TIMEOUT_MS, db
-from ..models import CachedTotals, Category, Expense, User
+from ..extensions import db
+from ..models import Category, Expense, User
 from .export import day_text
-
-logger = logging.getLogger(__name__)
 
 _CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id)
 
@@ -44,7 +36,7 @@ NO_ROWS = ExpensePage(items=(), has_prev=False, has_next=False, first_cursor=Non
 
 
 @dataclass(frozen=True)
-class FilteredTotals:
+class ListTotals:
     count: int
     total_cents: int
 
@@ -155,87 +147,23 @@ def _page(expense_filter: ExpenseFilter, items: list[Expense], has_prev: bool, h
     )
 
 
-def filtered_totals(user: User, expense_filter: ExpenseFilter) -> FilteredTotals:
-    """How many expenses match and what they add up to.
+def count_and_total(user: User, expense_filter: ExpenseFilter) -> ListTotals:
+    """How many expenses match and what they add up to, in one query.
 
     Filtered by no more than categories and dates, that is the rollup tables (a few hundred rows
-    for any range, see app.rollups). A search or an amount range has to read every expense of the
-    user, so its figures are kept (in the database, for every worker) until the user's expenses
-    next change: paging through the results or re-sorting them costs one indexed lookup."""
+    for any range, see app.rollups). A search or an amount range adds up the matching expenses
+    themselves, a search through the trigram index (app.search) so that only rows holding the
+    text's trigrams are read."""
     if not expense_filter.q and expense_filter.min_cents is None and expense_filter.max_cents is None:
         end = expense_filter.date_to + timedelta(days=1) if expense_filter.date_to else None
         span = rollups.Span(expense_filter.date_from, end)
-        return FilteredTotals(*rollups.totals(user, span, expense_filter.category_ids))
-    key = _filter_key(expense_filter)
-    kept = db.session.execute(
-        select(CachedTotals.expense_count, CachedTotals.total_cents)
-        .join(User, (User.id == CachedTotals.user_id) & (User.data_version == CachedTotals.data_version))
-        .where(CachedTotals.user_id == user.id, CachedTotals.filter_key == key)
-    ).first()
-    if kept is not None:
-        return FilteredTotals(*kept)
-    conditions = [*expense_filter.conditions(user), *search.narrowing(expense_filter.q)]
-    return _add_up_and_remember(user.id, key, conditions)
-
-
-def _filter_key(expense_filter: ExpenseFilter) -> str:
-    conditions = [
-        expense_filter.q,
-        sorted(expense_filter.category_ids),
-        expense_filter.date_from and expense_filter.date_from.isoformat(),
-        expense_filter.date_to and expense_filter.date_to.isoformat(),
-        expense_filter.min_cents,
-        expense_filter.max_cents,
-    ]
-    return hashlib.sha256(json.dumps(conditions).encode()).hexdigest()
-
-
-def _add_up_and_remember(user_id: int, key: str, conditions: list) -> FilteredTotals:
-    """Add up a search on a connection of its own, and keep the figures under the version read
-    before them. Its own, so that it only sees committed expenses (figures of a transaction that is
-    later rolled back must never be kept), and so that storing them does not need the request's
-    transaction to commit. Figures newer than the version are only ever stored under a stale one."""
-    with db.engine.connect() as connection:
-        version = connection.scalar(select(User.data_version).where(User.id == user_id))
-        count, total = connection.execute(
-            select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(*conditions)
-        ).one()
-        connection.commit()
-        figures = FilteredTotals(int(count), int(total))
-        if version is not None:
-            _remember(connection, user_id, key, version, figures)
-    return figures
-
-
-def _remember(connection, user_id: int, key: str, version: int, figures: FilteredTotals) -> None:
-    """Store a search's figures, dropping the user's figures of older versions (never read again).
-
-    Best effort and without waiting: a page must not stall behind another request's write (on
-    SQLite, one import holds the only write lock for a while); the next search stores them again."""
-    values = {"data_version": version, "expense_count": figures.count, "total_cents": figures.total_cents}
-    sqlite = connection.dialect.name == "sqlite"
-    upsert = (
-        (sqlite_insert if sqlite else postgresql_insert)(CachedTotals)
-        .values(user_id=user_id, filter_key=key, **values)
-        .on_conflict_do_update(index_elements=[CachedTotals.user_id, CachedTotals.filter_key], set_=values)
-    )
-    try:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
-        else:
-            connection.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
-        connection.execute(
-            delete(CachedTotals).where(CachedTotals.user_id == user_id, CachedTotals.data_version != version)
+        return ListTotals(*rollups.totals(user, span, expense_filter.category_ids))
+    count, total = db.session.execute(
+        select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
+            *expense_filter.conditions(user), *search.narrowing(expense_filter.q)
         )
-        connection.execute(upsert)
-        connection.commit()
-    except (OperationalError, IntegrityError):
-        # Locked by another writer, or the account deleted meanwhile: the page is right without them.
-        connection.rollback()
-        logger.info("the figures of a search were not kept", exc_info=True)
-    finally:
-        if sqlite:
-            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    ).one()
+    return ListTotals(int(count), int(total))
 
 
 def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[str, str, str, int]]:

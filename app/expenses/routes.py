@@ -82,7 +82,7 @@ def dashboard():
 def list_expenses():
     categories = user_categories(current_user)
     expense_filter = _filter_from_request(categories)
-    totals = listing.filtered_totals(current_user, expense_filter)
+    totals = listing.count_and_total(current_user, expense_filter)
     # Nothing matches: a search would otherwise read every expense looking for a first row.
     page = listing.NO_ROWS
     if totals.count:
