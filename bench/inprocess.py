@@ -25,6 +25,7 @@ class Browser:
     def __init__(self, url: str, email: str = EMAIL):
         self.app = create_bench_app(**app_config(url))
         self.client = self.app.test_client()
+        self.status = None  # of the last timed request
         token = CSRF_META.search(self.get("/login").data).group(1).decode()
         response = self.post("/login", {"csrf_token": token, "email": email, "password": PASSWORD})
         if response.status_code != 302:
@@ -37,13 +38,15 @@ class Browser:
         # Over HTTPS, Flask-WTF also wants a Referer from the same site.
         return self.client.post(path, base_url=BASE_URL, data=data, headers={"Referer": BASE_URL + path})
 
-    def timed(self, path: str) -> float:
-        """Milliseconds to answer `path`, body included; the page must answer 200."""
+    def timed(self, path: str, expect: int | None = 200) -> float:
+        """Milliseconds to answer `path`, body included; the status must be `expect` unless None
+        (then it is kept in `status`)."""
         started = time.perf_counter()
         response = self.get(path)
         response.get_data()
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
+        self.status = response.status_code
+        if expect is not None and response.status_code != expect:
             raise SystemExit(f"bench: {path} answered {response.status_code} in process")
         return elapsed
 

@@ -12,7 +12,9 @@ with N expenses over five years in 12 categories (bench/seed.py), then:
 - plays a mixed workload at the largest N: wrk as one person reading every page and adding and
   editing expenses through the forms (bench/mixed.lua);
 - checks the targets (bench/report.py) and, for a page that misses one, prints a cProfile summary of
-  it rendered in process at the largest N.
+  it rendered in process at the largest N;
+- builds the adversarial account of issue 16 (bench/adversarial.py) and times its pages, and a
+  normal account's pages while the adversary's are being asked for.
 
 It prints the figures, the PASS/MISS lines, and writes them all to bench/results.json.
 BENCH_QUICK=1 runs N = 1,000 and 10,000 only (the targets are then read at 10,000);
@@ -25,7 +27,7 @@ import shutil
 import sys
 import time
 
-from . import drive, inprocess, mixed, report
+from . import adversarial, drive, inprocess, mixed, report
 from .databases import MakeDatabase, databases
 from .seed import PAGES, page_paths, seed
 from .serve import servers
@@ -110,15 +112,21 @@ def main() -> None:
         raise SystemExit("bench: wrk is not installed. On Debian or Ubuntu: apt-get install -y wrk")
     started = time.perf_counter()
     results = {database: bench_database(database, make) for database, make in databases()}
+    hostile = {database: adversarial.bench(database, make) for database, make in databases()}
     lines = ["", *report.wrk_table(results), "", *report.headline(results), ""]
     for result in results.values():
         lines += result["targets"]
+    for database, result in hostile.items():
+        lines += adversarial.check(database, result)
     print("\n".join(lines))
     machine = f"{os.cpu_count()} cores, {os.uname().machine}, Python {sys.version.split()[0]}"
     elapsed = round(time.perf_counter() - started)
     print(f"\n{machine}; {SECONDS}s per page, wrk -t{THREADS} -c{CONNECTIONS}; took {elapsed}s")
     RESULTS.write_text(
-        json.dumps({"machine": machine, "seconds_per_page": SECONDS, "results": results}, indent=1) + "\n"
+        json.dumps(
+            {"machine": machine, "seconds_per_page": SECONDS, "results": results, "adversarial": hostile}, indent=1
+        )
+        + "\n"
     )
 
 
