@@ -52,6 +52,11 @@ class User(UserMixin, db.Model):
     period_start_day: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     # How amounts and dates are written ("de_DE"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(16))
+    # The IANA time zone ("Asia/Kolkata") whose today every date default, period and check uses
+    # (app.clock.user_today); set from the browser at registration, changed in Settings.
+    time_zone: Mapped[str] = mapped_column(
+        String(clock.TIME_ZONE_MAX), default=clock.DEFAULT_TIME_ZONE, server_default=clock.DEFAULT_TIME_ZONE
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     # The session this request came in on, set by the user loader; Flask-Login's user id is its

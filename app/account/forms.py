@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from .. import l10n, money
+from .. import clock, l10n, money
 from ..forms import choices, int_or_none
 from ..money import CURRENCIES
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
@@ -40,7 +40,25 @@ class SettingsForm(FlaskForm):
         validate_choice=False,
         render_kw={"autocomplete": "off"},
     )
+    time_zone = SelectField(
+        "Time zone",
+        choices=choices((name, name.replace("_", " ")) for name in clock.time_zones()),
+        # Checked by validate_time_zone, with words for people rather than WTForms' "Not a valid choice".
+        validate_choice=False,
+        render_kw={"autocomplete": "off"},
+    )
     submit = SubmitField("Save settings")
+
+    def set_time_zone_description(self, today: date) -> None:
+        self.time_zone.description = (
+            f"Your days start at midnight here: the date of a new expense, budget periods, “days left”, "
+            f"quick ranges and reports follow it. Today there: {l10n.format_day(today)}."
+        )
+
+    def validate_time_zone(self, field):
+        # Absent (a page from before time zones existed) keeps the current one; anything else must be listed.
+        if field.data and not clock.is_time_zone(field.data):
+            raise ValidationError("Choose a time zone from the list.")
 
     def set_locale_choices(self, currency_code: str, browser_locale: str, today: date) -> None:
         """Browser default first, then every offered locale named in its own language with an amount

@@ -22,16 +22,21 @@ def settings():
         form.monthly_budget.data = money.format_plain(current_user.monthly_budget_cents, current_user.currency)
         form.period_start_day.data = current_user.period_start_day
         form.locale.data = current_user.locale or ""
+        form.time_zone.data = current_user.time_zone
     form.set_locale_choices(current_user.currency, l10n.browser_locale(), clock.user_today())
+    form.set_time_zone_description(clock.user_today())
     if form.validate_on_submit():
+        time_zone = form.time_zone.data or current_user.time_zone
         try:
             services.update_settings(
                 current_user,
                 form.currency.data,
                 form.monthly_budget.amount,
                 form.period_start_day.data,
-                clock.user_today(),
+                # The budget change applies from the period that contains today where the account now is.
+                clock.today_in(time_zone),
                 locale=form.locale.data or None,
+                time_zone=time_zone,
             )
         except services.CurrencyChangeRefused:
             form.currency.errors.append(

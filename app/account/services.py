@@ -24,8 +24,10 @@ def update_settings(
     today: date,
     *,
     locale: str | None,
+    time_zone: str,
 ) -> None:
-    """Save the budget, currency and number format (`locale`; None follows the browser). Amounts are
+    """Save the budget, currency, number format (`locale`; None follows the browser) and time zone
+    (an IANA name the form has checked). Amounts are
     kept in minor units, so switching to a currency with a different number of decimal places would
     change every stored amount: refuse it once there are expenses or category budgets."""
     if currency(currency_code).exponent != currency(user.currency).exponent:
@@ -35,6 +37,7 @@ def update_settings(
         db.session.execute(delete(OverallBudget).where(OverallBudget.user_id == user.id))
     user.currency = currency_code
     user.locale = locale
+    user.time_zone = time_zone
     # The start day first: the budget change applies from the period that contains today.
     user.period_start_day = period_start_day
     set_overall_budget(user, to_minor(monthly_budget, currency_code), today)

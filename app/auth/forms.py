@@ -1,7 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from .. import clock
 from ..models import EMAIL_MAX
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..validators import PlainText, strip_text
@@ -48,4 +49,11 @@ class RegisterForm(FlaskForm):
             EqualTo("password", "The two passwords do not match."),
         ],
     )
+    # Filled by static/time-zone.js from the browser's Intl time zone; without scripts, or with a
+    # name that is not offered, the account starts in UTC (Settings can change it).
+    time_zone = HiddenField(render_kw={"data-browser-time-zone": ""})
     submit = SubmitField("Create account")
+
+    @property
+    def chosen_time_zone(self) -> str:
+        return self.time_zone.data if clock.is_time_zone(self.time_zone.data) else clock.DEFAULT_TIME_ZONE

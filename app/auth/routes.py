@@ -19,7 +19,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data)
+            user = create_user(form.email.data, form.password.data, form.chosen_time_zone)
         except EmailTaken:
             form.email.errors.append("An account with this email already exists. Log in instead.")
         else:

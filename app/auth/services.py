@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..categories import create_starter_categories
+from ..clock import DEFAULT_TIME_ZONE
 from ..extensions import db
 from ..models import User
 from ..money import to_minor
@@ -26,8 +27,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, password: str) -> User:
-    """Create an account with the configured default budget and the starter categories.
+def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -> User:
+    """Create an account with the configured default budget, the starter categories and the time
+    zone (an IANA name the caller has checked).
 
     The password is hashed first, whether or not the email is taken, so that both answers take the
     same time. (The message still says an address has an account: without email verification there
@@ -41,6 +43,7 @@ def create_user(email: str, password: str) -> User:
         password_hash=password_hash,
         currency=config["DEFAULT_CURRENCY"],
         monthly_budget_cents=to_minor(Decimal(config["DEFAULT_MONTHLY_BUDGET"]), config["DEFAULT_CURRENCY"]),
+        time_zone=time_zone,
     )
     db.session.add(user)
     try:
