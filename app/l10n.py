@@ -4,9 +4,10 @@ Only formatting follows the locale (amounts, dates, percentages); the interface 
 English. Amounts are formatted in `app.money`, with the locale chosen here.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 
 import flask_babel
 from babel import Locale
@@ -75,7 +76,6 @@ def browser_locale() -> str:
     return _match_accept_language(request.headers.get("Accept-Language", "")[:500])
 
 
-@lru_cache(maxsize=256)
 def _match_accept_language(header: str) -> str:
     # In the browser's order of preference: an exact match ("en-GB"), else the same language
     # ("fr-BE" gets fr_FR) before any less preferred language.
@@ -111,7 +111,6 @@ def is_offered(locale_id: str | None) -> bool:
     return locale_id in _BY_ID
 
 
-@cache
 def display_name(locale_id: str) -> str:
     """The locale's name in its own language: "Deutsch (Deutschland)", "English (India)"."""
     name = parse_locale(locale_id).display_name or locale_id
@@ -130,12 +129,7 @@ def current_language_tag() -> str:
 
 def decimal_mark(locale: Locale | None = None) -> str:
     """The decimal mark people type in this locale: "." or ","."""
-    return _decimal_mark(locale or current_locale())
-
-
-@lru_cache(maxsize=64)
-def _decimal_mark(locale: Locale) -> str:
-    return "," if babel_numbers.get_decimal_symbol(locale) == "," else "."
+    return "," if babel_numbers.get_decimal_symbol(locale or current_locale()) == "," else "."
 
 
 def format_day(value: date | None, style: str = "medium", locale: Locale | None = None) -> str:
@@ -145,13 +139,7 @@ def format_day(value: date | None, style: str = "medium", locale: Locale | None 
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return _format_day(value, locale or current_locale(), style)
-
-
-@lru_cache(maxsize=4096)
-def _format_day(day: date, locale: Locale, style: str) -> str:
-    # Formatting a date costs Babel a few microseconds; a page shows the same few dates often.
-    return babel_dates.format_date(day, style, locale=locale)
+    return babel_dates.format_date(value, style, locale=locale or current_locale())
 
 
 def format_moment(value: datetime | None) -> str:
@@ -160,45 +148,33 @@ def format_moment(value: datetime | None) -> str:
         return ""
     locale = current_locale()
     pattern = locale.datetime_formats["medium"]  # "{1}, {0}": date, then time
-    return pattern.format(
-        babel_dates.format_time(value, "short", locale=locale), _format_day(value.date(), locale, "medium")
-    )
+    return pattern.format(babel_dates.format_time(value, "short", locale=locale), format_day(value, "medium", locale))
 
 
 def format_month(day: date, *, short: bool = False) -> str:
     """The month and year of `day`: "November 2026" (or "Nov 2026"), "novembre 2026"."""
-    return _format_month(day.year, day.month, current_locale(), short)
-
-
-@lru_cache(maxsize=1024)
-def _format_month(year: int, month: int, locale: Locale, short: bool) -> str:
-    return babel_dates.format_skeleton("yMMM" if short else "yMMMM", date(year, month, 1), locale=locale)
+    return babel_dates.format_skeleton("yMMM" if short else "yMMMM", day, locale=current_locale())
 
 
 def format_date_range(first: date, last: date) -> str:
     """Two dates as one range, sharing what they share: "Nov 15 – Dec 14, 2026"."""
-    return _format_date_range(first, last, current_locale())
-
-
-@lru_cache(maxsize=1024)
-def _format_date_range(first: date, last: date, locale: Locale) -> str:
-    return babel_dates.format_interval(first, last, "yMMMd", locale=locale)
+    return babel_dates.format_interval(first, last, "yMMMd", locale=current_locale())
 
 
 def format_percent(value: Decimal | int | None) -> str:
     """A percentage (already times 100) with the decimal places it has: "12.5%", "12,5\xa0%"."""
     if value is None:
         return ""
-    return _format_percent(str(value), current_locale())
-
-
-@lru_cache(maxsize=2048)
-def _format_percent(value: str, locale: Locale) -> str:
     number = Decimal(value)
     places = max(0, -number.as_tuple().exponent)
-    digits = babel_numbers.format_decimal(
-        abs(number), format="#,##0" + ("." + "0" * places if places else ""), locale=locale
-    )
-    pattern = locale.percent_formats[None]  # the sign's place and spacing: "12 %" in de_DE
-    negative = number < 0
-    return f"{pattern.prefix[negative]}{digits}{pattern.suffix[negative]}"
+    locale = current_locale()
+    return babel_numbers.format_percent(number.scaleb(-2), _percent_pattern(locale, places), locale=locale)
+
+
+def _percent_pattern(locale: Locale, places: int) -> str:
+    """The locale's percent pattern ("#,##0\xa0%" in de_DE) showing `places` decimal places."""
+    pattern = locale.percent_formats[None].pattern
+    if not places:
+        return pattern
+    # After the last digit of each subpattern (positive;negative): "#,##0%" -> "#,##0.0%".
+    return ";".join(re.sub(r"0(?=[^0#,]*$)", "0." + "0" * places, part, count=1) for part in pattern.split(";"))

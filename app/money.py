@@ -9,7 +9,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from babel import Locale
 from babel import numbers as babel_numbers
@@ -221,71 +220,21 @@ def input_placeholder(code: str) -> str:
 
 def format_amount(value: int | Decimal, code: str, locale: Locale | None = None) -> str:
     """The amount for people to read, in the request's locale (en_US outside a request):
-    "₹1,234.50", "-$3.00", "¥1,200"; "1.234,50\xa0€" in de_DE, "₹1,23,456.00" in en_IN."""
-    if isinstance(value, Decimal):
-        value = int(_as_decimal(value, code).scaleb(currency(code).exponent))
-    return _currency_format(locale or current_locale(), code).apply(value)
+    "₹1,234.50", "-$3.00", "¥1,200"; "1.234,50\xa0€" in de_DE, "₹1,23,456.00" in en_IN,
+    "CHF\xa09.95" in en_US. Babel writes it; only CLDR's currency spacing is added here."""
+    locale = locale or current_locale()
+    text = babel_numbers.format_currency(_as_decimal(value, code), code, locale=locale)
+    return _currency_spacing(text, babel_numbers.get_currency_symbol(code, locale))
 
 
-@dataclass(frozen=True)
-class _CurrencyFormat:
-    """A locale's currency pattern prepared for one currency. Babel's format_currency reads the
-    pattern and symbols on every call (about 20 µs); pages format dozens of amounts."""
-
-    prefixes: tuple[str, str]  # positive, negative
-    suffixes: tuple[str, str]
-    decimal: str
-    group: str
-    grouping: tuple[int, int]  # primary (the last group), secondary: (3, 2) is 1,23,45,678
-    exponent: int
-
-    def apply(self, minor: int) -> str:
-        negative = minor < 0
-        whole, fraction = divmod(-minor if negative else minor, 10**self.exponent)
-        size, secondary = self.grouping
-        if size == secondary == 3:
-            digits = f"{whole:,}"
-            if self.group != ",":
-                digits = digits.replace(",", self.group)
-        else:
-            digits = str(whole)
-            groups = []
-            while len(digits) > size:
-                groups.append(digits[-size:])
-                digits = digits[:-size]
-                size = secondary
-            digits = self.group.join([digits, *reversed(groups)])
-        if self.exponent:
-            digits = f"{digits}{self.decimal}{fraction:0{self.exponent}d}"
-        return f"{self.prefixes[negative]}{digits}{self.suffixes[negative]}"
-
-
-@lru_cache(maxsize=512)
-def _currency_format(locale: Locale, code: str) -> _CurrencyFormat:
-    pattern = locale.currency_formats["standard"]
-    symbol = babel_numbers.get_currency_symbol(code, locale)
-    return _CurrencyFormat(
-        prefixes=tuple(_affix(text, symbol, code, before_number=True) for text in pattern.prefix),
-        suffixes=tuple(_affix(text, symbol, code, before_number=False) for text in pattern.suffix),
-        decimal=babel_numbers.get_decimal_symbol(locale),
-        group=babel_numbers.get_group_symbol(locale),
-        grouping=pattern.grouping,
-        exponent=currency(code).exponent,
-    )
-
-
-def _affix(text: str, symbol: str, code: str, *, before_number: bool) -> str:
-    """A pattern's prefix or suffix with the currency filled in, as Babel does, plus CLDR's currency
-    spacing, which Babel leaves out: a symbol ending in a letter ("CHF") touching the digits gets a
-    no-break space, so "CHF\xa09.95" and not "CHF9.95"."""
-    touches_number = text.endswith("¤") if before_number else text.startswith("¤")
-    if "¤" in text:
-        text = text.replace("¤¤", code).replace("¤", symbol)
-        edge = symbol[-1] if before_number else symbol[0]
-        if touches_number and unicodedata.category(edge)[0] not in "SZ":
-            text = f"{text}\xa0" if before_number else f"\xa0{text}"
-    # Quoted literals in CLDR patterns: 'x' is x, '' is a quote.
-    return re.sub(r"'([^']*)'", lambda match: match.group(1) or "'", text)
+def _currency_spacing(text: str, symbol: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a symbol that ends (or starts) with a letter,
+    such as "CHF" or "NOK", is kept from the digits by a no-break space: "CHF\xa09.95", not "CHF9.95"."""
+    if unicodedata.category(symbol[-1])[0] not in "SZ":
+        text = re.sub(rf"(?<={re.escape(symbol)})(?=[0-9])", "\xa0", text, count=1)
+    if unicodedata.category(symbol[0])[0] not in "SZ":
+        text = re.sub(rf"(?<=[0-9])(?={re.escape(symbol)})", "\xa0", text, count=1)
+    return text
 
 
 # Rounding of shares and averages, the one rule for every page that shows them:
