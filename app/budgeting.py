@@ -1,20 +1,22 @@
 """Budgets: the overall budget per period, per-category limits, and rollover between periods.
 
-Spending is summed by the database per category and period (`SUM ... GROUP BY`); Python only
-walks the handful of (category, period) totals to carry money from one period to the next.
+Spending is summed by the database (`SUM ... GROUP BY`); Python walks only each category's budget
+changes (at most MAX_CATEGORY_BUDGET_ROWS per account) to carry money from one period to the next,
+never the periods between them, so a page about 2099 costs what a page about this month does.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from . import rollups
 from .extensions import db
-from .models import Category, CategoryBudget, OverallBudget, User
+from .models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, Category, CategoryBudget, OverallBudget, User
 from .money import percent
-from .periods import Period, period_containing
+from .periods import Period, period_containing, period_from_index
 
 # A budget set before any history existed applies back to the beginning.
 BEGINNING = date(1970, 1, 1)
@@ -57,33 +59,77 @@ class CategoryBudgetStatus:
         return "ok"
 
 
-def spent_by_category_and_period(user: User, start: date, end: date) -> dict[tuple[int, str], int]:
-    """{(category id, period key): spent} for expenses dated in [start, end), period boundaries."""
-    return rollups.totals_by_period(user, start, end)
-
-
 def spent_by_category(user: User, period: Period) -> dict[int, int]:
     figures = rollups.totals_by_category(user, rollups.Span(period.start, period.end))
     return {category_id: cents for category_id, (_count, cents) in figures.items()}
 
 
-def _budget_history(user: User) -> dict[int, list[CategoryBudget]]:
-    history: dict[int, list[CategoryBudget]] = {}
-    for row in db.session.scalars(
-        select(CategoryBudget)
-        .where(CategoryBudget.user_id == user.id)
+@dataclass(frozen=True)
+class _Segment:
+    """A run of periods under one budget row: from period number `index` (Period.index) to the next
+    segment's. A row changed again in the same period is replaced by the later one."""
+
+    index: int
+    limit_cents: int | None
+    rollover: bool
+
+    @property
+    def rolls_over(self) -> bool:
+        return self.rollover and self.limit_cents is not None
+
+
+@lru_cache(maxsize=8192)
+def _first_period_index(effective_from: date, start_day: int) -> int:
+    """The first period (as Period.index) a row stored as starting on `effective_from` applies to:
+    the first one that starts on or after it. Cached: rows of many categories share their dates."""
+    period = period_containing(effective_from, start_day)
+    return (period if period.start == effective_from else period.shift(1)).index
+
+
+def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int, list[_Segment]]:
+    """Each category's budget rows up to `period`, as segments. One indexed query; at most
+    MAX_CATEGORY_BUDGET_ROWS rows (saving and restoring refuse more)."""
+    if not category_ids:
+        return {}
+    columns = (CategoryBudget.category_id, CategoryBudget.effective_from, CategoryBudget.limit_cents)
+    rows = db.session.execute(
+        select(*columns, CategoryBudget.rollover)
+        .where(
+            CategoryBudget.user_id == user.id,
+            CategoryBudget.category_id.in_(category_ids),
+            CategoryBudget.effective_from <= period.start,
+        )
         .order_by(CategoryBudget.category_id, CategoryBudget.effective_from)
-    ):
-        history.setdefault(row.category_id, []).append(row)
-    return history
+    )
+    start_day = user.period_start_day
+    last: dict[int, tuple[int, int | None, bool]] = {}  # the latest row of each period, by category
+    histories: dict[int, list[_Segment]] = {}
+    for category_id, effective_from, limit_cents, rollover in rows:
+        index = _first_period_index(effective_from, start_day)
+        previous = last.get(category_id)
+        if previous is not None and previous[0] != index:
+            histories.setdefault(category_id, []).append(_Segment(*previous))
+        last[category_id] = (index, limit_cents, rollover)
+    for category_id, latest in last.items():
+        histories.setdefault(category_id, []).append(_Segment(*latest))
+    return histories
 
 
-def _in_force(rows: list[CategoryBudget], day: date) -> CategoryBudget | None:
-    current = None
-    for row in rows:
-        if row.effective_from <= day:
-            current = row
-    return current
+def _rollover_chain(segments: list[_Segment], until: int) -> tuple[int, int] | None:
+    """(first period, sum of limits) of the unbroken run of periods before period `until` that had a
+    limit with rollover on and lead into it; None when period `until` itself does not roll over.
+
+    Counted per segment, not per period: the work is the number of budget changes, whatever range
+    of years they span."""
+    if not segments or not segments[-1].rolls_over:
+        return None
+    first, limits, end = until, 0, until
+    for segment in reversed(segments):
+        if not segment.rolls_over:
+            break
+        limits += segment.limit_cents * (end - segment.index)
+        first = end = segment.index
+    return first, limits
 
 
 def category_budgets(
@@ -92,52 +138,49 @@ def category_budgets(
     """Each category's limit, carried amount and spending for `period`, in the given order.
 
     `spent_now` ({category id: spent in the period}) saves the query when the caller has it.
+
+    What a category carries into `period` is, over the unbroken run of earlier periods that had a
+    limit with rollover on, the sum of their limits less what was spent in them. The limits are
+    added up per budget change (`_rollover_chain`) and the spending by the database, one grouped
+    query per distinct first period of such runs: the work is bounded by the categories shown and
+    their budget rows, not by how many periods lie between them.
     """
-    history = _budget_history(user)
     if spent_now is None:
         spent_now = spent_by_category(user, period)
-    earliest = min((rows[0].effective_from for rows in history.values()), default=period.start)
-    first_period = period_containing(max(earliest, BEGINNING), user.period_start_day)
-    # Earlier periods matter only for rollover.
-    rolls_over = any(row.rollover for rows in history.values() for row in rows)
-    past = (
-        spent_by_category_and_period(user, first_period.start, period.start)
-        if rolls_over and first_period.start < period.start
-        else {}
-    )
+    histories = _histories(user, period, [category.id for category in categories])
+    chains = {}
+    for category_id, segments in histories.items():
+        chain = _rollover_chain(segments, period.index)
+        if chain is not None and chain[0] < period.index:
+            chains[category_id] = chain
+    spent_before = {}
+    for first, category_ids in _group_by_first(chains).items():
+        span = rollups.Span(period_from_index(first, user.period_start_day).start, period.start)
+        for category_id, (_count, cents) in rollups.totals_by_category(user, span, category_ids).items():
+            spent_before[category_id] = cents
 
     statuses = []
     for category in categories:
-        rows = history.get(category.id, [])
-        row = _in_force(rows, period.start)
-        carried = _carried_into(period, first_period, rows, category.id, past) if row and row.rollover else 0
+        segments = histories.get(category.id)
+        current = segments[-1] if segments else None
+        chain = chains.get(category.id)
         statuses.append(
             CategoryBudgetStatus(
                 category=category,
-                base_cents=row.limit_cents if row else None,
-                carried_cents=carried if row and row.limit_cents is not None else 0,
+                base_cents=current.limit_cents if current else None,
+                carried_cents=chain[1] - spent_before.get(category.id, 0) if chain else 0,
                 spent_cents=spent_now.get(category.id, 0),
-                rollover=bool(row and row.rollover),
+                rollover=bool(current and current.rollover),
             )
         )
     return statuses
 
 
-def _carried_into(
-    period: Period, first: Period, rows: list[CategoryBudget], category_id: int, past: dict[tuple[int, str], int]
-) -> int:
-    """What earlier periods carry into `period`: their limit plus what they were carried, less what
-    was spent, summed over the unbroken run of earlier periods that had a limit with rollover on."""
-    carried = 0
-    current = first
-    while current.start < period.start:
-        row = _in_force(rows, current.start)
-        if row is None or not row.rollover or row.limit_cents is None:
-            carried = 0  # the chain starts again after a period without rollover
-        else:
-            carried = carried + row.limit_cents - past.get((category_id, current.key), 0)
-        current = current.shift(1)
-    return carried
+def _group_by_first(chains: dict[int, tuple[int, int]]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for category_id, (first, _limits) in sorted(chains.items()):
+        groups.setdefault(first, []).append(category_id)
+    return groups
 
 
 def overall_budget_cents(user: User, period: Period) -> int:
@@ -151,8 +194,18 @@ def overall_budget_cents(user: User, period: Period) -> int:
     return user.monthly_budget_cents if amount is None else amount
 
 
+class BudgetHistoryFull(Exception):
+    """Saving would keep more budget rows than an account may have; nothing was saved."""
+
+    def __init__(self, what: str, limit: int):
+        super().__init__(
+            f"Nothing was saved: an account keeps at most {limit:,} {what}, and this change would go past that."
+        )
+
+
 def set_overall_budget(user: User, amount_cents: int, today: date) -> None:
-    """Change the budget from the current period on; earlier periods keep theirs. Not committed."""
+    """Change the budget from the current period on; earlier periods keep theirs. Not committed;
+    raises BudgetHistoryFull past MAX_OVERALL_BUDGET_ROWS (the session then needs a rollback)."""
     period = period_containing(today, user.period_start_day)
     has_history = db.session.scalar(select(OverallBudget.id).where(OverallBudget.user_id == user.id).limit(1))
     if has_history is None and amount_cents != user.monthly_budget_cents:
@@ -164,14 +217,31 @@ def set_overall_budget(user: User, amount_cents: int, today: date) -> None:
         {"amount_cents": amount_cents},
     )
     user.monthly_budget_cents = amount_cents
+    db.session.flush()
+    if _row_count(OverallBudget, user) > MAX_OVERALL_BUDGET_ROWS:
+        raise BudgetHistoryFull("overall budget changes", MAX_OVERALL_BUDGET_ROWS)
+
+
+def _in_force(user: User, category: Category, period: Period) -> CategoryBudget | None:
+    return db.session.scalar(
+        select(CategoryBudget)
+        .where(
+            CategoryBudget.user_id == user.id,
+            CategoryBudget.category_id == category.id,
+            CategoryBudget.effective_from <= period.start,
+        )
+        .order_by(CategoryBudget.effective_from.desc())
+        .limit(1)
+    )
 
 
 def set_category_budget(
     user: User, category: Category, limit_cents: int | None, rollover: bool, period: Period
 ) -> bool:
-    """Set a category's limit from `period` on; returns whether anything changed. Not committed."""
-    rows = _budget_history(user).get(category.id, [])
-    current = _in_force(rows, period.start)
+    """Set a category's limit from `period` on; returns whether anything changed. Not committed:
+    call check_category_budget_rows before committing."""
+    rollover = rollover and limit_cents is not None
+    current = _in_force(user, category, period)
     if current is None and limit_cents is None:
         return False
     if current is not None and (current.limit_cents, current.rollover) == (limit_cents, rollover):
@@ -179,9 +249,21 @@ def set_category_budget(
     _upsert(
         CategoryBudget,
         {"user_id": user.id, "category_id": category.id, "effective_from": period.start},
-        {"limit_cents": limit_cents, "rollover": rollover and limit_cents is not None},
+        {"limit_cents": limit_cents, "rollover": rollover},
     )
     return True
+
+
+def check_category_budget_rows(user: User) -> None:
+    """Raises BudgetHistoryFull when the account's category budget rows, pending ones included, are
+    past MAX_CATEGORY_BUDGET_ROWS (the session then needs a rollback)."""
+    db.session.flush()
+    if _row_count(CategoryBudget, user) > MAX_CATEGORY_BUDGET_ROWS:
+        raise BudgetHistoryFull("category limit changes", MAX_CATEGORY_BUDGET_ROWS)
+
+
+def _row_count(model, user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(model.user_id == user.id))
 
 
 def _upsert(model, key: dict, values: dict) -> None:

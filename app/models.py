@@ -31,6 +31,12 @@ LATEST_DATE = date(2099, 12, 31)
 EMAIL_MAX = 254
 DESCRIPTION_MAX = 200
 CATEGORY_NAME_MAX = 40
+# Budget history per account. A limit or budget change adds at most one row per category (or one
+# overall) per budget period, so these hold 50 categories changed every month for over 16 years,
+# and a century of monthly overall budgets. Saving budgets and restoring a backup refuse to go past
+# them; the budgets page reads a category's whole history to work out rollover, so they bound its work.
+MAX_CATEGORY_BUDGET_ROWS = 10_000
+MAX_OVERALL_BUDGET_ROWS = 1_200
 
 
 def utcnow() -> datetime:

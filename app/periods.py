@@ -8,9 +8,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import abort
+
 from . import l10n
+from .models import EARLIEST_DATE, LATEST_DATE
 
 MIN_START_DAY, MAX_START_DAY = 1, 28
+# Periods named in URLs: "1970-01" to "2099-12", the years a date may have (models.EARLIEST_DATE
+# and LATEST_DATE). Anything else is a 404, so no page is asked about the year 9999.
+FIRST_YEAR, LAST_YEAR = EARLIEST_DATE.year, LATEST_DATE.year
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,20 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
 
+    @property
+    def index(self) -> int:
+        """Months since year 0 of the month the period starts in: consecutive periods differ by 1."""
+        return self.start.year * 12 + self.start.month - 1
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether the period before this one can be named in a URL."""
+        return (self.start.year, self.start.month) > (FIRST_YEAR, 1)
+
+    @property
+    def has_next(self) -> bool:
+        return (self.start.year, self.start.month) < (LAST_YEAR, 12)
+
 
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
@@ -66,11 +86,17 @@ def period_containing(day: date, start_day: int) -> Period:
     return period_starting(month_start, start_day)
 
 
+def period_from_index(index: int, start_day: int) -> Period:
+    """The period starting in month `index` (see Period.index)."""
+    return period_starting(date(index // 12, index % 12 + 1, start_day), start_day)
+
+
 def period_from_key(key: str | None, start_day: int, today: date) -> Period:
-    """The period named by a URL key like "2026-11"; today's period when the key is missing or bad."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", key or "")
-    if match:
-        year, month = int(match[1]), int(match[2])
-        if 1970 <= year <= 2099 and 1 <= month <= 12:
-            return period_starting(date(year, month, start_day), start_day)
-    return period_containing(today, start_day)
+    """The period named by a URL key like "2026-11"; today's period when there is no key. A key that
+    is malformed or outside 1970-01..2099-12 is a 404 (abort), not a quiet fallback."""
+    if not key:
+        return period_containing(today, start_day)
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", key)
+    if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR or not 1 <= int(match[2]) <= 12:
+        abort(404)
+    return period_starting(date(int(match[1]), int(match[2]), start_day), start_day)

@@ -3,11 +3,12 @@
 from datetime import date, timedelta
 
 import pytest
+from werkzeug.exceptions import NotFound
 
-from app.budgeting import spent_by_category_and_period
 from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing, period_from_key
+from app.rollups import totals_by_period
 
 
 @pytest.mark.parametrize(
@@ -50,9 +51,24 @@ def test_labels_and_keys():
     assert period_containing(date(2026, 1, 2), 28).key == "2025-12"
 
 
-@pytest.mark.parametrize("key", [None, "", "2026-13", "2026-00", "1969-12", "2100-01", "abcd-ef", "2026-1", "2026-11x"])
-def test_bad_period_keys_fall_back_to_today(key):
+@pytest.mark.parametrize("key", [None, ""])
+def test_no_period_key_is_today(key):
     assert period_from_key(key, 15, date(2026, 11, 20)).start == date(2026, 11, 15)
+
+
+@pytest.mark.parametrize(
+    "key", ["2026-13", "2026-00", "1969-12", "2100-01", "9999-12", "abcd-ef", "2026-1", "2026-11x", "٢٠٢٦-١١"]
+)
+def test_bad_period_keys_are_not_found(key):
+    with pytest.raises(NotFound):
+        period_from_key(key, 15, date(2026, 11, 20))
+
+
+@pytest.mark.parametrize("key, start", [("1970-01", date(1970, 1, 15)), ("2099-12", date(2099, 12, 15))])
+def test_the_first_and_last_periods_have_no_link_beyond_them(key, start):
+    period = period_from_key(key, 15, date(2026, 11, 20))
+    assert period.start == start
+    assert (period.has_previous, period.has_next) == (key != "1970-01", key != "2099-12")
 
 
 def test_period_key_from_url():
@@ -92,6 +108,6 @@ def test_database_puts_every_day_of_a_leap_year_in_the_same_period_as_python(app
 
     with app.app_context():
         alice = db.session.get(User, user.id)
-        totals = spent_by_category_and_period(alice, date(1970, 1, 1), date(2100, 1, 1))
+        totals = totals_by_period(alice, date(1970, 1, 1), date(2100, 1, 1))
     by_period = {period: total for (_category, period), total in totals.items()}
     assert by_period == expected

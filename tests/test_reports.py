@@ -242,9 +242,11 @@ def test_largest_expenses_are_the_ten_largest_ties_newest_first(app, client, use
 
 def test_the_period_can_be_chosen_but_not_in_the_future(client, spending):
     assert element_text(_report(client, P.shift(-1)), "period-label") == P.shift(-1).label
-    for key in ("2999-01", "nonsense", ""):
+    for key in ("2099-12", ""):
         page = client.get(f"/reports?period={key}").get_data(as_text=True)
         assert element_text(page, "period-label") == CURRENT.label
+    for key in ("2999-01", "2100-01", "1969-12", "nonsense"):
+        assert client.get(f"/reports?period={key}").status_code == 404
     page = _report(client)
     assert f'href="/reports?period={P.shift(-1).key}"' in page
     assert f'href="/reports?period={P.shift(1).key}"' in page

@@ -1,7 +1,8 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import clock, l10n, money, rate_limits, sessions
+from .. import budgeting, clock, l10n, money, rate_limits, sessions
+from ..extensions import db
 from ..forms import ConfirmForm, form_status
 from ..passwords import check_password, set_password
 from . import bp, services
@@ -38,6 +39,9 @@ def settings():
                 locale=form.locale.data or None,
                 time_zone=time_zone,
             )
+        except budgeting.BudgetHistoryFull as error:
+            db.session.rollback()
+            form.monthly_budget.errors.append(str(error))
         except services.CurrencyChangeRefused:
             form.currency.errors.append(
                 f"{form.currency.data} uses a different number of decimal places from "

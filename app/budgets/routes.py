@@ -15,14 +15,21 @@ def require_login():
     """Budgets are always the signed-in user's own."""
 
 
-def _save(form: BudgetsForm, categories) -> int:
-    """Apply the form's limits from the current period on; returns how many categories changed."""
+def _save(form: BudgetsForm, categories) -> int | None:
+    """Apply the form's limits from the current period on; returns how many categories changed, or
+    None (with the reason flashed) when the account's budget history is full and nothing was saved."""
     today_period = period_containing(clock.user_today(), current_user.period_start_day)
     changed = 0
     for category in categories:
         amount, rollover = form.parsed[category.id]
         limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
         changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, today_period)
+    try:
+        budgeting.check_category_budget_rows(current_user)
+    except budgeting.BudgetHistoryFull as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return None
     db.session.commit()
     return changed
 
@@ -36,7 +43,8 @@ def index():
     form = BudgetsForm(categories, current_user.currency)
     if form.validate_budgets(request.form):
         changed = _save(form, categories)
-        flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
+        if changed is not None:
+            flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
         return redirect(url_for("budgets.index"))
     statuses = budgeting.category_budgets(current_user, period, categories)
     if not form.is_submitted():
@@ -64,8 +72,8 @@ def edit(category_id: int):
     period = period_containing(clock.user_today(), current_user.period_start_day)
     form = BudgetsForm([category], current_user.currency)
     if form.validate_budgets(request.form):
-        _save(form, [category])
-        flash(f"Budget for {category.name} saved.", "success")
+        if _save(form, [category]) is not None:
+            flash(f"Budget for {category.name} saved.", "success")
         return redirect(url_for("budgets.index"))
     (status,) = budgeting.category_budgets(current_user, period, [category])
     if not form.is_submitted():

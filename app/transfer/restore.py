@@ -15,6 +15,8 @@ from ..models import (
     DESCRIPTION_MAX,
     EARLIEST_DATE,
     LATEST_DATE,
+    MAX_CATEGORY_BUDGET_ROWS,
+    MAX_OVERALL_BUDGET_ROWS,
     Category,
     CategoryBudget,
     Expense,
@@ -263,8 +265,14 @@ def _read_batches(reader: _Reader, items, backup: Backup) -> set[int]:
 
 def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup) -> None:
     budgets = reader.obj(budgets, "budgets", ())
+    overall = reader.items(budgets.get("overall_budgets", []), "budgets.overall_budgets")
+    by_category = reader.items(budgets.get("category_budgets", []), "budgets.category_budgets")
+    # Counted before any row is read: past these the budgets page would have to do more work than
+    # any account needs (see models.MAX_CATEGORY_BUDGET_ROWS).
+    _refuse_past_limit(len(overall), MAX_OVERALL_BUDGET_ROWS, "overall budget changes")
+    _refuse_past_limit(len(by_category), MAX_CATEGORY_BUDGET_ROWS, "category limit changes")
     seen = set()
-    for index, item in enumerate(reader.items(budgets.get("overall_budgets", []), "budgets.overall_budgets")):
+    for index, item in enumerate(overall):
         where = f"budgets.overall_budgets[{index}]"
         item = reader.obj(item, where, ("effective_from", "amount"))
         effective_from = reader.day(item["effective_from"], f"{where}.effective_from")
@@ -274,7 +282,7 @@ def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup
         amount = reader.cents(item["amount"], f"{where}.amount", allow_zero=True)
         backup.overall_budgets.append({"effective_from": effective_from, "amount_cents": amount})
     seen = set()
-    for index, item in enumerate(reader.items(budgets.get("category_budgets", []), "budgets.category_budgets")):
+    for index, item in enumerate(by_category):
         where = f"budgets.category_budgets[{index}]"
         item = reader.obj(item, where, ("category", "effective_from", "limit", "rollover"))
         key = _category_key(reader, item["category"], f"{where}.category", categories)
@@ -287,6 +295,13 @@ def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup
             reader.fail(f"{where}.rollover", "is not true or false")
         backup.category_budgets.append(
             {"category": key, "effective_from": effective_from, "limit_cents": limit, "rollover": item["rollover"]}
+        )
+
+
+def _refuse_past_limit(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise BackupError(
+            f"This backup holds {count:,} {what}; an account keeps at most {limit:,}. Nothing was changed."
         )
 
 
