@@ -6,7 +6,7 @@ from sqlalchemy import Select, delete, func, select, update
 
 from . import rollups
 from .extensions import db
-from .models import Category, Expense, User
+from .models import MAX_CATEGORIES, Category, Expense, User
 
 STARTER_CATEGORIES = (
     ("Food & groceries", "#2e7d32"),
@@ -22,6 +22,14 @@ STARTER_CATEGORIES = (
 
 class CategoryNameTaken(Exception):
     pass
+
+
+class TooManyCategories(Exception):
+    """The account already has MAX_CATEGORIES categories."""
+
+
+def count_categories(user: User) -> int:
+    return db.session.scalar(select(func.count(Category.id)).where(Category.user_id == user.id))
 
 
 def categories_query(user: User) -> Select:
@@ -54,7 +62,10 @@ def _check_name_free(user: User, name: str, exclude_id: int | None = None) -> No
 
 
 def create_category(user: User, name: str, color: str) -> Category:
+    """Raises CategoryNameTaken or TooManyCategories, having written nothing."""
     _check_name_free(user, name)
+    if count_categories(user) >= MAX_CATEGORIES:
+        raise TooManyCategories()
     category = Category(user_id=user.id, name=name, name_key=name.casefold(), color=color)
     db.session.add(category)
     db.session.commit()

@@ -37,6 +37,10 @@ CATEGORY_NAME_MAX = 40
 # them; the budgets page reads a category's whole history to work out rollover, so they bound its work.
 MAX_CATEGORY_BUDGET_ROWS = 10_000
 MAX_OVERALL_BUDGET_ROWS = 1_200
+# Categories and saved CSV column mappings per account. Every page that lists categories stays
+# bounded by the first; creating, importing and restoring refuse to go past either.
+MAX_CATEGORIES = 200
+MAX_IMPORT_MAPPINGS = 100
 
 
 def utcnow() -> datetime:

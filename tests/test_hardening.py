@@ -4,20 +4,34 @@ Every test here failed on the code before its fix: it sends what the attacker se
 exact answer a careful server gives instead.
 """
 
+import json
 import re
 import statistics
 import time
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from app.auth import services as auth_services
 from app.extensions import db
-from app.models import Expense, ImportBatch, ImportMapping, User, UserSession
+from app.models import (
+    MAX_CATEGORIES,
+    MAX_IMPORT_MAPPINGS,
+    Category,
+    Expense,
+    ImportBatch,
+    ImportMapping,
+    User,
+    UserSession,
+)
+from app.transfer.analysis import UNKNOWN_CATEGORIES_SHOWN
+from app.transfer.forms import category_field_name
+from app.transfer.layout import EXISTING
 from app.validators import is_unicode_text
 from tests.conftest import PASSWORD, category_id, count_rows, csrf_token, post_form
 from tests.test_backup import normalised, restore
-from tests.test_import import DUPLICATES, do_import, upload, upload_ok
+from tests.test_import import DUPLICATES, counts, do_import, expenses, page, upload, upload_ok
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -255,3 +269,153 @@ def test_registration_timing_does_not_tell_which_emails_exist(app, client, auth)
     new = statistics.median(seconds(f"new{n}@example.com") for n in range(3))
     taken = statistics.median(seconds("taken@example.com") for _ in range(3))
     assert taken > 0.6 * new, (taken, new)
+
+
+# At most MAX_CATEGORIES categories and MAX_IMPORT_MAPPINGS saved mappings per account
+
+
+def _add_categories(app, user_id, count, prefix="Extra"):
+    with app.app_context():
+        db.session.add_all(
+            Category(
+                user_id=user_id, name=f"{prefix} {n:03d}", name_key=f"{prefix} {n:03d}".casefold(), color="#123456"
+            )
+            for n in range(count)
+        )
+        db.session.commit()
+
+
+def _category_count(app, user_id):
+    with app.app_context():
+        return db.session.scalar(select(func.count(Category.id)).where(Category.user_id == user_id))
+
+
+def test_a_category_past_the_limit_is_a_form_error(app, client, user):
+    _add_categories(app, user.id, MAX_CATEGORIES - 8 - 1)  # the 8 starter ones, and room for one
+    assert post_form(client, "/categories", {"name": "Pets", "color": "#123456"}).status_code == 302
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+    response = post_form(client, "/categories", {"name": "Garden", "color": "#123456"})
+    assert response.status_code == 422
+    assert "You have 200 categories, the most an account can have." in response.get_data(as_text=True)
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+
+
+LIMITED = (
+    "Date,Description,Category,Amount\n"
+    "2025-02-01,Coffee,Cat A,-1.00\n"
+    "2025-02-02,Tea,Cat B,-2.00\n"
+    "2025-02-03,Bus,Other,-3.00\n"
+    "2025-02-04,Cake,Cat C,-4.00\n"
+    "2025-02-05,Pie,cat a,-5.00\n"
+    "2025-02-06,Jam,Cat D,-6.00\n"
+)
+
+
+def test_an_import_creates_only_the_categories_the_limit_leaves(app, client, user):
+    _add_categories(app, user.id, MAX_CATEGORIES - 8 - 3)  # room for three
+    draft_id = upload_ok(client, LIMITED)
+    html = page(client, f"/import/{draft_id}/preview")
+    assert counts(client, draft_id) == {"new": 5, "duplicate": 0, "income": 0, "invalid": 1}
+    assert (
+        "would need a new category “Cat D”, past the 200 categories an account can have "
+        "(put its rows in one you have, or delete categories you no longer need)"
+    ) in html
+    assert "Creates 3 categories: Cat A, Cat B, Cat C." in html
+    assert do_import(client, draft_id, {"default_category": "Other"}).headers["Location"] == "/imports"
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+    assert [(description, name) for _, description, name, _ in expenses(app, user.id)] == [
+        ("Coffee", "Cat A"),
+        ("Tea", "Cat B"),
+        ("Bus", "Other"),
+        ("Cake", "Cat C"),
+        ("Pie", "Cat A"),
+    ]
+
+
+def test_an_import_at_the_limit_can_still_put_rows_in_existing_categories(app, client, user):
+    _add_categories(app, user.id, MAX_CATEGORIES - 8)
+    draft_id = upload_ok(client, LIMITED)
+    assert counts(client, draft_id) == {"new": 1, "duplicate": 0, "income": 0, "invalid": 5}
+    choice = {"default_category": "Other", category_field_name("cat d"): EXISTING + "Health", "refresh": "1"}
+    assert post_form(client, f"/import/{draft_id}/preview", choice).status_code == 302
+    assert counts(client, draft_id) == {"new": 2, "duplicate": 0, "income": 0, "invalid": 4}
+    assert do_import(client, draft_id, {"default_category": "Other"}).headers["Location"] == "/imports"
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+    assert [(description, name) for _, description, name, _ in expenses(app, user.id)] == [
+        ("Bus", "Other"),
+        ("Jam", "Health"),
+    ]
+
+
+def test_the_preview_offers_a_bounded_number_of_category_choices(app, client, user):
+    rows = "".join(f"2025-02-01,Item {n},Name {n:05d},-1.00\n" for n in range(5000))
+    draft_id = upload_ok(client, "Date,Description,Category,Amount\n" + rows)
+    html = page(client, f"/import/{draft_id}/preview")
+    assert html.count('<select class="form-select" id="category_') == UNKNOWN_CATEGORIES_SHOWN
+    assert counts(client, draft_id) == {
+        "new": MAX_CATEGORIES - 8,
+        "duplicate": 0,
+        "income": 0,
+        "invalid": 5000 - (MAX_CATEGORIES - 8),
+    }
+    assert len(html) < 1_500_000
+    assert do_import(client, draft_id, {"default_category": "Other"}).status_code == 302
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+
+
+def test_a_backup_with_too_many_categories_or_mappings_is_refused(app, client, user):
+    before = normalised(client.get("/backup.json").get_data(as_text=True))
+    document = json.loads(before)
+    many = dict(document, categories=[{"name": f"C {n}", "color": "#123456"} for n in range(MAX_CATEGORIES + 1)])
+    response = restore(client, json.dumps(many), replace=True, password=PASSWORD)
+    assert response.status_code == 422
+    assert "This backup holds 201 categories; an account keeps at most 200. Nothing was changed." in response.get_data(
+        as_text=True
+    )
+    mapping = {"header": ["Date"], "settings": {}, "updated_at": "2025-01-01T00:00:00"}
+    mappings = [dict(mapping, header=[f"Date {n}"]) for n in range(MAX_IMPORT_MAPPINGS + 1)]
+    response = restore(client, json.dumps(dict(document, import_mappings=mappings)), replace=True, password=PASSWORD)
+    assert response.status_code == 422
+    assert (
+        "This backup holds 101 saved CSV column mappings; an account keeps at most 100. Nothing was changed."
+        in response.get_data(as_text=True)
+    )
+    assert normalised(client.get("/backup.json").get_data(as_text=True)) == before
+    # At the limits, the same backup restores.
+    at_limit = dict(many, categories=many["categories"][:MAX_CATEGORIES], import_mappings=mappings[:-1])
+    assert restore(client, json.dumps(at_limit), replace=True, password=PASSWORD).status_code == 302
+    assert _category_count(app, user.id) == MAX_CATEGORIES
+    assert count_rows(app, ImportMapping) == MAX_IMPORT_MAPPINGS
+
+
+def test_a_new_mapping_past_the_limit_replaces_the_least_recently_used(app, client, user):
+    start = datetime(2025, 1, 1)
+    with app.app_context():
+        db.session.add_all(
+            ImportMapping(
+                user_id=user.id,
+                header_signature=f"{n:064d}",
+                header=[f"Column {n}"],
+                settings={},
+                updated_at=start + timedelta(days=n),
+            )
+            for n in range(MAX_IMPORT_MAPPINGS - 1)
+        )
+        db.session.commit()
+    # The 100th: this file's layout, saved by importing it.
+    assert do_import(client, upload_ok(client, DUPLICATES), {"default_category": "Other"}).status_code == 302
+    assert count_rows(app, ImportMapping) == MAX_IMPORT_MAPPINGS
+    with app.app_context():
+        newest = db.session.scalar(select(func.max(ImportMapping.id)))
+        # Saved long ago: now the least recently used of all ...
+        db.session.execute(update(ImportMapping).where(ImportMapping.id == newest).values(updated_at=start))
+        db.session.commit()
+    upload_ok(client, DUPLICATES)  # ... until it is offered for a new upload: used now
+    new_layout = "When,What,How much\n2025-03-01,Soap,-2.00\n"
+    assert do_import(client, upload_ok(client, new_layout), {"default_category": "Other"}).status_code == 302
+    with app.app_context():
+        headers = [m.header for m in db.session.scalars(select(ImportMapping).order_by(ImportMapping.updated_at))]
+    assert len(headers) == MAX_IMPORT_MAPPINGS
+    assert ["Column 0"] not in headers  # the least recently used one went
+    assert ["Column 1"] in headers
+    assert headers[-2:] == [["Date", "Description", "Amount"], ["When", "What", "How much"]]

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from .. import budgeting, clock, expense_filters, money
 from ..categories import (
     CategoryNameTaken,
+    TooManyCategories,
     category_stats,
     count_expenses_in,
     create_category,
@@ -16,6 +17,7 @@ from ..categories import (
 )
 from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
+from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from . import bp, listing, services
 from .export import csv_response
@@ -186,6 +188,11 @@ def categories():
             category = create_category(current_user, form.name.data, form.color.data)
         except CategoryNameTaken:
             form.name.errors.append("You already have a category with this name.")
+        except TooManyCategories:
+            form.name.errors.append(
+                f"You have {MAX_CATEGORIES} categories, the most an account can have. "
+                "Delete one you no longer need (its expenses can move to another) to add a new one."
+            )
         else:
             flash(f"Created category {category.name}.", "success")
             return redirect(url_for("expenses.categories"))

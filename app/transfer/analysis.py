@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from .. import money
 from ..extensions import db
-from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
+from ..models import (
+    CATEGORY_NAME_MAX,
+    DESCRIPTION_MAX,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_CATEGORIES,
+    Category,
+    Expense,
+    User,
+)
 from ..validators import is_control
 from .csv_file import CsvTable
 from .layout import CREATE, DATE_FORMATS, EXISTING, NEGATIVE_IS_SPENDING, USE_DEFAULT, ImportSettings
@@ -22,6 +31,10 @@ DEFAULT_CATEGORY = "Imported"
 # Extra columns mapped to the description are joined to it with this.
 DESCRIPTION_JOINER = " · "
 RAW_MAX = 160
+# The preview offers a choice (create it, or put its rows elsewhere) for this many of the file's
+# category names that the user does not have, the first ones in the file; rows naming any other
+# get the default choice. Each choice lists every category, so this bounds the page's size.
+UNKNOWN_CATEGORIES_SHOWN = 50
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TOTAL_WORDS = ("total", "sum", "balance", "closing", "opening", "summe", "saldo")
 # Bidirectional overrides and isolates, refused like app.validators.PlainText does.
@@ -140,7 +153,13 @@ class _Categories:
         self.by_key = {c.name_key: c for c in db.session.scalars(select(Category).where(Category.user_id == user.id))}
         self.choices = settings.category_choices
         self.default = self.named(settings.default_category) or self.named(DEFAULT_CATEGORY, create=True)
-        self.unknown: dict[str, UnknownCategory] = {}
+        self.unknown: dict[str, UnknownCategory] = {}  # in the order the file names them
+        # How many categories an import may still create.
+        self.room = max(0, MAX_CATEGORIES - len(self.by_key))
+
+    def shown_unknown(self) -> list[UnknownCategory]:
+        """The unknown names the preview offers a choice for, by name."""
+        return sorted(list(self.unknown.values())[:UNKNOWN_CATEGORIES_SHOWN], key=lambda u: u.key)
 
     def named(self, name: str, create: bool = False) -> tuple[CategoryTarget, str] | None:
         category = self.by_key.get(name.casefold()) if name else None
@@ -182,7 +201,7 @@ def unknown_categories(user: User, table: CsvTable, settings: ImportSettings) ->
     for record in table.records:
         if name := clean_cell(_cell(record.cells, settings.category_column)):
             categories.resolve(name)
-    return sorted(categories.unknown.values(), key=lambda u: u.key)
+    return categories.shown_unknown()
 
 
 def analyse(user: User, table: CsvTable, settings: ImportSettings) -> ImportPlan:
@@ -196,11 +215,36 @@ def analyse(user: User, table: CsvTable, settings: ImportSettings) -> ImportPlan
     for record in table.records:
         row = _row(record.line, record.cells, width, settings, date_format, user.currency, categories)
         if row.status == INVALID:
-            row = replace(row, raw=" | ".join(clean_cell(cell) for cell in record.cells)[:RAW_MAX])
+            row = replace(row, raw=_raw(record.cells))
         plan.rows.append(row)
-    plan.unknown_categories = sorted(categories.unknown.values(), key=lambda u: u.key)
+    plan.unknown_categories = categories.shown_unknown()
     _mark_duplicates(user, plan)
+    _limit_new_categories(plan, table, categories.room)
     return plan
+
+
+def _raw(cells: list[str]) -> str:
+    return " | ".join(clean_cell(cell) for cell in cells)[:RAW_MAX]
+
+
+def _limit_new_categories(plan: ImportPlan, table: CsvTable, room: int) -> None:
+    """Rows that would need a new category past MAX_CATEGORIES become invalid, with the reason.
+
+    The names get the room in file order, new rows before duplicates, so whether the duplicates
+    are imported changes nothing about the other rows (the preview's counts stay true)."""
+    allowed: set[str] = set()
+    for status in (NEW, DUPLICATE):
+        for index, row in enumerate(plan.rows):
+            if row.status != status or row.target.new_name is None or row.target.key in allowed:
+                continue
+            if len(allowed) < room:
+                allowed.add(row.target.key)
+                continue
+            reason = (
+                f"would need a new category “{row.target.new_name}”, past the {MAX_CATEGORIES} categories "
+                "an account can have (put its rows in one you have, or delete categories you no longer need)"
+            )
+            plan.rows[index] = replace(row, status=INVALID, reason=reason, raw=_raw(table.records[index].cells))
 
 
 def _row(line, cells, width, settings, date_format, code, categories) -> Row:

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from ..categories import STARTER_CATEGORIES
 from ..expense_rows import insert_expenses
 from ..extensions import db
-from ..models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
+from ..models import MAX_IMPORT_MAPPINGS, Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
 from .analysis import ImportPlan, analyse
 from .csv_file import CsvTable, decode, read_table
 from .layout import ImportSettings, guess_settings
@@ -66,6 +66,7 @@ def create_draft(user: User, file_name: str | None, data: bytes) -> ImportDraft:
     mapping = saved_mapping(user, table)
     if mapping is not None:
         settings = ImportSettings.from_json(mapping.settings, len(table.header))
+        mapping.updated_at = utcnow()  # used: the last to be replaced when there are too many
     else:
         settings = guess_settings(table, user.currency)
     _delete_old_drafts(user)
@@ -130,6 +131,18 @@ def saved_mapping(user: User, table: CsvTable) -> ImportMapping | None:
 def _remember(user: User, table: CsvTable, settings: ImportSettings) -> None:
     mapping = saved_mapping(user, table)
     if mapping is None:
+        # At most MAX_IMPORT_MAPPINGS layouts are kept: a new one replaces the least recently used.
+        recent = (
+            select(ImportMapping.id)
+            .where(ImportMapping.user_id == user.id)
+            .order_by(ImportMapping.updated_at.desc(), ImportMapping.id.desc())
+            .limit(MAX_IMPORT_MAPPINGS - 1)
+        )
+        kept = list(db.session.scalars(recent))
+        db.session.execute(
+            delete(ImportMapping).where(ImportMapping.user_id == user.id, ImportMapping.id.not_in(kept)),
+            execution_options={"synchronize_session": False},
+        )
         db.session.add(
             ImportMapping(
                 user_id=user.id, header_signature=table.signature, header=table.header, settings=settings.for_saving()

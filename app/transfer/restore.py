@@ -15,7 +15,9 @@ from ..models import (
     DESCRIPTION_MAX,
     EARLIEST_DATE,
     LATEST_DATE,
+    MAX_CATEGORIES,
     MAX_CATEGORY_BUDGET_ROWS,
+    MAX_IMPORT_MAPPINGS,
     MAX_OVERALL_BUDGET_ROWS,
     Category,
     CategoryBudget,
@@ -211,9 +213,18 @@ def _first_broken_text(document) -> str | None:
     return None
 
 
+def _refuse_past_limit(count: int, limit: int, what: str) -> None:
+    if count > limit:
+        raise BackupError(
+            f"This backup holds {count:,} {what}; an account keeps at most {limit:,}. Nothing was changed."
+        )
+
+
 def _read_categories(reader: _Reader, items, backup: Backup) -> set[str]:
     keys = set()
-    for index, item in enumerate(reader.items(items, "categories")):
+    items = reader.items(items, "categories")
+    _refuse_past_limit(len(items), MAX_CATEGORIES, "categories")
+    for index, item in enumerate(items):
         where = f"categories[{index}]"
         item = reader.obj(item, where, ("name", "color"))
         name = reader.text(item["name"], f"{where}.name", CATEGORY_NAME_MAX)
@@ -330,7 +341,9 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
 
 def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
     signatures = set()
-    for index, item in enumerate(reader.items(items, "import_mappings")):
+    items = reader.items(items, "import_mappings")
+    _refuse_past_limit(len(items), MAX_IMPORT_MAPPINGS, "saved CSV column mappings")
+    for index, item in enumerate(items):
         where = f"import_mappings[{index}]"
         item = reader.obj(item, where, ("header", "settings", "updated_at"))
         header = reader.items(item["header"], f"{where}.header")
