@@ -8,7 +8,7 @@ import json
 import re
 import statistics
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -25,11 +25,14 @@ from app.models import (
     User,
     UserSession,
 )
+from app.periods import period_containing
+from app.reports.services import REPORT_CATEGORIES
 from app.transfer.analysis import UNKNOWN_CATEGORIES_SHOWN
 from app.transfer.forms import category_field_name
 from app.transfer.layout import EXISTING
 from app.validators import is_unicode_text
-from tests.conftest import PASSWORD, category_id, count_rows, csrf_token, post_form
+from tests.conftest import PASSWORD, add_expense, category_id, count_rows, csrf_token, post_form
+from tests.pages import element_text, json_block, table_rows
 from tests.test_backup import normalised, restore
 from tests.test_import import DUPLICATES, counts, do_import, expenses, page, upload, upload_ok
 
@@ -419,3 +422,82 @@ def test_a_new_mapping_past_the_limit_replaces_the_least_recently_used(app, clie
     assert ["Column 0"] not in headers  # the least recently used one went
     assert ["Column 1"] in headers
     assert headers[-2:] == [["Date", "Description", "Amount"], ["When", "What", "How much"]]
+
+
+# Reports name at most REPORT_CATEGORIES categories; the smallest are added up as one entry
+
+# A whole period in the past, so that nothing depends on how far into today's it is.
+REPORTED = period_containing(date.today(), 1).shift(-2)
+
+
+def test_reports_group_the_smallest_categories_and_the_figures_still_add_up(app, client, user):
+    _add_categories(app, user.id, 7)  # 15 categories in all
+    with app.app_context():
+        names = sorted(db.session.scalars(select(Category.name).where(Category.user_id == user.id)))
+    assert len(names) == 15
+    # The i-th name spends (i + 1) rupees: the four smallest are names[0:4], ₹1 + ₹2 + ₹3 + ₹4.
+    for index, name in enumerate(names):
+        add_expense(app, user.id, name, (index + 1) * 100, REPORTED.start, f"Spent in {name}")
+        add_expense(app, user.id, name, (index + 1) * 1000, REPORTED.shift(-12).start, f"A year before, {name}")
+    response = client.get(f"/reports?period={REPORTED.key}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+
+    monthly = json_block(html, "monthly-chart-data")
+    labels = [dataset["label"] for dataset in monthly["datasets"]]
+    assert labels == sorted(names[4:], key=str.casefold) + ["4 other categories"]
+    assert monthly["datasets"][-1]["amounts"][-1] == "10.00"
+    assert monthly["datasets"][-1]["color"] == "#868e96"
+    header = table_rows(html, "monthly-table", "thead")[0]
+    assert header == ("Month", *labels, "Total")
+    assert table_rows(html, "monthly-table")[-1][-2:] == ("₹10.00", "₹120.00")  # 1 + 2 + ... + 15 rupees
+    # The entry's link opens the list of exactly its expenses.
+    link = monthly["datasets"][-1]["links"][-1]
+    listed = client.get(link).get_data(as_text=True)
+    assert element_text(listed, "list-count") == "4 expenses"
+    assert element_text(listed, "list-total") == "₹10.00"
+
+    comparison = table_rows(html, "comparison-table")
+    assert len(comparison) == REPORT_CATEGORIES
+    assert comparison[-1][:3] == ("4 other categories", "₹100.00", "₹10.00")
+    assert table_rows(html, "comparison-table", "tfoot")[0][:3] == ("Total", "₹1,200.00", "₹120.00")
+
+    averages = table_rows(html, "averages-table")
+    assert len(averages) == REPORT_CATEGORIES
+    assert averages[0][0] == names[-1]  # the largest first
+    assert averages[-1][:2] == ("4 other categories", "₹10.00")
+    assert table_rows(html, "averages-table", "tfoot")[0][:2] == ("All", "₹120.00")
+
+
+def test_reports_with_few_categories_name_every_one(app, client, user):
+    for index, name in enumerate(["Health", "Housing", "Transport"]):
+        add_expense(app, user.id, name, (index + 1) * 100, REPORTED.start, "Something")
+    html = client.get(f"/reports?period={REPORTED.key}").get_data(as_text=True)
+    labels = [dataset["label"] for dataset in json_block(html, "monthly-chart-data")["datasets"]]
+    assert labels == ["Health", "Housing", "Transport"]
+    assert "other categories" not in html
+
+
+def test_the_report_of_an_account_at_the_category_limit_stays_small(app, client, user):
+    _add_categories(app, user.id, MAX_CATEGORIES - 8)
+    with app.app_context():
+        ids = list(db.session.scalars(select(Category.id).where(Category.user_id == user.id)))
+        db.session.add_all(
+            Expense(
+                user_id=user.id,
+                category_id=owned,
+                spent_on=REPORTED.shift(-offset).start,
+                description="Spent",
+                amount_cents=100 + offset,
+            )
+            for owned in ids
+            for offset in range(12)
+        )
+        db.session.commit()
+    html = client.get(f"/reports?period={REPORTED.key}").get_data(as_text=True)
+    monthly = json_block(html, "monthly-chart-data")
+    assert len(monthly["datasets"]) == REPORT_CATEGORIES
+    assert monthly["datasets"][-1]["label"] == "189 other categories"
+    # Exact: 200 categories each spending 1.00 + 1.01 + ... + 1.11 rupees over the twelve months.
+    assert f"by category: ₹{200 * sum(100 + n for n in range(12)) / 100:,.2f} in all." in html
+    assert len(html) < 400_000

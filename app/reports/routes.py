@@ -16,16 +16,18 @@ def require_login():
     """Reports are always about the signed-in user's own expenses."""
 
 
-def list_url(category_id: int | None = None, period: Period | None = None, **changes) -> str:
-    """The expense list filtered to a category and/or period: where a bar or a table row leads.
+def list_url(category_id: int | tuple[int, ...] | None = None, period: Period | None = None, **changes) -> str:
+    """The expense list filtered to a category (or several: the id of services.OtherCategories)
+    and/or period: where a bar or a table row leads.
 
-    The report links to a cell of its tables hundreds of times, so the common case (no `changes`)
-    writes the address directly: the same one ExpenseFilter.params() and url_for would make (a
-    test compares them), at a fraction of the cost."""
-    if changes:
+    The report links to a cell of its tables hundreds of times, so the common case (one category,
+    no `changes`) writes the address directly: the same one ExpenseFilter.params() and url_for would
+    make (a test compares them), at a fraction of the cost."""
+    if changes or isinstance(category_id, tuple):
+        category_ids = category_id if isinstance(category_id, tuple) else (category_id,) if category_id else ()
         expense_filter = ExpenseFilter(
             currency=current_user.currency,
-            category_ids=(category_id,) if category_id else (),
+            category_ids=category_ids,
             date_from=period.start if period else None,
             date_to=period.last_day if period else None,
             **changes,

@@ -17,14 +17,48 @@ from ..extensions import db
 from ..models import Category, Expense, User
 from ..periods import Period
 
+# The reports name at most this many categories; past it, the smallest are added up as one entry
+# ("14 other categories"), so that the charts and tables keep a readable, bounded size.
+REPORT_CATEGORIES = 12
+OTHER_CATEGORIES_COLOR = "#868e96"
+
+
+@dataclass(frozen=True)
+class OtherCategories:
+    """The smallest categories of a report, as one entry that stands in for a Category. Its `id` is
+    the tuple of their ids: what its figures are keyed by, and what its links filter the list on."""
+
+    id: tuple[int, ...]
+    color: str = OTHER_CATEGORIES_COLOR
+
+    @property
+    def name(self) -> str:
+        return f"{len(self.id)} other categories"
+
+    @property
+    def name_key(self) -> str:
+        return self.name.casefold()
+
+
+def _keep_largest(categories: list[Category], totals: dict[int, int]) -> tuple[list, OtherCategories | None]:
+    """`categories` as the report shows them: all of them when they are few; otherwise the largest
+    by `totals` (in the order given) and one entry for the rest."""
+    if len(categories) <= REPORT_CATEGORIES:
+        return categories, None
+    ranked = sorted(categories, key=lambda category: (-totals.get(category.id, 0), category.name_key))
+    kept = {category.id for category in ranked[: REPORT_CATEGORIES - 1]}
+    other = OtherCategories(tuple(category.id for category in categories if category.id not in kept))
+    return [category for category in categories if category.id in kept], other
+
 
 @dataclass(frozen=True)
 class MonthlySpending:
     """Spending per period and category, for a run of consecutive periods."""
 
     periods: list[Period]
-    categories: list[Category]  # those with any spending in the periods, in name order
-    cents: dict[tuple[int, int], int]  # (category id, period index) -> total; absent means 0
+    # Those with any spending in the periods, in name order, then OtherCategories past REPORT_CATEGORIES.
+    categories: list[Category | OtherCategories]
+    cents: dict[tuple, int]  # (category id, period index) -> total; absent means 0
 
     def amount(self, category_id: int, index: int) -> int:
         return self.cents.get((category_id, index), 0)
@@ -42,7 +76,7 @@ class MonthlySpending:
 
 @dataclass(frozen=True)
 class Comparison:
-    category: Category
+    category: Category | OtherCategories
     year_ago_cents: int
     this_cents: int
 
@@ -76,7 +110,7 @@ class YearOverYear:
 
 @dataclass(frozen=True)
 class CategoryAverage:
-    category: Category
+    category: Category | OtherCategories
     total_cents: int
     average_cents: int  # per period, rounded as app.money.average rounds
 
@@ -116,12 +150,18 @@ def _categories(user: User) -> list[Category]:
 def monthly_spending(user: User, periods: list[Period]) -> MonthlySpending:
     """Spending per category in each of `periods`, for the stacked bar chart."""
     cents = spending_by_period(user, periods)
-    spent_in = {category_id for category_id, _index in cents}
-    return MonthlySpending(
-        periods=periods,
-        categories=[category for category in _categories(user) if category.id in spent_in],
-        cents=cents,
-    )
+    totals: dict[int, int] = {}
+    for (category_id, _index), amount in cents.items():
+        totals[category_id] = totals.get(category_id, 0) + amount
+    shown, other = _keep_largest([c for c in _categories(user) if c.id in totals], totals)
+    if other is not None:
+        grouped = set(other.id)
+        kept = {key: amount for key, amount in cents.items() if key[0] not in grouped}
+        for (category_id, index), amount in cents.items():
+            if category_id in grouped:
+                kept[(other.id, index)] = kept.get((other.id, index), 0) + amount
+        cents, shown = kept, [*shown, other]
+    return MonthlySpending(periods=periods, categories=shown, cents=cents)
 
 
 def year_over_year(user: User, period: Period) -> YearOverYear:
@@ -133,6 +173,14 @@ def year_over_year(user: User, period: Period) -> YearOverYear:
         for category in _categories(user)
         if (category.id, 0) in cents or (category.id, 1) in cents
     ]
+    totals = {row.category.id: row.year_ago_cents + row.this_cents for row in rows}
+    _, other = _keep_largest([row.category for row in rows], totals)
+    if other is not None:
+        grouped = [row for row in rows if row.category.id in other.id]
+        rows = [row for row in rows if row.category.id not in other.id]
+        rows.append(
+            Comparison(other, sum(row.year_ago_cents for row in grouped), sum(row.this_cents for row in grouped))
+        )
     return YearOverYear(period=period, year_ago=year_ago, rows=rows)
 
 
@@ -150,7 +198,8 @@ def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
         for category in spending.categories
         if (total := spending.category_total(category.id))
     ]
-    rows.sort(key=lambda row: (-row.average_cents, row.category.name_key))
+    # Largest first; the entry for the smallest categories stays last.
+    rows.sort(key=lambda row: (isinstance(row.category, OtherCategories), -row.average_cents, row.category.name_key))
     return Averages(periods=periods, rows=rows)
 
 
