@@ -19,11 +19,14 @@ from urllib.parse import urlencode
 from flask_migrate import upgrade
 from sqlalchemy import insert, update
 
-from app import models
 from app.extensions import db
 from app.models import (
     EARLIEST_DATE,
     LATEST_DATE,
+    MAX_CATEGORIES,
+    MAX_CATEGORY_BUDGET_ROWS,
+    MAX_IMPORT_MAPPINGS,
+    MAX_OVERALL_BUDGET_ROWS,
     CategoryBudget,
     ImportMapping,
     OverallBudget,
@@ -37,12 +40,6 @@ from .app import create_bench_app
 from .seed import CATEGORIES, add_expenses, add_user, analyze, dispose
 from .serve import Client, server
 from .settings import EMAIL, LARGE, SIZES, app_config
-
-# Until the limits land in app.models (issue 16), the figures the issue gives for them.
-MAX_CATEGORIES = getattr(models, "MAX_CATEGORIES", 200)
-MAX_CATEGORY_BUDGET_ROWS = getattr(models, "MAX_CATEGORY_BUDGET_ROWS", 10_000)
-MAX_OVERALL_BUDGET_ROWS = getattr(models, "MAX_OVERALL_BUDGET_ROWS", 1_200)
-MAX_IMPORT_MAPPINGS = getattr(models, "MAX_IMPORT_MAPPINGS", 100)
 
 ADVERSARY = "adversary@example.com"
 NEIGHBOUR = "neighbour@example.com"  # a second normal account: the control for the slowdown
