@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
+from itsdangerous import BadSignature
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -96,11 +97,31 @@ def runner(app):
 
 
 def csrf_token(client) -> str:
-    """The CSRF token a browser would have: read from the page the client is shown."""
-    html = client.get("/", follow_redirects=True).get_data(as_text=True)
-    match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+    """The CSRF token a browser would have, read from a page once per CSRF secret: again only when
+    the secret in the client's session has changed (login, logout and a password change rotate it),
+    not before every POST."""
+    secret = _csrf_secret(client)
+    cached = getattr(client, "cached_csrf", None)
+    if secret is None or cached is None or cached[0] != secret:
+        html = client.get("/", follow_redirects=True).get_data(as_text=True)
+        match = re.search(r'<meta name="csrf-token" content="([^"]+)">', html)
+        assert match, "no CSRF token on the page"
+        client.cached_csrf = cached = (_csrf_secret(client), match.group(1))
+    return cached[1]
+
+
+def _csrf_secret(client) -> str | None:
+    """The CSRF secret Flask-WTF keeps in the client's (signed cookie) session, None if it has none."""
+    app = client.application
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    if cookie is None:
+        return None
+    serializer = app.session_interface.get_signing_serializer(app)
+    try:
+        session = serializer.loads(cookie.value)
+    except BadSignature:
+        return None
+    return session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
 
 
 def post_form(client, url: str, data: dict | None = None, **kwargs):
