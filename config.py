@@ -44,6 +44,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # The cookie that marks a browser someone signed in from (app/devices.py).
+    DEVICE_COOKIE_NAME = "device"
+    DEVICE_COOKIE_SECURE = False
+    DEVICE_COOKIE_DURATION = timedelta(days=365)
     # A session without "remember me" ends on the server after this long unused.
     SESSION_IDLE_TIMEOUT = timedelta(hours=12)
 
@@ -93,6 +97,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_PATH = "/"
     REMEMBER_COOKIE_DOMAIN = None
+    DEVICE_COOKIE_NAME = "__Host-device"
+    DEVICE_COOKIE_SECURE = True
 
 
 CONFIGS = {

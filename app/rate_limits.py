@@ -3,12 +3,18 @@
 Flask-Limiter checks them before the view runs, so a refused request costs no hashing. Limits are
 read from the config at request time; counters live in RATELIMIT_STORAGE_URI (Redis in
 production, so that every worker and host shares them).
+
+A login from a browser that signed in to the account before (app.devices) is counted per device
+instead of per account, so that someone guessing an account's password cannot lock out its owner.
 """
+
+import hashlib
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from .devices import device_token, is_known_device_for_login
 from .extensions import limiter
 
 
@@ -18,6 +24,14 @@ def _config(name: str):
 
 def _login_account_key() -> str:
     return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _login_device_key() -> str:
+    return "login-device:" + hashlib.sha256((device_token() or "").encode()).hexdigest()
+
+
+def _unknown_device() -> bool:
+    return not is_known_device_for_login()
 
 
 def _signed_in_account_key() -> str:
@@ -37,6 +51,16 @@ login_per_account = limiter.limit(
     methods=["POST"],
     scope="login-account",
     deduct_when=_failed,
+    exempt_when=is_known_device_for_login,
+)
+# The owner's browser has a budget of failures of its own (a stolen device cookie gets no more).
+login_per_device = limiter.limit(
+    _config("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=_login_device_key,
+    methods=["POST"],
+    scope="login-device",
+    deduct_when=_failed,
+    exempt_when=_unknown_device,
 )
 register_per_ip = limiter.limit(_config("REGISTER_LIMIT_PER_IP"), methods=["POST"], scope="register-ip")
 password_per_account = limiter.limit(

@@ -12,6 +12,7 @@ from flask import current_app, g, request, session
 from flask_login import login_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, select
 
+from .devices import remember_device
 from .extensions import db
 from .models import User, UserSession, utcnow
 
@@ -62,6 +63,8 @@ def start_session(user: User, remember: bool = False) -> UserSession:
     user.session_token = token
     user.current_session = user_session
     login_user(user, remember=remember)
+    # Signed in here: this browser is exempt from the account's login lockout from now on.
+    remember_device(user)
     return user_session
 
 

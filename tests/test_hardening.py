@@ -31,7 +31,7 @@ from app.transfer.analysis import UNKNOWN_CATEGORIES_SHOWN
 from app.transfer.forms import category_field_name
 from app.transfer.layout import EXISTING
 from app.validators import is_unicode_text
-from tests.conftest import PASSWORD, add_expense, category_id, count_rows, csrf_token, post_form
+from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, post_form
 from tests.pages import element_text, json_block, table_rows
 from tests.test_backup import normalised, restore
 from tests.test_import import DUPLICATES, counts, do_import, expenses, page, upload, upload_ok
@@ -501,3 +501,77 @@ def test_the_report_of_an_account_at_the_category_limit_stays_small(app, client,
     # Exact: 200 categories each spending 1.00 + 1.01 + ... + 1.11 rupees over the twelve months.
     assert f"by category: ₹{200 * sum(100 + n for n in range(12)) / 100:,.2f} in all." in html
     assert len(html) < 400_000
+
+
+# Guessing someone's password locks out new browsers, not the owner's
+
+
+def _browser(app, address):
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser, AuthActions(browser)
+
+
+@pytest.fixture
+def production_limits(app):
+    app.config.update(
+        LOGIN_LIMIT_PER_IP="20 per minute; 200 per hour", LOGIN_LIMIT_PER_ACCOUNT="5 per minute; 30 per hour"
+    )
+
+
+def test_an_attacker_locks_out_new_browsers_but_not_the_owners(app, production_limits):
+    owner, owner_auth = _browser(app, "192.0.2.1")
+    assert owner_auth.register().status_code == 302
+    assert owner_auth.logout().status_code == 302
+
+    _attacker, attacker_auth = _browser(app, "198.51.100.7")
+    statuses = [attacker_auth.login(password=f"guess number {n}").status_code for n in range(20)]
+    assert statuses == [422] * 5 + [429] * 15
+
+    _fresh, fresh_auth = _browser(app, "203.0.113.9")
+    assert fresh_auth.login().status_code == 429  # the account is locked for browsers it never used
+
+    assert owner_auth.login().status_code == 302  # ... but its owner signs in
+    assert owner.get("/").status_code == 200
+
+
+def test_the_owners_browser_has_its_own_budget_of_failures(app, production_limits):
+    owner, owner_auth = _browser(app, "192.0.2.1")
+    assert owner_auth.register().status_code == 302
+    owner_auth.logout()
+    _attacker, attacker_auth = _browser(app, "198.51.100.7")
+    for n in range(5):
+        attacker_auth.login(password=f"guess number {n}")
+    # The attacker's five failures did not use up the owner's five ...
+    statuses = [owner_auth.login(password=f"typo number {n}").status_code for n in range(6)]
+    assert statuses == [422] * 5 + [429]
+    # ... and with its own budget spent, the owner's browser waits like any other.
+    assert owner_auth.login().status_code == 429
+
+
+def test_a_device_cookie_is_per_account_signed_and_forgotten_at_a_password_change(app, production_limits):
+    owner, owner_auth = _browser(app, "192.0.2.1")
+    assert owner_auth.register().status_code == 302
+    cookie = owner.get_cookie("device")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+    assert cookie.expires is not None
+    owner_auth.logout()
+    _attacker, attacker_auth = _browser(app, "198.51.100.7")
+    assert AuthActions(app.test_client()).register("bob@example.com").status_code == 302
+    for n in range(5):
+        attacker_auth.login(password=f"guess number {n}")
+        attacker_auth.login(email="bob@example.com", password=f"guess number {n}")
+    # Alice's cookie is not Bob's, and a cookie that is not signed here counts for nothing.
+    assert owner_auth.login(email="bob@example.com").status_code == 429
+    forged, forged_auth = _browser(app, "192.0.2.2")
+    forged.set_cookie("device", cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB"))
+    assert forged_auth.login().status_code == 429
+    copied, copied_auth = _browser(app, "192.0.2.3")
+    copied.set_cookie("device", cookie.value)
+    assert copied_auth.login().status_code == 302
+    # A password change gives this browser a new cookie; the old one no longer exempts anyone.
+    assert _change_password(copied).status_code == 302
+    assert copied.get_cookie("device").value != cookie.value
+    stale, stale_auth = _browser(app, "192.0.2.4")
+    stale.set_cookie("device", cookie.value)
+    assert stale_auth.login(password=NEW_PASSWORD).status_code == 429

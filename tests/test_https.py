@@ -67,10 +67,11 @@ def test_production_session_and_remember_cookies_use_the_host_prefix(app, databa
     response = client.post("/login", data=form, **https)
     assert response.status_code == 302
     cookies = {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
-    assert set(cookies) == {"__Host-session", "__Host-remember_token"}
+    assert set(cookies) == {"__Host-session", "__Host-remember_token", "__Host-device"}
     for header in cookies.values():
         attributes = [part.strip() for part in header.split(";")[1:]]
         assert "Secure" in attributes and "HttpOnly" in attributes and "Path=/" in attributes
+        assert "SameSite=Lax" in attributes
         assert not any(part.lower().startswith("domain=") for part in attributes)
     # The prefixed cookie is the one that signs the browser in.
     assert client.get("/", base_url="https://localhost").status_code == 200

@@ -32,6 +32,7 @@ def register():
 @bp.route("/login", methods=["GET", "POST"])
 @rate_limits.login_per_ip
 @rate_limits.login_per_account
+@rate_limits.login_per_device
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
