@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, select
 
 from . import rollups
 from .extensions import db
@@ -20,6 +20,15 @@ from .periods import Period, period_containing, period_from_index
 
 # A budget set before any history existed applies back to the beginning.
 BEGINNING = date(1970, 1, 1)
+
+# Which budget row is in force for a period. A change is stored with `effective_from` the first day
+# of the period it was made in (under the start day of that time), and a limit applies from the
+# start of the period it was set in, whatever the start day becomes: the row in force for a period
+# is the latest one whose `effective_from` is before the period's end, i.e. that falls in the period
+# or before it. (Not "on or before its start": moving the start day from the 1st to the 25th would
+# put a limit set on 10 November, stored as from 1 November, after the start of the period
+# 25 October - 24 November, and that period would show no limit.) Rows that fall in the same period
+# under today's start day count as one change: the latest.
 WARNING_PERCENT = Decimal(80)
 
 
@@ -81,9 +90,9 @@ class _Segment:
 @lru_cache(maxsize=8192)
 def _first_period_index(effective_from: date, start_day: int) -> int:
     """The first period (as Period.index) a row stored as starting on `effective_from` applies to:
-    the first one that starts on or after it. Cached: rows of many categories share their dates."""
-    period = period_containing(effective_from, start_day)
-    return (period if period.start == effective_from else period.shift(1)).index
+    the one that contains that day (see the rule at the top). Cached: rows of many categories share
+    their dates."""
+    return period_containing(effective_from, start_day).index
 
 
 def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int, list[_Segment]]:
@@ -97,7 +106,7 @@ def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int,
         .where(
             CategoryBudget.user_id == user.id,
             CategoryBudget.category_id.in_(category_ids),
-            CategoryBudget.effective_from <= period.start,
+            CategoryBudget.effective_from < period.end,
         )
         .order_by(CategoryBudget.category_id, CategoryBudget.effective_from)
     )
@@ -187,7 +196,7 @@ def overall_budget_cents(user: User, period: Period) -> int:
     """The overall budget in force for `period` (today's budget if it was never changed)."""
     amount = db.session.scalar(
         select(OverallBudget.amount_cents)
-        .where(OverallBudget.user_id == user.id, OverallBudget.effective_from <= period.start)
+        .where(OverallBudget.user_id == user.id, OverallBudget.effective_from < period.end)
         .order_by(OverallBudget.effective_from.desc())
         .limit(1)
     )
@@ -211,6 +220,7 @@ def set_overall_budget(user: User, amount_cents: int, today: date) -> None:
     if has_history is None and amount_cents != user.monthly_budget_cents:
         # Keep what every earlier period had before this first change.
         db.session.add(OverallBudget(user_id=user.id, effective_from=BEGINNING, amount_cents=user.monthly_budget_cents))
+    _drop_later_in_period(OverallBudget, OverallBudget.user_id == user.id, period)
     _upsert(
         OverallBudget,
         {"user_id": user.id, "effective_from": period.start},
@@ -228,7 +238,7 @@ def _in_force(user: User, category: Category, period: Period) -> CategoryBudget 
         .where(
             CategoryBudget.user_id == user.id,
             CategoryBudget.category_id == category.id,
-            CategoryBudget.effective_from <= period.start,
+            CategoryBudget.effective_from < period.end,
         )
         .order_by(CategoryBudget.effective_from.desc())
         .limit(1)
@@ -246,6 +256,9 @@ def set_category_budget(
         return False
     if current is not None and (current.limit_cents, current.rollover) == (limit_cents, rollover):
         return False
+    _drop_later_in_period(
+        CategoryBudget, and_(CategoryBudget.user_id == user.id, CategoryBudget.category_id == category.id), period
+    )
     _upsert(
         CategoryBudget,
         {"user_id": user.id, "category_id": category.id, "effective_from": period.start},
@@ -264,6 +277,15 @@ def check_category_budget_rows(user: User) -> None:
 
 def _row_count(model, user: User) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(model.user_id == user.id))
+
+
+def _drop_later_in_period(model, owner, period: Period) -> None:
+    """Delete rows dated inside `period` after its first day (left by an earlier start day): the
+    change being saved, stored from the period's start, would otherwise be earlier than them and
+    lose to them. They applied to this period (and later) only, which the change replaces."""
+    db.session.execute(
+        delete(model).where(owner, model.effective_from > period.start, model.effective_from < period.end)
+    )
 
 
 def _upsert(model, key: dict, values: dict) -> None:

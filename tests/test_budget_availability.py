@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, CategoryBudget, OverallBudget, User
 from tests.conftest import PASSWORD, add_expense, category_id, count_rows, post_form, recorded_statements
 from tests.test_backup import download, restore
+from tests.test_budgets import save_budgets
 
 FIRST_DAY = date(1970, 1, 1)
 
@@ -183,10 +184,10 @@ def test_restore_takes_a_backup_at_the_limit_and_its_pages_render(app, client, u
 def test_saving_budgets_refuses_to_go_past_the_limit_and_saves_nothing(app, client, user):
     _daily_history(app, user.id, ["Food & groceries"], MAX_CATEGORY_BUDGET_ROWS - 1)
     transport, health = category_id(app, user.id, "Transport"), category_id(app, user.id, "Health")
-    response = post_form(client, f"/budgets/{transport}/edit", {f"limit-{transport}": "10"})
+    response = save_budgets(client, f"/budgets/{transport}/edit", {f"limit-{transport}": "10"})
     assert response.status_code == 302
     assert count_rows(app, CategoryBudget) == MAX_CATEGORY_BUDGET_ROWS
-    response = post_form(client, f"/budgets/{health}/edit", {f"limit-{health}": "10"}, follow_redirects=True)
+    response = save_budgets(client, f"/budgets/{health}/edit", {f"limit-{health}": "10"}, follow_redirects=True)
     assert (
         "Nothing was saved: an account keeps at most 10,000 category limit changes, and this change would go past that."
         in response.get_data(as_text=True)
@@ -195,7 +196,7 @@ def test_saving_budgets_refuses_to_go_past_the_limit_and_saves_nothing(app, clie
     with app.app_context():
         assert db.session.scalar(db.select(CategoryBudget).where(CategoryBudget.category_id == health)) is None
     # Changing a limit already set this period adds no row, so it is still allowed.
-    response = post_form(client, f"/budgets/{transport}/edit", {f"limit-{transport}": "20"})
+    response = save_budgets(client, f"/budgets/{transport}/edit", {f"limit-{transport}": "20"})
     assert response.status_code == 302
     with app.app_context():
         limits = db.session.scalars(

@@ -13,6 +13,13 @@ from tests.conftest import AuthActions, add_expense, category_id, count_rows, po
 from tests.pages import text
 
 
+def save_budgets(client, url: str = "/budgets", data: dict | None = None, **kwargs):
+    """POST a budgets form as the browser would: with the period its page was shown for."""
+    page = client.get("/budgets" if url == "/budgets" else url).get_data(as_text=True)
+    match = re.search(r'name="period" type="hidden" value="([^"]*)"', page)
+    return post_form(client, url, {"period": match[1] if match else "", **(data or {})}, **kwargs)
+
+
 def _alice(user_id: int) -> User:
     return db.session.get(User, user_id)
 
@@ -124,7 +131,7 @@ def test_the_share_used_never_contradicts_the_state(app, client, user, limit, sp
 
 def test_budgets_page_sets_all_limits_in_one_form(app, client, user):
     food, transport = category_id(app, user.id, "Food & groceries"), category_id(app, user.id, "Transport")
-    response = post_form(
+    response = save_budgets(
         client, "/budgets", {f"limit-{food}": "1,200.50", f"rollover-{food}": "y", f"limit-{transport}": "300"}
     )
     assert response.status_code == 302
@@ -144,7 +151,7 @@ def test_budgets_page_sets_all_limits_in_one_form(app, client, user):
 
 def test_a_bad_limit_writes_nothing_and_keeps_what_was_typed(app, client, user):
     food, transport = category_id(app, user.id, "Food & groceries"), category_id(app, user.id, "Transport")
-    response = post_form(client, "/budgets", {f"limit-{food}": "12.345", f"limit-{transport}": "300"})
+    response = save_budgets(client, "/budgets", {f"limit-{food}": "12.345", f"limit-{transport}": "300"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Use at most 2 decimal places." in page
@@ -158,12 +165,12 @@ def test_another_users_budgets_are_neither_visible_nor_editable(app, client, use
     with app.app_context():
         bob_id = db.session.scalar(db.select(User.id).where(User.email == "bob@example.com"))
     bob_food = category_id(app, bob_id, "Food & groceries")
-    post_form(bob, "/budgets", {f"limit-{bob_food}": "999"})
+    save_budgets(bob, "/budgets", {f"limit-{bob_food}": "999"})
 
     assert client.get(f"/budgets/{bob_food}/edit").status_code == 404
-    assert post_form(client, f"/budgets/{bob_food}/edit", {f"limit-{bob_food}": "1"}).status_code == 404
+    assert save_budgets(client, f"/budgets/{bob_food}/edit", {f"limit-{bob_food}": "1"}).status_code == 404
     # Alice's form ignores fields for categories that are not hers.
-    assert post_form(client, "/budgets", {f"limit-{bob_food}": "1"}).status_code == 302
+    assert save_budgets(client, "/budgets", {f"limit-{bob_food}": "1"}).status_code == 302
     assert "999" not in client.get("/budgets").get_data(as_text=True)
     with app.app_context():
         rows = db.session.execute(db.select(CategoryBudget.user_id, CategoryBudget.limit_cents)).all()
@@ -173,11 +180,13 @@ def test_another_users_budgets_are_neither_visible_nor_editable(app, client, use
 def test_single_category_budget_page(app, client, user):
     health = category_id(app, user.id, "Health")
     assert (
-        post_form(client, f"/budgets/{health}/edit", {f"limit-{health}": "50", f"rollover-{health}": "y"}).status_code
+        save_budgets(
+            client, f"/budgets/{health}/edit", {f"limit-{health}": "50", f"rollover-{health}": "y"}
+        ).status_code
         == 302
     )
     assert _status(app, user.id, "Health", date.today())[0] == 5000
-    assert post_form(client, f"/budgets/{health}/edit", {f"limit-{health}": ""}).status_code == 302
+    assert save_budgets(client, f"/budgets/{health}/edit", {f"limit-{health}": ""}).status_code == 302
     assert _status(app, user.id, "Health", date.today())[0] is None
 
 
@@ -249,7 +258,7 @@ def test_start_day_must_be_1_to_28(app, client, user, day):
 
 def test_deleting_a_category_deletes_its_budgets(app, client, user):
     health = category_id(app, user.id, "Health")
-    post_form(client, "/budgets", {f"limit-{health}": "50"})
+    save_budgets(client, "/budgets", {f"limit-{health}": "50"})
     assert count_rows(app, CategoryBudget) == 1
     assert post_form(client, f"/categories/{health}/delete", {"fate": "delete"}).status_code == 302
     assert count_rows(app, CategoryBudget) == 0

@@ -3,17 +3,29 @@
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from .. import l10n, money
 
 
 class BudgetsForm(FlaskForm):
-    """CSRF comes from FlaskForm; the per-category fields are named limit-<id> and rollover-<id>."""
+    """CSRF comes from FlaskForm; the per-category fields are named limit-<id> and rollover-<id>.
 
-    def __init__(self, categories, currency_code: str, *args, **kwargs):
+    Limits are set for the current period only (and apply from it on). The form carries the key of
+    the period it was shown for: one sent for another period (shown before the period changed, or
+    made up) is `stale` and saves nothing, since its values were not what the person saw as current.
+    """
+
+    period = HiddenField()
+
+    def __init__(self, categories, currency_code: str, current_period_key: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = categories
         self.currency_code = currency_code
+        self.current_period_key = current_period_key
+        self.stale = False
+        if not self.is_submitted():
+            self.period.data = current_period_key
         self.values: dict[int, tuple[str, bool]] = {}  # what was typed, to show it again
         self.parsed: dict[int, tuple[Decimal | None, bool]] = {}
         self.field_errors: dict[int, str] = {}
@@ -26,6 +38,9 @@ class BudgetsForm(FlaskForm):
     def validate_budgets(self, formdata) -> bool:
         """Parse every category's limit; an empty field means no limit."""
         if not self.validate_on_submit():
+            return False
+        if self.period.data != self.current_period_key:
+            self.stale = True
             return False
         for category in self.categories:
             text = (formdata.get(f"limit-{category.id}") or "").strip()

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from .. import budgeting, clock, money
 from ..categories import get_category_or_404, user_categories
 from ..extensions import db
-from ..periods import period_containing, period_from_key
+from ..periods import Period, period_containing, period_from_key
 from . import bp
 from .forms import BudgetsForm
 
@@ -15,15 +15,21 @@ def require_login():
     """Budgets are always the signed-in user's own."""
 
 
-def _save(form: BudgetsForm, categories) -> int | None:
-    """Apply the form's limits from the current period on; returns how many categories changed, or
-    None (with the reason flashed) when the account's budget history is full and nothing was saved."""
-    today_period = period_containing(clock.user_today(), current_user.period_start_day)
+STALE_FORM = (
+    "Nothing was saved: that form was not for the current period ({period}). Limits are set for the "
+    "current period and apply from it on; check them below and save again."
+)
+
+
+def _save(form: BudgetsForm, categories, current: Period) -> int | None:
+    """Apply the form's limits from the current period on; returns how many categories changed (only
+    those whose limit or rollover differ from what is in force are written), or None (with the reason
+    flashed) when the account's budget history is full and nothing was saved."""
     changed = 0
     for category in categories:
         amount, rollover = form.parsed[category.id]
         limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
-        changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, today_period)
+        changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, current)
     try:
         budgeting.check_category_budget_rows(current_user)
     except budgeting.BudgetHistoryFull as error:
@@ -40,11 +46,14 @@ def index():
     period = period_from_key(request.args.get("period"), current_user.period_start_day, today)
     current = period_containing(today, current_user.period_start_day)
     categories = user_categories(current_user)
-    form = BudgetsForm(categories, current_user.currency)
+    form = BudgetsForm(categories, current_user.currency, current.key)
     if form.validate_budgets(request.form):
-        changed = _save(form, categories)
+        changed = _save(form, categories, current)
         if changed is not None:
             flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
+        return redirect(url_for("budgets.index"))
+    if form.stale:
+        flash(STALE_FORM.format(period=current.label), "warning")
         return redirect(url_for("budgets.index"))
     statuses = budgeting.category_budgets(current_user, period, categories)
     if not form.is_submitted():
@@ -70,11 +79,14 @@ def index():
 def edit(category_id: int):
     category = get_category_or_404(current_user, category_id)
     period = period_containing(clock.user_today(), current_user.period_start_day)
-    form = BudgetsForm([category], current_user.currency)
+    form = BudgetsForm([category], current_user.currency, period.key)
     if form.validate_budgets(request.form):
-        if _save(form, [category]) is not None:
+        if _save(form, [category], period) is not None:
             flash(f"Budget for {category.name} saved.", "success")
         return redirect(url_for("budgets.index"))
+    if form.stale:
+        flash(STALE_FORM.format(period=period.label), "warning")
+        return redirect(url_for("budgets.edit", category_id=category.id))
     (status,) = budgeting.category_budgets(current_user, period, [category])
     if not form.is_submitted():
         form.load([status])
