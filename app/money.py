@@ -6,7 +6,6 @@ anywhere else, goes through `float`.
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -196,21 +195,6 @@ def _as_decimal(value: int | Decimal, code: str) -> Decimal:
 def format_plain(value: int | Decimal, code: str) -> str:
     """The amount without symbol or grouping ("1234.50"), for CSV cells and form fields."""
     return f"{_as_decimal(value, code):f}"
-
-
-def plain_formatter(code: str) -> Callable[[int], str]:
-    """format_plain of amounts in minor units of one currency, for many of them (a CSV export):
-    the same text from integer arithmetic, without a Decimal per amount."""
-    exponent = currency(code).exponent
-    if exponent == 0:
-        return str
-    scale = 10**exponent
-
-    def plain(minor: int) -> str:
-        whole, fraction = divmod(abs(minor), scale)
-        return f"{'-' if minor < 0 else ''}{whole}.{fraction:0{exponent}d}"
-
-    return plain
 
 
 def input_placeholder(code: str) -> str:

@@ -11,7 +11,6 @@ from sqlalchemy import func, insert, select
 from app.extensions import db
 from app.models import Expense
 from app.money import (
-    CURRENCIES,
     MAX_AMOUNT,
     AmountError,
     average,
@@ -20,7 +19,6 @@ from app.money import (
     from_minor,
     parse_amount,
     percent,
-    plain_formatter,
     to_minor,
 )
 from tests.conftest import category_id
@@ -202,15 +200,6 @@ def test_format_amount(value, code, text):
 )
 def test_format_plain(value, code, text):
     assert format_plain(value, code) == text
-    if not isinstance(value, Decimal):
-        assert plain_formatter(code)(value) == text
-
-
-def test_the_exports_formatter_writes_what_format_plain_writes_in_every_currency():
-    amounts = [0, 1, -1, 9, 10, 99, 100, 101, -100, 999, 1000, 1001, 123456, -987654, 10**15 + 7]
-    for code in CURRENCIES:
-        plain = plain_formatter(code)
-        assert [plain(n) for n in amounts] == [format_plain(n, code) for n in amounts], code
 
 
 @pytest.mark.parametrize(

@@ -38,12 +38,13 @@ def _csv_chunks(rows: Iterable[tuple[date | str, str, str, int]], code: str) -> 
     buffer.write("\ufeff")  # BOM: spreadsheets then read the file as UTF-8
     writer.writerow(COLUMNS)
     # Per row only what differs between rows: 100,000 rows are written in a second or two.
-    plain = money.plain_formatter(code)
     categories: dict[str, str] = {}
     for index, (spent_on, description, category, amount_cents) in enumerate(rows):
         if category not in categories:
             categories[category] = csv_safe(category)
-        writer.writerow((str(spent_on), csv_safe(description), categories[category], plain(amount_cents), code))
+        writer.writerow(
+            (str(spent_on), csv_safe(description), categories[category], money.format_plain(amount_cents, code), code)
+        )
         if index % _ROWS_PER_CHUNK == _ROWS_PER_CHUNK - 1:
             yield buffer.getvalue()
             buffer.seek(0)
