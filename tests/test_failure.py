@@ -2,6 +2,8 @@
 
 import os
 import threading
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +12,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
-from app.models import Category, Expense
+from app.models import Category, Expense, SpendingDay, SpendingMonth
 from config import DEVELOPMENT_SECRET_KEY
 from tests.conftest import AuthActions, _create_postgres_database, post_form
 
@@ -103,7 +105,11 @@ def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
     for browser in browsers:
         assert AuthActions(browser).login().status_code == 302
     with app.app_context():
-        category_id = db.session.scalar(db.select(db.func.min(Category.id)).where(Category.user_id == user.id))
+        category_ids = db.session.scalars(
+            db.select(Category.id).where(Category.user_id == user.id).order_by(Category.id).limit(2)
+        ).all()
+    # Two categories and two days in two months: concurrent writers meet on the same rollup rows.
+    days = ("2026-01-31", "2026-02-01")
 
     failures = []
     start = threading.Barrier(threads_count)
@@ -114,7 +120,12 @@ def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
             response = post_form(
                 browser,
                 "/expenses/new",
-                {"amount": "0.10", "description": f"t{n}-{i}", "category_id": category_id, "spent_on": "2026-01-15"},
+                {
+                    "amount": "0.10",
+                    "description": f"t{n}-{i}",
+                    "category_id": category_ids[n % 2],
+                    "spent_on": days[i % 2],
+                },
             )
             if response.status_code != 302:
                 failures.append(response.status_code)
@@ -128,8 +139,43 @@ def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
     assert failures == []
     with app.app_context():
         count, total = db.session.execute(db.select(db.func.count(), db.func.sum(Expense.amount_cents))).one()
+        days_from_expenses = _sums_by(Expense.spent_on)
+        months_from_expenses = defaultdict(lambda: (0, 0))
+        for (category, day), (n, cents) in days_from_expenses.items():
+            before = months_from_expenses[category, day.replace(day=1)]
+            months_from_expenses[category, day.replace(day=1)] = (before[0] + n, before[1] + cents)
+        stored_days = _rollup(SpendingDay, SpendingDay.day)
+        stored_months = _rollup(SpendingMonth, SpendingMonth.month)
     assert count == threads_count * per_thread
     assert Decimal(total) / 100 == Decimal("3.00")
+    # The rollup tables, which triggers keep, agree with the expenses the writers left.
+    first, second = category_ids
+    assert (
+        stored_days
+        == days_from_expenses
+        == {
+            (first, date(2026, 1, 31)): (9, 90),
+            (first, date(2026, 2, 1)): (6, 60),
+            (second, date(2026, 1, 31)): (9, 90),
+            (second, date(2026, 2, 1)): (6, 60),
+        }
+    )
+    assert stored_months == dict(months_from_expenses)
+    assert stored_months[first, date(2026, 1, 1)] == (9, 90)
+
+
+def _sums_by(column) -> dict:
+    rows = db.session.execute(
+        db.select(Expense.category_id, column, db.func.count(), db.func.sum(Expense.amount_cents)).group_by(
+            Expense.category_id, column
+        )
+    )
+    return {(category, key): (n, int(cents)) for category, key, n, cents in rows}
+
+
+def _rollup(model, column) -> dict:
+    rows = db.session.execute(db.select(model.category_id, column, model.expense_count, model.total_cents))
+    return {(category, key): (n, int(cents)) for category, key, n, cents in rows}
 
 
 def test_too_large_upload_gets_a_clear_413_page(client):
