@@ -1,5 +1,5 @@
 """Categories: the starter set, names unique per user ignoring case, and deleting one without losing
-expenses silently. Every query is scoped to one user."""
+expenses silently. Every query is scoped to one user; nothing here commits (see app/transactions.py)."""
 
 from flask import abort
 from sqlalchemy import Select, delete, func, select, update
@@ -68,7 +68,6 @@ def create_category(user: User, name: str, color: str) -> Category:
         raise TooManyCategories()
     category = Category(user_id=user.id, name=name, name_key=name.casefold(), color=color)
     db.session.add(category)
-    db.session.commit()
     return category
 
 
@@ -77,7 +76,6 @@ def update_category(user: User, category: Category, name: str, color: str) -> No
     category.name = name
     category.name_key = name.casefold()
     category.color = color
-    db.session.commit()
 
 
 def category_stats(user: User) -> list[tuple[Category, int, int]]:
@@ -117,5 +115,4 @@ def delete_category(
             raise ValueError("the category still has expenses")
         affected = 0
     db.session.delete(category)
-    db.session.commit()
     return affected

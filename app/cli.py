@@ -12,10 +12,11 @@ from sqlalchemy import delete
 from . import clock, money
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
-from .models import Category, CategoryBudget, Expense, OverallBudget
+from .models import Category, CategoryBudget, Expense, OverallBudget, User
 from .passwords import set_password
 from .periods import period_containing
 from .sessions import end_all_sessions
+from .transactions import run_and_commit
 
 SAMPLE_FILE = Path(__file__).resolve().parent.parent / "sample_data" / "demo.json"
 
@@ -29,7 +30,7 @@ def _month_day(today: date, months_ago: int, day: int) -> date | None:
 
 def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]:
     """Create the demo account from the sample file. Returns (email, expenses added); 0 when the
-    account already exists and `reset` is not set, so running it twice changes nothing."""
+    account already exists and `reset` is not set, so running it twice changes nothing. Not committed."""
     data = json.loads(path.read_text(encoding="utf-8"))
     account = data["user"]
     user = find_user(account["email"])
@@ -76,8 +77,12 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
                 rollover=item["rollover"],
             )
         )
-    db.session.commit()
     return user.email, added
+
+
+def _reset_password(user: User, password: str) -> int:
+    set_password(user, password)
+    return end_all_sessions(user)
 
 
 def init_app(app: Flask) -> None:
@@ -86,7 +91,7 @@ def init_app(app: Flask) -> None:
     @click.option("--file", "path", type=click.Path(exists=True, path_type=Path), default=SAMPLE_FILE)
     def seed(reset: bool, path: Path):
         """Load the demo account from sample_data/ (does nothing if it is already there)."""
-        email, added = load_sample(path, clock.user_today(), reset=reset)
+        email, added = run_and_commit(load_sample, path, clock.user_today(), reset=reset)
         if added:
             click.echo(f"Loaded {added} expenses for {email}.")
         else:
@@ -104,7 +109,7 @@ def init_app(app: Flask) -> None:
         if len(password) < 8:
             raise click.BadParameter("use at least 8 characters", param_hint="--password")
         try:
-            user = create_user(email, password)
+            user = run_and_commit(create_user, email, password)
         except EmailTaken:
             raise click.ClickException(f"an account for {email} already exists") from None
         click.echo(f"Created {user.email}.")
@@ -119,6 +124,5 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(f"no account for {email}")
         if len(password) < 8:
             raise click.BadParameter("use at least 8 characters", param_hint="--password")
-        set_password(user, password)
-        ended = end_all_sessions(user)
+        ended = run_and_commit(_reset_password, user, password)
         click.echo(f"Password changed for {user.email}; ended {ended} session(s).")

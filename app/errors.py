@@ -6,6 +6,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, login_manager
+from .transactions import Conflict
 
 PAGES = {
     400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
@@ -15,6 +16,10 @@ PAGES = {
         "There is nothing here. The address may be mistyped, or the item was deleted.",
     ),
     405: ("Not allowed", "That page cannot be used this way. Go back and use the buttons on the page."),
+    409: (
+        "Changed at the same moment",
+        "Something else changed the same data at the same moment, so nothing was saved. Reload the page and try again.",
+    ),
     413: ("Upload too large", "The file is larger than this site accepts. Try a smaller file."),
     429: ("Too many attempts", "You have tried that too often. Wait a minute, then try again."),
     500: ("Something went wrong", "An unexpected error happened and nothing was saved. Please try again."),
@@ -48,6 +53,11 @@ def init_app(app: Flask) -> None:
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
         return response
+
+    @app.errorhandler(Conflict)
+    def conflict(_error):
+        # run_and_commit has rolled back; a double submit is answered by its form, never here.
+        return render_error(409)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):

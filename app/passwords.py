@@ -6,7 +6,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from .extensions import db
 from .models import User
 
 PASSWORD_MIN = 8
@@ -29,11 +28,11 @@ def hash_password(password: str) -> str:
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    db.session.commit()
 
 
 def check_password(user: User | None, password: str) -> bool:
-    """True when `password` is the user's. Upgrades the stored hash when the parameters changed.
+    """True when `password` is the user's. Upgrades the stored hash when the parameters changed
+    (committed with the rest of the request's work, like any other change).
 
     An unknown user costs the same hashing work, so timing does not tell which emails exist.
     """
@@ -48,7 +47,6 @@ def check_password(user: User | None, password: str) -> bool:
         return False
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-        db.session.commit()
     return True
 
 

@@ -59,7 +59,7 @@ def start_session(user: User, remember: bool = False) -> UserSession:
         ip_address=(request.remote_addr or "")[:45],
     )
     db.session.add(user_session)
-    db.session.commit()
+    db.session.flush()
     user.session_token = token
     user.current_session = user_session
     login_user(user, remember=remember)
@@ -69,7 +69,10 @@ def start_session(user: User, remember: bool = False) -> UserSession:
 
 
 def load_user(token: str) -> User | None:
-    """The user of a live session; None (signed out) for an ended, expired or unknown one."""
+    """The user of a live session; None (signed out) for an ended, expired or unknown one.
+
+    Flask-Login calls this before the view, as an entry point of its own: it commits its own
+    bookkeeping (an expired session deleted, "last seen" moved on), which no view may roll back."""
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
@@ -111,7 +114,6 @@ def renew_session(user: User) -> UserSession:
 def end_session(user: User, session_id: int) -> bool:
     """End one of the user's sessions; False when there is no such session of theirs."""
     result = db.session.execute(delete(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id))
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -120,15 +122,11 @@ def end_other_sessions(user: User) -> int:
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if user.current_session is not None:
         query = query.where(UserSession.id != user.current_session.id)
-    count = db.session.execute(query).rowcount
-    db.session.commit()
-    return count
+    return db.session.execute(query).rowcount
 
 
 def end_all_sessions(user: User) -> int:
-    count = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
-    db.session.commit()
-    return count
+    return db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount
 
 
 def active_sessions(user: User) -> list[UserSession]:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.cli import SAMPLE_FILE, load_sample
 from app.extensions import db
 from app.models import Category, CategoryBudget, Expense, User
+from app.transactions import run_and_commit
 from tests.conftest import AuthActions, count_rows
 
 DEMO_EMAIL = "demo@example.com"
@@ -48,7 +49,7 @@ def _expected_count(today: date) -> int:
 
 def test_load_sample_for_a_fixed_day_loads_exact_demo_data(app):
     with app.app_context():
-        assert load_sample(SAMPLE_FILE, FIXED_TODAY) == (DEMO_EMAIL, 145)
+        assert run_and_commit(load_sample, SAMPLE_FILE, FIXED_TODAY) == (DEMO_EMAIL, 145)
     currency, budget, expenses, categories, budgets = _demo(app)
     assert currency == "INR"
     assert budget == 8_000_000
@@ -79,23 +80,23 @@ def test_load_sample_for_a_fixed_day_loads_exact_demo_data(app):
 
 def test_load_sample_on_the_first_of_the_month_skips_the_rest_of_the_month(app):
     with app.app_context():
-        assert load_sample(SAMPLE_FILE, date(2026, 3, 1)) == (DEMO_EMAIL, 123)
+        assert run_and_commit(load_sample, SAMPLE_FILE, date(2026, 3, 1)) == (DEMO_EMAIL, 123)
     assert _expected_count(date(2026, 3, 1)) == 123
 
 
 def test_load_sample_twice_changes_nothing(app):
     with app.app_context():
-        load_sample(SAMPLE_FILE, FIXED_TODAY)
+        run_and_commit(load_sample, SAMPLE_FILE, FIXED_TODAY)
     before = _demo(app)
     with app.app_context():
-        assert load_sample(SAMPLE_FILE, date(2026, 4, 30)) == (DEMO_EMAIL, 0)
+        assert run_and_commit(load_sample, SAMPLE_FILE, date(2026, 4, 30)) == (DEMO_EMAIL, 0)
     assert _demo(app) == before
     assert count_rows(app, User) == 1
 
 
 def test_load_sample_with_reset_reloads(app):
     with app.app_context():
-        load_sample(SAMPLE_FILE, FIXED_TODAY)
+        run_and_commit(load_sample, SAMPLE_FILE, FIXED_TODAY)
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         db.session.execute(db.delete(Expense).where(Expense.description == "Rent"))
         db.session.add(Category(user_id=user.id, name="Junk", name_key="junk", color="#000000"))
@@ -104,7 +105,7 @@ def test_load_sample_with_reset_reloads(app):
     assert len(_demo(app)[2]) < 145
 
     with app.app_context():
-        assert load_sample(SAMPLE_FILE, FIXED_TODAY, reset=True) == (DEMO_EMAIL, 145)
+        assert run_and_commit(load_sample, SAMPLE_FILE, FIXED_TODAY, reset=True) == (DEMO_EMAIL, 145)
     currency, budget, expenses, categories, budgets = _demo(app)
     assert (currency, budget, len(expenses), len(categories), len(budgets)) == ("INR", 8_000_000, 145, 8, 5)
     assert sum(cents for *_, cents in expenses) == 22_207_318

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app import money
 from app.extensions import db
 from app.models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
+from app.transactions import run_and_commit
 from app.transfer import csv_import
 from app.transfer.analysis import analyse
 from app.transfer.csv_file import ImportFileError, decode, read_table
@@ -645,10 +646,10 @@ def test_a_row_the_database_refuses_rolls_back_the_whole_import(app, user, monke
     categories_before = count_rows(app, Category)
     with app.app_context():
         alice = db.session.get(User, user.id)
-        draft = csv_import.create_draft(alice, "bad.csv", text.encode())
+        draft = run_and_commit(csv_import.create_draft, alice, "bad.csv", text.encode())
         table = csv_import.draft_table(draft)
         with pytest.raises(IntegrityError):
-            csv_import.run_import(alice, draft, csv_import.draft_settings(draft, table), None)
+            run_and_commit(csv_import.run_import, alice, draft, csv_import.draft_settings(draft, table), None)
     assert count_rows(app, Expense) == 0
     assert count_rows(app, ImportBatch) == 0
     assert count_rows(app, ImportMapping) == 0

@@ -5,6 +5,7 @@ from .. import budgeting, clock, l10n, money, rate_limits, sessions
 from ..extensions import db
 from ..forms import ConfirmForm, form_status
 from ..passwords import check_password, set_password
+from ..transactions import run_and_commit
 from . import bp, services
 from .forms import ChangePasswordForm, DeleteAccountForm, SettingsForm
 
@@ -29,7 +30,8 @@ def settings():
     if form.validate_on_submit():
         time_zone = form.time_zone.data or current_user.time_zone
         try:
-            services.update_settings(
+            run_and_commit(
+                services.update_settings,
                 current_user,
                 form.currency.data,
                 form.monthly_budget.amount,
@@ -62,10 +64,7 @@ def change_password():
         if not check_password(current_user, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            set_password(current_user, form.new_password.data)
-            ended = sessions.end_other_sessions(current_user)
-            # This browser too gets a new session token (and with it a new CSRF secret).
-            sessions.renew_session(current_user._get_current_object())
+            ended = run_and_commit(_set_password, current_user._get_current_object(), form.new_password.data)
             flash(
                 "Password changed. "
                 + (f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended else ""),
@@ -73,6 +72,15 @@ def change_password():
             )
             return redirect(url_for("account.active_sessions"))
     return render_template("account/password.html", form=form), form_status(form)
+
+
+def _set_password(user, password: str) -> int:
+    """A new password signs out every other session and renews this one (a new token, and with it a
+    new CSRF secret), in one transaction; returns how many other sessions ended."""
+    set_password(user, password)
+    ended = sessions.end_other_sessions(user)
+    sessions.renew_session(user)
+    return ended
 
 
 @bp.get("/sessions")
@@ -88,7 +96,7 @@ def active_sessions():
 
 @bp.post("/sessions/<int:session_id>/end")
 def end_session(session_id: int):
-    if not sessions.end_session(current_user, session_id):
+    if not run_and_commit(sessions.end_session, current_user, session_id):
         abort(404)
     if session_id == current_user.current_session.id:
         logout_user()
@@ -100,14 +108,14 @@ def end_session(session_id: int):
 
 @bp.post("/sessions/end-others")
 def end_other_sessions():
-    ended = sessions.end_other_sessions(current_user)
+    ended = run_and_commit(sessions.end_other_sessions, current_user)
     flash(f"Signed out {ended} other session{'s' if ended != 1 else ''}.", "success")
     return redirect(url_for("account.active_sessions"))
 
 
 @bp.post("/sessions/end-all")
 def end_all_sessions():
-    sessions.end_all_sessions(current_user)
+    run_and_commit(sessions.end_all_sessions, current_user)
     logout_user()
     flash("You have been signed out everywhere.", "info")
     return redirect(url_for("auth.login"))
@@ -124,7 +132,7 @@ def delete_account():
         else:
             user = current_user._get_current_object()
             logout_user()
-            services.delete_account(user)
+            run_and_commit(services.delete_account, user)
             flash("Your account and all its data have been deleted.", "info")
             return redirect(url_for("auth.login"))
     return render_template("account/delete.html", form=form), form_status(form)

@@ -1,4 +1,4 @@
-"""Account settings."""
+"""Account settings. Nothing here commits (see app/transactions.py)."""
 
 from datetime import date
 from decimal import Decimal
@@ -41,7 +41,6 @@ def update_settings(
     # The start day first: the budget change applies from the period that contains today.
     user.period_start_day = period_start_day
     set_overall_budget(user, to_minor(monthly_budget, currency_code), today)
-    db.session.commit()
 
 
 def delete_account(user: User) -> None:
@@ -49,4 +48,3 @@ def delete_account(user: User) -> None:
     for model in (Expense, CategoryBudget, OverallBudget, Category, UserSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))
-    db.session.commit()

@@ -6,6 +6,7 @@ from ..forms import form_status
 from ..passwords import check_password
 from ..routing import safe_next
 from ..sessions import end_session, start_session
+from ..transactions import run_and_commit
 from . import bp
 from .forms import LoginForm, RegisterForm
 from .services import EmailTaken, create_user, find_user
@@ -19,11 +20,11 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.password.data, form.chosen_time_zone)
+            user = run_and_commit(create_user, form.email.data, form.password.data, form.chosen_time_zone)
         except EmailTaken:
             form.email.errors.append("An account with this email already exists. Log in instead.")
         else:
-            start_session(user)
+            run_and_commit(start_session, user)
             flash("Welcome! Your account is ready. Add your first expense below.", "success")
             return redirect(url_for("expenses.dashboard"))
     return render_template("auth/register.html", form=form), form_status(form)
@@ -40,7 +41,7 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if check_password(user, form.password.data):
-            start_session(user, remember=form.remember.data)
+            run_and_commit(start_session, user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         # The same words whether the email is unknown or the password wrong.
         form.password.errors.append("That email and password do not match an account.")
@@ -51,7 +52,7 @@ def login():
 @login_required
 def logout():
     # CSRFProtect has already checked the token: a cross-site page cannot log anyone out.
-    end_session(current_user, current_user.current_session.id)
+    run_and_commit(end_session, current_user, current_user.current_session.id)
     logout_user()
     flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))

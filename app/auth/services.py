@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..categories import create_starter_categories
 from ..clock import DEFAULT_TIME_ZONE
@@ -29,7 +28,8 @@ def find_user(email: str) -> User | None:
 
 def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -> User:
     """Create an account with the configured default budget, the starter categories and the time
-    zone (an IANA name the caller has checked).
+    zone (an IANA name the caller has checked). Not committed: the caller runs it through
+    run_and_commit, which also answers a registration that loses a race for the address.
 
     The password is hashed first, whether or not the email is taken, so that both answers take the
     same time. (The message still says an address has an account: without email verification there
@@ -46,12 +46,6 @@ def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -
         time_zone=time_zone,
     )
     db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same address registered by another request in the meantime.
-        db.session.rollback()
-        raise EmailTaken(email) from None
+    db.session.flush()
     create_starter_categories(user)
-    db.session.commit()
     return user

@@ -3,8 +3,8 @@ from flask_login import current_user, login_required
 
 from .. import budgeting, clock, money
 from ..categories import get_category_or_404, user_categories
-from ..extensions import db
 from ..periods import Period, period_containing, period_from_key
+from ..transactions import run_and_commit
 from . import bp
 from .forms import BudgetsForm
 
@@ -22,21 +22,24 @@ STALE_FORM = (
 
 
 def _save(form: BudgetsForm, categories, current: Period) -> int | None:
-    """Apply the form's limits from the current period on; returns how many categories changed (only
-    those whose limit or rollover differ from what is in force are written), or None (with the reason
-    flashed) when the account's budget history is full and nothing was saved."""
+    """Apply the form's limits from the current period on and commit; returns how many categories
+    changed, or None (with the reason flashed) when the account's budget history is full and
+    nothing was saved."""
+    try:
+        return run_and_commit(_apply, form, categories, current)
+    except budgeting.BudgetHistoryFull as error:
+        flash(str(error), "danger")
+        return None
+
+
+def _apply(form: BudgetsForm, categories, current: Period) -> int:
+    """Only categories whose limit or rollover differ from what is in force are written."""
     changed = 0
     for category in categories:
         amount, rollover = form.parsed[category.id]
         limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
         changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, current)
-    try:
-        budgeting.check_category_budget_rows(current_user)
-    except budgeting.BudgetHistoryFull as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return None
-    db.session.commit()
+    budgeting.check_category_budget_rows(current_user)
     return changed
 
 

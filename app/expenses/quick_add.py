@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import money
 from ..categories import user_categories
+from ..transactions import run_and_commit
 from . import bp, services
 from .forms import ExpenseForm
 from .routes import expense_values
@@ -32,7 +33,7 @@ def quick_add():
     form = ExpenseForm(user_categories(current_user))
     if not form.validate_on_submit():
         return jsonify(errors={name: messages for name, messages in form.errors.items()}), 422
-    expense = services.create_expense(current_user, **expense_values(form))
+    expense = run_and_commit(services.create_expense, current_user, **expense_values(form))
     amount = money.format_amount(expense.amount_cents, current_user.currency)
     return (
         jsonify(

@@ -19,6 +19,7 @@ from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
 from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
+from ..transactions import run_and_commit
 from . import bp, listing, services
 from .export import csv_response
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
@@ -145,7 +146,7 @@ def new_expense():
         return redirect(url_for("expenses.categories"))
     form = ExpenseForm(categories)
     if form.validate_on_submit():
-        expense = services.create_expense(current_user, **expense_values(form))
+        expense = run_and_commit(services.create_expense, current_user, **expense_values(form))
         flash(
             f"Added {expense.description} ({money.format_amount(expense.amount_cents, current_user.currency)}).",
             "success",
@@ -163,7 +164,7 @@ def edit_expense(expense_id: int):
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
     if form.validate_on_submit():
-        services.update_expense(expense, **expense_values(form))
+        run_and_commit(services.update_expense, expense, **expense_values(form))
         flash(f"Saved {expense.description}.", "success")
         return redirect(url_for("expenses.list_expenses"))
     return render_template("expenses/form.html", form=form, expense=expense), form_status(form)
@@ -174,7 +175,7 @@ def delete_expense(expense_id: int):
     expense = services.get_expense_or_404(current_user, expense_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.delete_expense(expense)
+        run_and_commit(services.delete_expense, expense)
         flash(f"Deleted {expense.description}.", "success")
         return redirect(url_for("expenses.list_expenses"))
     return render_template("expenses/confirm_delete.html", expense=expense, form=form)
@@ -185,7 +186,7 @@ def categories():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            category = create_category(current_user, form.name.data, form.color.data)
+            category = run_and_commit(create_category, current_user, form.name.data, form.color.data)
         except CategoryNameTaken:
             form.name.errors.append("You already have a category with this name.")
         except TooManyCategories:
@@ -206,7 +207,7 @@ def edit_category(category_id: int):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            update_category(current_user, category, form.name.data, form.color.data)
+            run_and_commit(update_category, current_user, category, form.name.data, form.color.data)
         except CategoryNameTaken:
             form.name.errors.append("You already have a category with this name.")
         else:
@@ -231,8 +232,8 @@ def delete_category(category_id: int):
                 form.move_to.errors.append("Choose the category that should take these expenses.")
         if not form.errors:
             name = category.name
-            affected = remove_category(
-                current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
+            affected = run_and_commit(
+                remove_category, current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
             )
             if move_to is not None:
                 flash(f"Deleted {name}; moved {affected} expense(s) to {move_to.name}.", "success")

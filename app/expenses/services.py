@@ -1,5 +1,5 @@
 """Queries and rules for expenses: the dashboard's figures, one expense at a time, the export.
-Every query is scoped to one user."""
+Every query is scoped to one user; nothing here commits (see app/transactions.py)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,7 +58,6 @@ def create_expense(user: User, category: Category, spent_on: date, description: 
         amount_cents=amount_cents,
     )
     db.session.add(expense)
-    db.session.commit()
     return expense
 
 
@@ -67,12 +66,10 @@ def update_expense(expense: Expense, category: Category, spent_on: date, descrip
     expense.spent_on = spent_on
     expense.description = description
     expense.amount_cents = amount_cents
-    db.session.commit()
 
 
 def delete_expense(expense: Expense) -> None:
     db.session.delete(expense)
-    db.session.commit()
 
 
 def period_summary(user: User, start: date, end: date, categories: list[Category]) -> PeriodSummary:

@@ -1,5 +1,6 @@
 """The import wizard's state and its one write: drafts (the uploaded file between steps), saved
-mappings per file layout, the import itself (one transaction, bulk insert) and undo."""
+mappings per file layout, the import itself (one transaction, bulk insert) and undo. Nothing here
+commits: the views do (see app/transactions.py)."""
 
 import os
 import unicodedata
@@ -74,7 +75,7 @@ def create_draft(user: User, file_name: str | None, data: bytes) -> ImportDraft:
         user_id=user.id, file_name=clean_file_name(file_name), content=text, settings=settings.to_json()
     )
     db.session.add(draft)
-    db.session.commit()
+    db.session.flush()
     return draft
 
 
@@ -111,12 +112,10 @@ def draft_settings(draft: ImportDraft, table: CsvTable) -> ImportSettings:
 
 def save_draft_settings(draft: ImportDraft, settings: ImportSettings) -> None:
     draft.settings = settings.to_json()
-    db.session.commit()
 
 
 def cancel_draft(draft: ImportDraft) -> None:
     db.session.delete(draft)
-    db.session.commit()
 
 
 # Saved mappings
@@ -160,59 +159,54 @@ def _remember(user: User, table: CsvTable, settings: ImportSettings) -> None:
 def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expected_rows: int | None) -> ImportBatch:
     """Import what the preview showed, in one transaction: new categories, the batch, every expense.
 
-    Raises ImportGone, NotReady, PreviewChanged or NothingToImport, having written nothing.
+    Raises ImportGone, NotReady, PreviewChanged or NothingToImport; the caller rolls back.
     """
-    try:
-        # Claim the draft first: a second request for it (a double click) finds nothing to claim.
-        claimed = db.session.execute(
-            delete(ImportDraft).where(ImportDraft.id == draft.id, ImportDraft.user_id == user.id),
-            execution_options={"synchronize_session": False},
-        ).rowcount
-        if claimed != 1:
-            raise ImportGone()
-        table = read_table(draft.content, max_rows())
-        plan = analyse(user, table, settings)
-        rows = plan.importable
-        if plan.problems:
-            raise NotReady(plan.problems[0])
-        if expected_rows is not None and len(rows) != expected_rows:
-            raise PreviewChanged()
-        if not rows:
-            raise NothingToImport()
-        category_ids = _create_categories(user, plan)
-        counts = plan.counts
-        now = utcnow()
-        batch = ImportBatch(
-            user_id=user.id,
-            file_name=draft.file_name,
-            created_at=now,
-            row_count=len(rows),
-            duplicate_count=0 if settings.import_duplicates else counts["duplicate"],
-            income_count=counts["income"],
-            invalid_count=counts["invalid"],
-        )
-        db.session.add(batch)
-        db.session.flush()
-        insert_expenses(
-            [
-                {
-                    "user_id": user.id,
-                    "category_id": category_ids.get(row.target.key, row.target.category_id),
-                    "spent_on": row.spent_on,
-                    "description": row.description,
-                    "amount_cents": row.amount_cents,
-                    "created_at": now,
-                    "updated_at": now,
-                    "import_batch_id": batch.id,
-                }
-                for row in rows
-            ],
-        )
-        _remember(user, table, settings)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    # Claim the draft first: a second request for it (a double click) finds nothing to claim.
+    claimed = db.session.execute(
+        delete(ImportDraft).where(ImportDraft.id == draft.id, ImportDraft.user_id == user.id),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if claimed != 1:
+        raise ImportGone()
+    table = read_table(draft.content, max_rows())
+    plan = analyse(user, table, settings)
+    rows = plan.importable
+    if plan.problems:
+        raise NotReady(plan.problems[0])
+    if expected_rows is not None and len(rows) != expected_rows:
+        raise PreviewChanged()
+    if not rows:
+        raise NothingToImport()
+    category_ids = _create_categories(user, plan)
+    counts = plan.counts
+    now = utcnow()
+    batch = ImportBatch(
+        user_id=user.id,
+        file_name=draft.file_name,
+        created_at=now,
+        row_count=len(rows),
+        duplicate_count=0 if settings.import_duplicates else counts["duplicate"],
+        income_count=counts["income"],
+        invalid_count=counts["invalid"],
+    )
+    db.session.add(batch)
+    db.session.flush()
+    insert_expenses(
+        [
+            {
+                "user_id": user.id,
+                "category_id": category_ids.get(row.target.key, row.target.category_id),
+                "spent_on": row.spent_on,
+                "description": row.description,
+                "amount_cents": row.amount_cents,
+                "created_at": now,
+                "updated_at": now,
+                "import_batch_id": batch.id,
+            }
+            for row in rows
+        ],
+    )
+    _remember(user, table, settings)
     return batch
 
 
@@ -274,5 +268,4 @@ def undo_batch(user: User, batch: ImportBatch) -> int:
         execution_options={"synchronize_session": False},
     ).rowcount
     db.session.delete(batch)
-    db.session.commit()
     return deleted

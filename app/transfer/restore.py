@@ -381,56 +381,51 @@ def account_is_empty(user: User) -> bool:
 
 
 def restore(user: User, backup: Backup, replace: bool) -> None:
-    """Replace everything the user has with the backup's, in one transaction.
+    """Replace everything the user has with the backup's; the caller commits it as one transaction.
 
     Raises AccountNotEmpty when the account has data and `replace` was not confirmed.
     """
     if not replace and not account_is_empty(user):
         raise AccountNotEmpty()
-    try:
-        for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
-            # The default session synchronisation drops deleted objects from the session, so that a
-            # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
-            db.session.execute(delete(model).where(model.user_id == user.id))
-        user.currency = backup.currency
-        user.monthly_budget_cents = backup.monthly_budget_cents
-        user.period_start_day = backup.period_start_day
+    for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
+        # The default session synchronisation drops deleted objects from the session, so that a
+        # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
+        db.session.execute(delete(model).where(model.user_id == user.id))
+    user.currency = backup.currency
+    user.monthly_budget_cents = backup.monthly_budget_cents
+    user.period_start_day = backup.period_start_day
 
-        categories = {}
-        for item in backup.categories:
-            categories[item["name_key"]] = Category(user_id=user.id, **item)
-            db.session.add(categories[item["name_key"]])
-        batches = {}
-        for item in backup.import_batches:
-            values = {k: v for k, v in item.items() if k != "number"}
-            batches[item["number"]] = ImportBatch(user_id=user.id, **values)
-            db.session.add(batches[item["number"]])
-        db.session.flush()
+    categories = {}
+    for item in backup.categories:
+        categories[item["name_key"]] = Category(user_id=user.id, **item)
+        db.session.add(categories[item["name_key"]])
+    batches = {}
+    for item in backup.import_batches:
+        values = {k: v for k, v in item.items() if k != "number"}
+        batches[item["number"]] = ImportBatch(user_id=user.id, **values)
+        db.session.add(batches[item["number"]])
+    db.session.flush()
 
-        _insert(OverallBudget, [{"user_id": user.id, **item} for item in backup.overall_budgets])
-        _insert(
-            CategoryBudget,
-            [
-                {**item, "user_id": user.id, "category_id": categories[item.pop("category")].id}
-                for item in [dict(b) for b in backup.category_budgets]
-            ],
-        )
-        insert_expenses(
-            [
-                {
-                    **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
-                    "user_id": user.id,
-                    "category_id": categories[item["category"]].id,
-                    "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,
-                }
-                for item in backup.expenses
-            ],
-        )
-        _insert(ImportMapping, [{"user_id": user.id, **item} for item in backup.import_mappings])
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    _insert(OverallBudget, [{"user_id": user.id, **item} for item in backup.overall_budgets])
+    _insert(
+        CategoryBudget,
+        [
+            {**item, "user_id": user.id, "category_id": categories[item.pop("category")].id}
+            for item in [dict(b) for b in backup.category_budgets]
+        ],
+    )
+    insert_expenses(
+        [
+            {
+                **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
+                "user_id": user.id,
+                "category_id": categories[item["category"]].id,
+                "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,
+            }
+            for item in backup.expenses
+        ],
+    )
+    _insert(ImportMapping, [{"user_id": user.id, **item} for item in backup.import_mappings])
 
 
 def _insert(model, rows: list[dict]) -> None:

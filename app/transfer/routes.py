@@ -14,6 +14,7 @@ from ..errors import render_error
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
 from ..passwords import check_password
+from ..transactions import Conflict, run_and_commit
 from . import bp, csv_import
 from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
@@ -69,7 +70,7 @@ def upload():
     if form.validate_on_submit():
         upload = form.csv_file.data
         try:
-            draft = csv_import.create_draft(_user(), upload.filename, upload.read())
+            draft = run_and_commit(csv_import.create_draft, _user(), upload.filename, upload.read())
         except ImportFileError as error:
             form.csv_file.errors.append(str(error))
         else:
@@ -97,7 +98,7 @@ def _draft_context(draft_id: int):
 def cancel(draft_id: int):
     draft = csv_import.get_draft_or_404(_user(), draft_id)
     if ConfirmForm().validate_on_submit():
-        csv_import.cancel_draft(draft)
+        run_and_commit(csv_import.cancel_draft, draft)
         flash(f"Cancelled the import of {draft.file_name}. Nothing was imported.", "info")
     return redirect(url_for("transfer.upload"))
 
@@ -124,7 +125,7 @@ def columns(draft_id: int):
             guess_date_format(settings, table)
         if amounts_moved:
             guess_amount_format(settings, table, current_user.currency)
-        csv_import.save_draft_settings(draft, settings)
+        run_and_commit(csv_import.save_draft_settings, draft, settings)
         return redirect(url_for("transfer.formats", draft_id=draft.id))
     return (
         render_template(
@@ -173,7 +174,7 @@ def formats(draft_id: int):
         settings.date_format = form.date_format.data
         settings.decimal_mark = form.decimal_mark.data
         settings.spending_sign = form.spending_sign.data
-        csv_import.save_draft_settings(draft, settings)
+        run_and_commit(csv_import.save_draft_settings, draft, settings)
         return redirect(url_for("transfer.preview", draft_id=draft.id))
     candidates = date_format_candidates(dates)
     return (
@@ -209,7 +210,7 @@ def preview(draft_id: int):
                 settings.category_choices[unknown.key] = field.data
             if form.submit.data:
                 return _import(draft, settings)
-            csv_import.save_draft_settings(draft, settings)
+            run_and_commit(csv_import.save_draft_settings, draft, settings)
             return redirect(url_for("transfer.preview", draft_id=draft.id))
         plan = analyse(user, table, settings)
     else:
@@ -234,7 +235,7 @@ def _import(draft, settings):
         )
     expected = int(shown)
     try:
-        batch = csv_import.run_import(_user(), draft, settings, expected)
+        batch = run_and_commit(csv_import.run_import, _user(), draft, settings, expected)
     except csv_import.ImportGone:
         flash("That file has already been imported or the import was cancelled.", "info")
         return redirect(url_for("transfer.imports"))
@@ -301,7 +302,7 @@ def undo_import(batch_id: int):
     batch = csv_import.get_batch_or_404(_user(), batch_id)
     if ConfirmForm().validate_on_submit():
         file_name = batch.file_name
-        deleted = csv_import.undo_batch(_user(), batch)
+        deleted = run_and_commit(csv_import.undo_batch, _user(), batch)
         flash(f"Undid the import of {file_name}: deleted {deleted:,} expense{'s' if deleted != 1 else ''}.", "success")
     return redirect(url_for("transfer.imports"))
 
@@ -353,11 +354,11 @@ def _restore(user, form: RestoreForm) -> None:
             return
         replace = True
     try:
-        restoring.restore(user, parsed, replace=replace)
+        run_and_commit(restoring.restore, user, parsed, replace=replace)
     except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
         form.replace.errors.append("Your account has data now. Tick this box and enter your password to replace it.")
         return
-    except IntegrityError:
+    except (IntegrityError, Conflict):
         form.backup_file.errors.append("The backup contains rows that contradict each other. Nothing was changed.")
         return
     flash(

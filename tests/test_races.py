@@ -1,0 +1,162 @@
+"""Two identical submits at once (a double click, two tabs) are answered with the form's own error,
+or as if the second came a moment later; never with a 500.
+
+Each request runs in a thread of its own with its own client. The interleaving that used to fail
+is forced, not hoped for: each request is held at its first INSERT into the contested table until
+the other has reached its own, so both have already checked that the row is free. Runs on SQLite
+(the second insert waits for the write lock) and on PostgreSQL (it waits for the first
+transaction), when TEST_DATABASE_URL is set.
+"""
+
+import threading
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import event, select
+
+from app.extensions import db
+from app.models import Category, CategoryBudget, OverallBudget, User
+from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token
+
+RACERS = 2
+WAIT_SECONDS = 10
+
+
+@contextmanager
+def held_at_first_insert(app, table: str):
+    """Hold each request's first INSERT INTO `table` until every racer has reached one. Yields a
+    list that holds True once they all met there (so the test knows the race really happened)."""
+    barrier = threading.Barrier(RACERS, timeout=WAIT_SECONDS)
+    waited = threading.local()
+    met = []
+
+    def before_insert(_conn, _cursor, statement, *_args):
+        if not statement.startswith(f"INSERT INTO {table} ") or getattr(waited, "done", False):
+            return
+        waited.done = True
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return
+        met.append(True)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before_insert)
+    try:
+        yield met
+    finally:
+        event.remove(engine, "before_cursor_execute", before_insert)
+
+
+def at_once(*requests) -> list[tuple[int, str]]:
+    """Run each request (a function returning a response) in its own thread; (status, body) of each."""
+    results: list = [None] * len(requests)
+
+    def run(index, request):
+        try:
+            response = request()
+            results[index] = (response.status_code, response.get_data(as_text=True))
+        except Exception as error:  # the test client raises what a server would answer with a 500
+            results[index] = (500, repr(error))
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(result is not None for result in results), "a request did not finish"
+    return results
+
+
+def signed_in_client(app, email="alice@example.com"):
+    """Another browser (a second tab's worth of cookies) signed in to an existing account."""
+    client = app.test_client()
+    assert AuthActions(client).login(email).status_code == 302
+    return client
+
+
+def poster(client, url: str, data: dict):
+    token = csrf_token(client)
+    return lambda: client.post(url, data={**data, "csrf_token": token})
+
+
+def count(app, query) -> int:
+    with app.app_context():
+        return len(db.session.scalars(query).all())
+
+
+def test_registering_the_same_email_twice_at_once(app):
+    form = {"email": "dana@example.com", "password": PASSWORD, "confirm": PASSWORD}
+    first, second = app.test_client(), app.test_client()
+    requests = [poster(first, "/register", form), poster(second, "/register", form)]
+    with held_at_first_insert(app, "users") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    assert sorted(status for status, _ in results) == [302, 422]
+    (refused,) = [body for status, body in results if status == 422]
+    assert "An account with this email already exists. Log in instead." in refused
+    assert count(app, select(User).where(User.email == "dana@example.com")) == 1
+    # The account that won has its starter categories, once.
+    assert count(app, select(Category).join(User, User.id == Category.user_id)) == 8
+
+
+def test_creating_the_same_category_twice_at_once(app, client, user):
+    form = {"name": "Coffee", "color": "#795548"}
+    other_tab = signed_in_client(app)
+    requests = [poster(client, "/categories", form), poster(other_tab, "/categories", form)]
+    with held_at_first_insert(app, "categories") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    assert sorted(status for status, _ in results) == [302, 422]
+    (refused,) = [body for status, body in results if status == 422]
+    assert "You already have a category with this name." in refused
+    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+
+
+def test_saving_the_same_budget_twice_at_once(app, client, user):
+    health = category_id(app, user.id, "Health")
+    form = {f"limit-{health}": "50", f"rollover-{health}": "y"}
+    other_tab = signed_in_client(app)
+    requests = [poster(client, "/budgets", form), poster(other_tab, "/budgets", form)]
+    with held_at_first_insert(app, "category_budgets") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    # The second save runs again after the first: it finds the limit already set.
+    assert [status for status, _ in results] == [302, 302]
+    with app.app_context():
+        rows = db.session.execute(
+            select(CategoryBudget.category_id, CategoryBudget.limit_cents, CategoryBudget.rollover).where(
+                CategoryBudget.user_id == user.id
+            )
+        ).all()
+    assert rows == [(health, 5000, True)]
+    flashes = sorted(_flash(c) for c in (client, other_tab))
+    assert flashes == ["Budgets saved (1 changed).", "No budget changed."]
+
+
+def test_saving_the_same_settings_twice_at_once(app, client, user):
+    form = {"currency": "INR", "monthly_budget": "1234.00", "period_start_day": "1"}
+    other_tab = signed_in_client(app)
+    requests = [poster(client, "/account/settings", form), poster(other_tab, "/account/settings", form)]
+    with held_at_first_insert(app, "overall_budgets") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    assert [status for status, _ in results] == [302, 302]
+    with app.app_context():
+        rows = db.session.execute(
+            select(OverallBudget.effective_from, OverallBudget.amount_cents)
+            .where(OverallBudget.user_id == user.id)
+            .order_by(OverallBudget.effective_from)
+        ).all()
+        budget = db.session.get(User, user.id).monthly_budget_cents
+    this_month = date.today().replace(day=1)
+    assert rows == [(date(1970, 1, 1), 8_000_000), (this_month, 123400)]  # the budget before, kept once
+    assert budget == 123400
+
+
+def _flash(client) -> str:
+    """The first flash message of the page a redirect leads to."""
+    with client.session_transaction() as session:
+        messages = session.get("_flashes", [])
+    return messages[0][1] if messages else ""
