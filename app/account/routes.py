@@ -2,7 +2,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 
 from .. import budgeting, clock, l10n, money, rate_limits, sessions
-from ..extensions import db
 from ..forms import ConfirmForm, form_status
 from ..passwords import check_password, set_password
 from ..transactions import run_and_commit
@@ -42,7 +41,6 @@ def settings():
                 time_zone=time_zone,
             )
         except budgeting.BudgetHistoryFull as error:
-            db.session.rollback()
             form.monthly_budget.errors.append(str(error))
         except services.CurrencyChangeRefused:
             form.currency.errors.append(
