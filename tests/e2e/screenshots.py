@@ -24,6 +24,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Category, Expense, ImportDraft, User
+from app.transactions import run_and_commit
 from app.transfer.csv_import import create_draft
 
 from .browser import LAUNCH_ARGS, find_browser, not_found_message
@@ -63,7 +64,7 @@ def demo_ids(app: Flask) -> dict[str, int]:
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         draft = db.session.scalar(select(ImportDraft.id).where(ImportDraft.user_id == user.id))
         if draft is None:
-            draft = create_draft(user, SAMPLE_CSV.name, SAMPLE_CSV.read_bytes()).id
+            draft = run_and_commit(create_draft, user, SAMPLE_CSV.name, SAMPLE_CSV.read_bytes()).id
         return {
             "expense_id": db.session.scalar(
                 select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc()).limit(1)

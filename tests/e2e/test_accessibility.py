@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from app.cli import load_sample
 from app.extensions import db
 from app.models import Category, Expense, ImportBatch, ImportDraft, User
+from app.transactions import run_and_commit
 from tests.conftest import PASSWORD, AuthActions, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
 
@@ -149,7 +150,7 @@ def _upload_statement(client) -> int:
 def demo_ids(app: Flask, live_server) -> dict[str, int]:
     """The demo account with one finished import and one at its preview step; the ids the pages need."""
     with app.app_context():
-        load_sample(DEMO_JSON, date.today())
+        run_and_commit(load_sample, DEMO_JSON, date.today())
     client = app.test_client()
     assert AuthActions(client).login(DEMO_EMAIL, DEMO_PASSWORD).status_code == 302
     finished = _upload_statement(client)
