@@ -14,10 +14,13 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
+from sqlalchemy.exc import IntegrityError
 
+from app.expenses import routes as expenses_routes
 from app.extensions import db
-from app.models import Category, CategoryBudget, OverallBudget, User
+from app.models import Category, CategoryBudget, Expense, OverallBudget, User
+from app.transactions import Conflict, run_and_commit
 from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token
 
 RACERS = 2
@@ -174,3 +177,58 @@ def _flash(client) -> str:
     with client.session_transaction() as session:
         messages = session.get("_flashes", [])
     return messages[0][1] if messages else ""
+
+
+# run_and_commit itself
+
+
+def _coffee(user_id: int) -> Category:
+    return Category(user_id=user_id, name="Coffee", name_key="coffee", color="#795548")
+
+
+def test_a_unit_that_clashes_again_is_run_twice_then_refused_with_nothing_saved(app, user):
+    with app.app_context():
+        db.session.add(_coffee(user.id))
+        db.session.commit()
+    runs = []
+
+    def insert_coffee_again():
+        runs.append(1)
+        db.session.add(_coffee(user.id))
+        db.session.execute(update(User).where(User.id == user.id).values(locale="de_DE"))
+
+    with app.app_context(), pytest.raises(Conflict):
+        run_and_commit(insert_coffee_again)
+    assert len(runs) == 2
+    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+    assert count(app, select(User).where(User.locale == "de_DE")) == 0  # rolled back with it
+
+
+def test_a_refused_check_constraint_is_not_run_again(app, user):
+    runs = []
+
+    def insert_a_zero_expense():
+        runs.append(1)
+        health = db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == "Health"))
+        db.session.add(
+            Expense(user_id=user.id, category_id=health, spent_on=date(2026, 1, 5), description="Zero", amount_cents=0)
+        )
+
+    with app.app_context(), pytest.raises(IntegrityError):
+        run_and_commit(insert_a_zero_expense)
+    assert len(runs) == 1
+    assert count(app, select(Expense)) == 0
+
+
+def test_a_form_whose_save_clashes_twice_gets_the_409_page(app, client, user, monkeypatch):
+    def always_a_duplicate(owner, name, color):
+        db.session.add(Category(user_id=owner.id, name=name, name_key="health", color=color))
+        return None
+
+    monkeypatch.setattr(expenses_routes, "create_category", always_a_duplicate)
+    response = client.post("/categories", data={"name": "Coffee", "color": "#795548", "csrf_token": csrf_token(client)})
+    assert response.status_code == 409
+    assert "Something else changed the same data at the same moment, so nothing was saved." in response.get_data(
+        as_text=True
+    )
+    assert count(app, select(Category).where(Category.user_id == user.id)) == 8
