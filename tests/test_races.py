@@ -8,6 +8,7 @@ the other has reached its own, so both have already checked that the row is free
 transaction), when TEST_DATABASE_URL is set.
 """
 
+import io
 import re
 import threading
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.expenses import routes as expenses_routes
 from app.extensions import db
-from app.models import Category, CategoryBudget, Expense, OverallBudget, User
+from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User
 from app.transactions import Conflict, run_and_commit
 from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token
 
@@ -232,3 +233,48 @@ def test_a_form_whose_save_clashes_twice_gets_the_409_page(app, client, user, mo
         as_text=True
     )
     assert count(app, select(Category).where(Category.user_id == user.id)) == 8
+
+
+def _prepared_import(client, name: str, rows: str) -> tuple[str, dict]:
+    """Upload a file with the Date,Description,Amount layout and go through the wizard to its
+    preview; returns the preview's URL and the form that imports it."""
+    token = csrf_token(client)
+    text = "Date,Description,Amount\n" + rows
+    response = client.post("/import", data={"csv_file": (io.BytesIO(text.encode()), name), "csrf_token": token})
+    assert response.status_code == 302
+    draft_id = int(re.fullmatch(r"/import/(\d+)/columns", response.headers["Location"])[1])
+    steps = (
+        ("columns", {"date_column": "0", "description_column": "1", "amount_column": "2"}),
+        ("formats", {"date_format": "YYYY-MM-DD", "decimal_mark": ".", "spending_sign": "negative"}),
+    )
+    for step, data in steps:
+        assert client.post(f"/import/{draft_id}/{step}", data={**data, "csrf_token": token}).status_code == 302
+    url = f"/import/{draft_id}/preview"
+    html = client.get(url).get_data(as_text=True)
+    expected = dict(re.findall(r'name="(expected_rows|expected_with_duplicates)" type="hidden" value="(\d+)"', html))
+    return url, {"default_category": "Food & groceries", "submit": "1", **expected}
+
+
+def test_importing_two_files_of_the_same_layout_at_once_saves_the_layout_once(app, client, user):
+    if db_dialect(app) == "sqlite":
+        pytest.skip(
+            "SQLite: an import's first write (claiming its draft) takes the database's only write lock, so two "
+            "imports cannot interleave there"
+        )
+    other_tab = signed_in_client(app)
+    first = _prepared_import(client, "january.csv", "2026-01-02,Bakery,-3.50\n")
+    second = _prepared_import(other_tab, "february.csv", "2026-02-03,Cinema,-12.00\n")
+    requests = [poster(client, *first), poster(other_tab, *second)]
+    with held_at_first_insert(app, "import_mappings") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    assert [status for status, _ in results] == [302, 302]
+    with app.app_context():
+        expenses = db.session.execute(
+            select(Expense.spent_on, Expense.description, Expense.amount_cents).order_by(Expense.spent_on)
+        ).all()
+        mappings = db.session.scalars(select(ImportMapping.header)).all()
+        batches = sorted(db.session.scalars(select(ImportBatch.file_name)))
+    assert expenses == [(date(2026, 1, 2), "Bakery", 350), (date(2026, 2, 3), "Cinema", 1200)]
+    assert batches == ["february.csv", "january.csv"]
+    assert mappings == [["Date", "Description", "Amount"]]
