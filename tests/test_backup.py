@@ -61,7 +61,8 @@ def restore(client, content: str | bytes, replace: bool = False, password: str |
 def fill_account(app, client, user_id) -> None:
     """Everything an account can hold: settings, budgets with history, expenses typed in and imported,
     a category the import created, a saved mapping."""
-    post_form(client, "/account/settings", {"currency": "INR", "monthly_budget": "50000.00", "period_start_day": "5"})
+    settings = {"currency": "INR", "monthly_budget": "50000.00", "period_start_day": "5", "time_zone": "Asia/Kolkata"}
+    post_form(client, "/account/settings", settings)
     add_expense(app, user_id, "Food & groceries", 10, date(2025, 12, 31), "Chai <script>alert(1)</script>")
     add_expense(app, user_id, "Food & groceries", 20, date(2025, 12, 31), "=1+1 ünïcödé 🍵")
     add_expense(app, user_id, "Housing", 12_345_678, date(2026, 1, 1), "Rent")
@@ -116,7 +117,7 @@ def test_the_backup_file_exactly(app, client, user):
         '  "version": 1,\n'
         f"  {FIXED},\n"
         '  "account": {"email": "alice@example.com", "currency": "INR", "monthly_budget": "80000.00", '
-        '"period_start_day": 1},\n'
+        '"period_start_day": 1, "time_zone": "UTC"},\n'
         '  "categories": [\n'
         '    {"name": "Food & groceries", "color": "#2e7d32"},\n'
         '    {"name": "Housing", "color": "#6a1b9a"}\n'
@@ -153,6 +154,7 @@ def test_a_full_backup_names_categories_and_numbers_batches(app, client, user):
         "currency": "INR",
         "monthly_budget": "50000.00",
         "period_start_day": 5,
+        "time_zone": "Asia/Kolkata",
     }
     assert [b["effective_from"] for b in data["budgets"]["overall_budgets"]][0] == "1970-01-01"
     assert [b["amount"] for b in data["budgets"]["overall_budgets"]] == ["80000.00", "50000.00"]
@@ -193,7 +195,8 @@ def test_export_restore_export_gives_the_same_file(app, client, user):
     with app.app_context():
         batch_id = db.session.scalar(select(ImportBatch.id))
     post_form(client, f"/imports/{batch_id}/undo")
-    post_form(client, "/account/settings", {"currency": "INR", "monthly_budget": "1.00", "period_start_day": "1"})
+    settings = {"currency": "INR", "monthly_budget": "1.00", "period_start_day": "1", "time_zone": "Pacific/Auckland"}
+    post_form(client, "/account/settings", settings)
     assert normalised(download(client)) != normalised(first)
 
     response = restore(client, first, replace=True, password=PASSWORD)
@@ -209,7 +212,12 @@ def test_export_restore_export_gives_the_same_file(app, client, user):
     with app.app_context():
         batch_id = db.session.scalar(select(ImportBatch.id))
         alice = db.session.get(User, user.id)
-        assert (alice.currency, alice.monthly_budget_cents, alice.period_start_day) == ("INR", 5_000_000, 5)
+        assert (alice.currency, alice.monthly_budget_cents, alice.period_start_day, alice.time_zone) == (
+            "INR",
+            5_000_000,
+            5,
+            "Asia/Kolkata",
+        )
     post_form(client, f"/imports/{batch_id}/undo")
     assert [e[1] for e in expenses(app, user.id)] == ["Chai <script>alert(1)</script>", "=1+1 ünïcödé 🍵", "Rent"]
 
@@ -227,6 +235,18 @@ def test_restore_into_an_empty_account(app, client, user):
     with app.app_context():
         new_id = db.session.scalar(select(User.id))
     assert len(expenses(app, new_id)) == 5
+
+
+def test_a_backup_from_before_time_zones_restores_in_utc(app, client, user):
+    fill_account(app, client, user.id)
+    first = download(client)
+    older = first.replace(', "time_zone": "Asia/Kolkata"', "")
+    assert older != first
+    response = restore(client, older, replace=True, password=PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id).time_zone == "UTC"
+    assert normalised(download(client)) == normalised(first).replace('"Asia/Kolkata"', '"UTC"')
 
 
 def test_a_currency_without_decimals_round_trips(app, client, user):
@@ -323,6 +343,14 @@ def test_a_backup_from_a_newer_version_is_refused(client, filled):
         (
             lambda text: text.replace('"period_start_day": 5', '"period_start_day": 31'),
             "account.period_start_day is not a whole number from 1 to 28",
+        ),
+        (
+            lambda text: text.replace('"time_zone": "Asia/Kolkata"', '"time_zone": "Mars/Olympus_Mons"'),
+            "account.time_zone is not a time zone this app knows (an IANA name like Asia/Kolkata)",
+        ),
+        (
+            lambda text: text.replace('"time_zone": "Asia/Kolkata"', '"time_zone": null'),
+            "account.time_zone is not a time zone this app knows (an IANA name like Asia/Kolkata)",
         ),
         # Not hashable, or not a number: refused like any damage, never a 500.
         (

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Category, Expense, User
 from tests.conftest import AuthActions, category_id, count_rows, csrf_token, expense_rows, post_form
@@ -147,7 +148,8 @@ def test_without_categories_quick_add_offers_none_and_saves_nothing(app, client,
     with app.app_context():
         db.session.execute(db.delete(Category).where(Category.user_id == user.id))
         db.session.commit()
-    assert client.get(OPTIONS_URL).get_json() == {"categories": [], "currency": "INR"}
+    today = clock.user_today().isoformat()  # the account is in UTC
+    assert client.get(OPTIONS_URL).get_json() == {"categories": [], "currency": "INR", "today": today}
     response = post_form(
         client, URL, {"amount": "1", "description": "Tea", "category_id": "1", "spent_on": "2026-01-01"}
     )

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import User, utcnow
 from tests.conftest import PASSWORD, add_expense, post_form
 from tests.pages import element_text, field_errors, flashes, input_value, options, selected_option
+from tests.test_import import counts, do_import, expenses, page, upload_ok
 
 KOLKATA, LOS_ANGELES, AUCKLAND = "Asia/Kolkata", "America/Los_Angeles", "Pacific/Auckland"
 # 20:00 UTC on Nov 30 2026: 01:30 on Dec 1 in Kolkata, 09:00 on Dec 1 in Auckland, noon on Nov 30 in LA.
@@ -212,6 +213,23 @@ def test_period_starting_on_the_15th_changes_at_the_accounts_midnight(app, clien
     assert "31 days left" in page
 
 
+@pytest.mark.parametrize(
+    ("time_zone", "moment", "today"),
+    [
+        (KOLKATA, EVENING_UTC, "2026-12-01"),
+        ("UTC", EVENING_UTC, "2026-11-30"),
+        (LOS_ANGELES, datetime(2026, 12, 1, 7, 59, tzinfo=UTC), "2026-11-30"),
+        (AUCKLAND, datetime(2026, 11, 30, 11, 0, tzinfo=UTC), "2026-12-01"),
+    ],
+)
+def test_quick_add_gets_the_accounts_today(app, client, user, frozen, time_zone, moment, today):
+    _set_zone(app, user.id, time_zone)
+    frozen(moment)
+    assert client.get("/expenses/quick-add.json").get_json()["today"] == today
+    # The same day as the full form's default, whatever the browser's clock says.
+    assert input_value(_page(client, "/expenses/new"), "spent_on") == today
+
+
 # The leap day 2028-02-29.
 
 
@@ -317,3 +335,34 @@ def test_a_new_kolkata_account_sees_its_own_today_at_once(app, client, frozen):
     assert _register(client, time_zone=KOLKATA).status_code == 302
     assert input_value(_page(client, "/expenses/new"), "spent_on") == "2026-12-01"
     assert element_text(_page(client, "/"), "period-label") == "December 2026"
+
+
+# CSV import: a row dated after the account's today is spending that has not happened yet.
+
+MONTH_END_CSV = (
+    "Date,Description,Amount\n"
+    "2026-11-30,Dinner,-25.00\n"
+    "2026-12-01,Breakfast,-4.50\n"
+    "2026-12-02,Scheduled transfer,-100.00\n"
+)
+DINNER = ("2026-11-30", "Dinner", "Imported", 2500)
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "today", "imported"),
+    [
+        (KOLKATA, "2026-12-01", [DINNER, ("2026-12-01", "Breakfast", "Imported", 450)]),
+        (LOS_ANGELES, "2026-11-30", [DINNER]),
+    ],
+)
+def test_import_refuses_rows_after_the_accounts_today(app, client, user, frozen, time_zone, today, imported):
+    _set_zone(app, user.id, time_zone)
+    frozen(EVENING_UTC)
+    draft_id = upload_ok(client, MONTH_END_CSV)
+    future = 3 - len(imported)
+    assert counts(client, draft_id) == {"new": len(imported), "duplicate": 0, "income": 0, "invalid": future}
+    preview = page(client, f"/import/{draft_id}/preview")
+    assert f"the date 2026-12-02 is in the future (today is {today})" in preview
+    assert (f"the date 2026-12-01 is in the future (today is {today})" in preview) == (time_zone == LOS_ANGELES)
+    assert do_import(client, draft_id).status_code == 302
+    assert expenses(app, user.id) == imported

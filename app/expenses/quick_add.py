@@ -8,7 +8,7 @@ service as the full form, and answers in JSON. Without scripts, the button is a 
 from flask import jsonify
 from flask_login import current_user
 
-from .. import money
+from .. import clock, money
 from ..categories import user_categories
 from ..transactions import run_and_commit
 from . import bp, services
@@ -19,11 +19,13 @@ from .routes import expense_values
 # A ".json" address, like the other data that is not a page (the browser tests skip those).
 @bp.get("/expenses/quick-add.json")
 def quick_add_options():
-    """What the dialog needs that the page does not have: the user's categories, by name."""
+    """What the dialog needs that the page does not have: the user's categories, by name, and
+    today's date in the account's time zone, so the dialog's default date is the full form's."""
     categories = user_categories(current_user)
     return jsonify(
         categories=[{"id": category.id, "name": category.name} for category in categories],
         currency=current_user.currency,
+        today=clock.user_today().isoformat(),
     )
 
 

@@ -37,10 +37,10 @@
     }
   }
 
-  // Today in the browser's time zone, as the yyyy-mm-dd a date input takes.
+  // Today in the account's time zone, as the server counts it (the full form's default date too),
+  // as the yyyy-mm-dd a date input takes. The browser's own clock and zone may differ.
   function today() {
-    const now = new Date();
-    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+    return options.today;
   }
 
   function isJson(response) {

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 
 from .. import money
+from ..clock import user_today
 from ..extensions import db
 from ..models import (
     CATEGORY_NAME_MAX,
@@ -212,8 +213,11 @@ def analyse(user: User, table: CsvTable, settings: ImportSettings) -> ImportPlan
     categories = _Categories(user, settings)
     date_format = DATE_FORMATS[settings.date_format]
     width = len(table.header)
+    # Spending that has not happened yet where the person is (a bank's scheduled payment) is not
+    # imported; counted in the account's time zone, as every other "today".
+    today = user_today(user)
     for record in table.records:
-        row = _row(record.line, record.cells, width, settings, date_format, user.currency, categories)
+        row = _row(record.line, record.cells, width, settings, date_format, user.currency, categories, today)
         if row.status == INVALID:
             row = replace(row, raw=_raw(record.cells))
         plan.rows.append(row)
@@ -247,7 +251,7 @@ def _limit_new_categories(plan: ImportPlan, table: CsvTable, room: int) -> None:
             plan.rows[index] = replace(row, status=INVALID, reason=reason, raw=_raw(table.records[index].cells))
 
 
-def _row(line, cells, width, settings, date_format, code, categories) -> Row:
+def _row(line, cells, width, settings, date_format, code, categories, today) -> Row:
     if any(cell.strip() for cell in cells[width:]):
         reason = f"has {len(cells)} cells but the header has {width} (a separator inside an unquoted cell?)"
         return Row(line, INVALID, reason)
@@ -265,6 +269,8 @@ def _row(line, cells, width, settings, date_format, code, categories) -> Row:
     if not EARLIEST_DATE <= spent_on <= LATEST_DATE:
         reason = f"the date {spent_on.isoformat()} is not between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
         return Row(line, INVALID, reason)
+    if spent_on > today:
+        return Row(line, INVALID, f"the date {spent_on.isoformat()} is in the future (today is {today.isoformat()})")
 
     try:
         amount, is_income = _amount(cells, settings, code)

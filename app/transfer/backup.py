@@ -16,6 +16,8 @@ from ..extensions import db
 from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User, utcnow
 
 FORMAT = "expense-tracker-backup"
+# Goes up when a reader of the previous version would misread a file of this one. A new optional
+# key (account.time_zone) does not: older readers ignore it, and this one reads files without it.
 VERSION = 1
 
 
@@ -71,6 +73,7 @@ def backup_data(user: User, exported_at: datetime) -> dict:
             "currency": code,
             "monthly_budget": money.format_plain(user.monthly_budget_cents, code),
             "period_start_day": user.period_start_day,
+            "time_zone": user.time_zone,
         },
         "categories": [{"name": c.name, "color": c.color} for c in categories],
         "budgets": {

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select
 
-from .. import money
+from .. import clock, money
 from ..expense_rows import insert_expenses
 from ..extensions import db
 from ..models import (
@@ -60,6 +60,7 @@ class Backup:
     currency: str
     monthly_budget_cents: int
     period_start_day: int
+    time_zone: str = clock.DEFAULT_TIME_ZONE
     categories: list[dict] = field(default_factory=list)
     overall_budgets: list[dict] = field(default_factory=list)
     category_budgets: list[dict] = field(default_factory=list)  # "category" is a name key
@@ -180,6 +181,11 @@ def parse_backup(data: bytes, user: User) -> Backup:
             account["period_start_day"], "account.period_start_day", MIN_START_DAY, MAX_START_DAY
         ),
     )
+    # Backups from before time zones have none: their days were counted in UTC, and still are.
+    if "time_zone" in account:
+        if not clock.is_time_zone(account["time_zone"]):
+            reader.fail("account.time_zone", "is not a time zone this app knows (an IANA name like Asia/Kolkata)")
+        backup.time_zone = account["time_zone"]
     for key in ("categories", "expenses", "import_batches"):
         if key not in document:
             reader.fail("the file", f"has no “{key}”")
@@ -394,6 +400,7 @@ def restore(user: User, backup: Backup, replace: bool) -> None:
     user.currency = backup.currency
     user.monthly_budget_cents = backup.monthly_budget_cents
     user.period_start_day = backup.period_start_day
+    user.time_zone = backup.time_zone
 
     categories = {}
     for item in backup.categories:

@@ -60,8 +60,14 @@ def viewport():
 
 
 @pytest.fixture
-def page(browser, live_server, page_errors, viewport):
-    context = browser.new_context(base_url=live_server.url, viewport=viewport, accept_downloads=True)
+def context_options():
+    """More options for the browser context (a module overrides this, say for a time zone)."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, live_server, page_errors, viewport, context_options):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, accept_downloads=True, **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
 
