@@ -68,8 +68,7 @@ def _figures(page: str, category: int) -> str:
     return " ".join(row[: row.index("</span>")].split()[4:])
 
 
-def test_a_page_about_2099_costs_what_a_page_about_2027_does(app, client, user, monkeypatch):
-    monkeypatch.delitem(app.extensions, "page_cache", raising=False)  # every request renders its page
+def test_a_page_about_2099_costs_what_a_page_about_2027_does(app, client, user):
     names = ["Food & groceries", "Transport", "Housing"]
     _daily_history(app, user.id, names, 3)
     add_expense(app, user.id, "Transport", 500, date(2000, 1, 10))
@@ -90,8 +89,7 @@ def test_a_page_about_2099_costs_what_a_page_about_2027_does(app, client, user, 
     assert _figures(page, category_id(app, user.id, "Transport")) == "of ₹10.60 (₹0.01 + ₹10.59 carried)"
 
 
-def test_the_budgets_page_runs_as_many_statements_for_a_long_history_as_for_a_short_one(app, client, user, monkeypatch):
-    monkeypatch.delitem(app.extensions, "page_cache", raising=False)
+def test_the_budgets_page_runs_as_many_statements_for_a_long_history_as_for_a_short_one(app, client, user):
     names = ["Food & groceries", "Transport", "Housing", "Health"]
     _daily_history(app, user.id, names[:2], 10)
     client.get("/budgets?period=2099-12")
