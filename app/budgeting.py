@@ -8,7 +8,6 @@ never the periods between them, so a page about 2099 costs what a page about thi
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from sqlalchemy import and_, delete, func, select
 
@@ -87,14 +86,6 @@ class _Segment:
         return self.rollover and self.limit_cents is not None
 
 
-@lru_cache(maxsize=8192)
-def _first_period_index(effective_from: date, start_day: int) -> int:
-    """The first period (as Period.index) a row stored as starting on `effective_from` applies to:
-    the one that contains that day (see the rule at the top). Cached: rows of many categories share
-    their dates."""
-    return period_containing(effective_from, start_day).index
-
-
 def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int, list[_Segment]]:
     """Each category's budget rows up to `period`, as segments. One indexed query; at most
     MAX_CATEGORY_BUDGET_ROWS rows (saving and restoring refuse more)."""
@@ -114,7 +105,7 @@ def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int,
     last: dict[int, tuple[int, int | None, bool]] = {}  # the latest row of each period, by category
     histories: dict[int, list[_Segment]] = {}
     for category_id, effective_from, limit_cents, rollover in rows:
-        index = _first_period_index(effective_from, start_day)
+        index = period_containing(effective_from, start_day).index  # the period it was set in
         previous = last.get(category_id)
         if previous is not None and previous[0] != index:
             histories.setdefault(category_id, []).append(_Segment(*previous))
