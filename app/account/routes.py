@@ -24,8 +24,9 @@ def settings():
         form.period_start_day.data = current_user.period_start_day
         form.locale.data = current_user.locale or ""
         form.time_zone.data = current_user.time_zone
-    form.set_locale_choices(current_user.currency, l10n.browser_locale(), clock.user_today())
-    form.set_time_zone_description(clock.user_today())
+    today = clock.user_today()
+    form.set_locale_choices(current_user.currency, l10n.browser_locale(), today)
+    form.set_time_zone_description(today)
     if form.validate_on_submit():
         time_zone = form.time_zone.data or current_user.time_zone
         try:

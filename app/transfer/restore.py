@@ -315,13 +315,6 @@ def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup
         )
 
 
-def _refuse_past_limit(count: int, limit: int, what: str) -> None:
-    if count > limit:
-        raise BackupError(
-            f"This backup holds {count:,} {what}; an account keeps at most {limit:,}. Nothing was changed."
-        )
-
-
 def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[int], backup: Backup) -> None:
     keys = ("date", "description", "category", "amount", "created_at", "updated_at", "import_batch")
     for index, item in enumerate(reader.items(items, "expenses")):
