@@ -36,7 +36,14 @@ def _zone_of(app, email: str) -> str:
         return db.session.scalar(select(User.time_zone).where(User.email == email))
 
 
+# static/quick-add.js shows the key hint once its "n" listener is in place; a key pressed before is lost.
+QUICK_ADD_READY = (
+    "() => { const hint = document.querySelector('#quick-add-button .quick-add-kbd'); return hint && !hint.hidden; }"
+)
+
+
 def _quick_add_date(page: Page) -> str:
+    page.wait_for_function(QUICK_ADD_READY)
     page.keyboard.press("n")
     dialog = page.locator("#quick-add")
     expect(dialog).to_be_visible()
