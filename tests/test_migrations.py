@@ -226,3 +226,44 @@ def test_the_search_index_goes_with_its_migration(fresh_app):
 def _rollups(connection, table: str, column: str) -> list[tuple[str, int, int]]:
     rows = connection.execute(text(f"SELECT {column}, expense_count, total_cents FROM {table}"))  # noqa: S608 (constants)
     return [(str(key), count, cents) for key, count, cents in rows]  # SQLite gives text, PostgreSQL dates
+
+
+def test_every_account_gets_its_personal_ledger(fresh_app):
+    upgrade(revision="0011_user_time_zone")
+    with db.engine.begin() as connection:
+        for email, currency, budget, day in (("a@example.com", "INR", 8000000, 1), ("b@example.com", "JPY", 90000, 25)):
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, currency, monthly_budget_cents, period_start_day, "
+                    "created_at) VALUES (:email, 'x', :currency, :budget, :day, '2026-01-01 00:00:00')"
+                ),
+                {"email": email, "currency": currency, "budget": budget, "day": day},
+            )
+    upgrade(revision="0012_ledgers")
+    with db.engine.begin() as connection:
+        users = dict(connection.execute(text("SELECT email, id FROM users")).all())
+        assert connection.execute(
+            text(
+                "SELECT id, name, personal_user_id, currency, monthly_budget_cents, period_start_day FROM ledgers "
+                "ORDER BY id"
+            )
+        ).all() == [
+            (users["a@example.com"], "Personal", users["a@example.com"], "INR", 8000000, 1),
+            (users["b@example.com"], "Personal", users["b@example.com"], "JPY", 90000, 25),
+        ]
+        assert connection.execute(text("SELECT ledger_id, user_id, role FROM ledger_members ORDER BY 1")).all() == [
+            (users["a@example.com"], users["a@example.com"], "owner"),
+            (users["b@example.com"], users["b@example.com"], "owner"),
+        ]
+        # The next ledger does not take an account's id (PostgreSQL's sequence was moved on).
+        connection.execute(
+            text(
+                "INSERT INTO ledgers (name, currency, monthly_budget_cents, period_start_day, created_at) "
+                "VALUES ('Flat', 'EUR', 0, 1, '2026-02-01 00:00:00')"
+            )
+        )
+        assert connection.execute(text("SELECT max(id) FROM ledgers")).scalar_one() == max(users.values()) + 1
+    downgrade(revision="0011_user_time_zone")
+    assert "ledgers" not in _tables()
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM users")).scalar_one() == 2

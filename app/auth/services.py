@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..categories import create_starter_categories
 from ..clock import DEFAULT_TIME_ZONE
 from ..extensions import db
+from ..ledgers import PERSONAL_LEDGER_NAME, create_ledger
 from ..models import User
 from ..money import to_minor
 from ..passwords import hash_password
@@ -27,8 +28,8 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -> User:
-    """Create an account with the configured default budget, the starter categories and the time
-    zone (an IANA name the caller has checked). Not committed: the caller runs it through
+    """Create an account, its personal ledger with the configured default budget, the starter
+    categories and the time zone (an IANA name the caller has checked). Not committed: the caller runs it through
     run_and_commit, which also answers a registration that loses a race for the address.
 
     The password is hashed first, whether or not the email is taken, so that both answers take the
@@ -47,5 +48,8 @@ def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -
     )
     db.session.add(user)
     db.session.flush()
+    create_ledger(
+        user, PERSONAL_LEDGER_NAME, user.currency, user.monthly_budget_cents, user.period_start_day, personal=True
+    )
     create_starter_categories(user)
     return user

@@ -1,0 +1,120 @@
+"""Ledgers and who may use them: the one place that decides access to ledger data.
+
+A ledger owns categories, expenses, budgets and imports. Every view that reads or writes ledger
+data starts with `current_ledger(role)`: it answers the ledger this request works on, or ends the
+request with 404 for an account that is not a member (never revealing the ledger exists) and 403
+for a member whose role is too weak. Services take the ledger it returns and filter by its id;
+nothing else decides access.
+
+The current ledger is the one the browser's session switched to (`UserSession.ledger_id`),
+else the account's personal ledger. A form on a ledger page posts the id of the ledger it showed
+(the `ledger` field, see `ledger_field` in templates); when another tab has switched ledger since,
+the POST is refused with 409 instead of writing into a ledger the person was not looking at.
+"""
+
+from flask import abort, g, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
+from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User, utcnow
+
+__all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "may"]
+
+PERSONAL_LEDGER_NAME = "Personal"
+
+
+def rank(role: str) -> int:
+    return ROLES.index(role)
+
+
+def may(role: str | None, need: str) -> bool:
+    """Whether a member with `role` may do what needs `need` (viewer < editor < owner)."""
+    return role is not None and rank(role) >= rank(need)
+
+
+def create_ledger(
+    owner: User,
+    name: str,
+    currency: str,
+    monthly_budget_cents: int,
+    period_start_day: int = 1,
+    *,
+    personal: bool = False,
+) -> Ledger:
+    """A new ledger with `owner` as its owner. Not committed (see app/transactions.py)."""
+    ledger = Ledger(
+        name=name,
+        personal_user_id=owner.id if personal else None,
+        currency=currency,
+        monthly_budget_cents=monthly_budget_cents,
+        period_start_day=period_start_day,
+    )
+    db.session.add(ledger)
+    db.session.flush()
+    db.session.add(LedgerMember(ledger_id=ledger.id, user_id=owner.id, role=OWNER, joined_at=utcnow()))
+    db.session.flush()
+    return ledger
+
+
+def personal_ledger(user: User) -> Ledger:
+    ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+    if ledger is None:
+        raise LookupError(f"account {user.id} has no personal ledger")
+    return ledger
+
+
+def role_in(ledger_id: int, user: User) -> str | None:
+    """The account's role in the ledger; None when it is not a member."""
+    return db.session.scalar(
+        select(LedgerMember.role).where(LedgerMember.ledger_id == ledger_id, LedgerMember.user_id == user.id)
+    )
+
+
+def ledgers_of(user: User) -> list[tuple[Ledger, str]]:
+    """The account's ledgers with its role in each: the personal one first, then by name."""
+    rows = db.session.execute(
+        select(Ledger, LedgerMember.role)
+        .join(LedgerMember, LedgerMember.ledger_id == Ledger.id)
+        .where(LedgerMember.user_id == user.id)
+        .order_by(Ledger.personal_user_id.is_(None), Ledger.name, Ledger.id)
+    )
+    return [(ledger, role) for ledger, role in rows]
+
+
+def _load_current() -> tuple[Ledger, str]:
+    """(ledger, role) for this request, looked up once; 404 when the session's ledger is not one
+    of the account's (any more)."""
+    if "ledger" not in g:
+        session_row = current_user.current_session
+        ledger_id = session_row.ledger_id if session_row is not None else None
+        if ledger_id is None:
+            ledger = personal_ledger(current_user)
+            role = OWNER
+        else:
+            row = db.session.execute(
+                select(Ledger, LedgerMember.role)
+                .join(LedgerMember, LedgerMember.ledger_id == Ledger.id)
+                .where(Ledger.id == ledger_id, LedgerMember.user_id == current_user.id)
+            ).first()
+            if row is None:
+                abort(404)
+            ledger, role = row
+        g.ledger, g.ledger_role = ledger, role
+    return g.ledger, g.ledger_role
+
+
+def current_ledger(need: str = VIEWER) -> Ledger:
+    """The ledger this request works on, if the signed-in account's role in it is at least `need`:
+    404 for a non-member, 403 for a weaker role, 409 for a form posted from another ledger's page."""
+    ledger, role = _load_current()
+    if not may(role, need):
+        abort(403)
+    posted = request.form.get("ledger") if request.method == "POST" else None
+    if posted is not None and posted != str(ledger.id):
+        abort(409)
+    return ledger
+
+
+def current_role() -> str:
+    return _load_current()[1]
