@@ -15,6 +15,7 @@ from .budgets import bp as budgets_bp
 from .expenses import bp as expenses_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .health import bp as health_bp
+from .ledgers import bp as ledgers_bp
 from .reports import bp as reports_bp
 from .routing import IdConverter
 from .transfer import bp as transfer_bp
@@ -50,6 +51,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(budgets_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(ledgers_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(theme.bp)
 

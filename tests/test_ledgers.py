@@ -1,7 +1,7 @@
 """Ledgers: every account has a personal one, and one helper decides access by role."""
 
+from app.access import ledgers_of, may
 from app.extensions import db
-from app.ledgers import ledgers_of, may
 from app.models import EDITOR, OWNER, VIEWER, Ledger, LedgerMember
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..categories import create_starter_categories
 from ..clock import DEFAULT_TIME_ZONE
 from ..extensions import db
-from ..ledgers import PERSONAL_LEDGER_NAME, create_ledger
+from ..ledgers.services import PERSONAL_LEDGER_NAME, create_ledger
 from ..models import User
 from ..money import to_minor
 from ..passwords import hash_password

@@ -1,15 +1,15 @@
-"""Ledgers and who may use them: the one place that decides access to ledger data.
+"""Who may use a ledger: the one place that decides access to ledger data.
 
-A ledger owns categories, expenses, budgets and imports. Every view that reads or writes ledger
-data starts with `current_ledger(role)`: it answers the ledger this request works on, or ends the
-request with 404 for an account that is not a member (never revealing the ledger exists) and 403
-for a member whose role is too weak. Services take the ledger it returns and filter by its id;
-nothing else decides access.
+A ledger owns categories, expenses, budgets and imports (app/ledgers holds its pages). Every view
+that reads or writes ledger data starts with `current_ledger(role)`: it answers the ledger this
+request works on, or ends the request with 404 for an account that is not a member (never
+revealing the ledger exists) and 403 for a member whose role is too weak. Services take the ledger
+it returns and filter by its id; nothing else decides access.
 
-The current ledger is the one the browser's session switched to (`UserSession.ledger_id`),
-else the account's personal ledger. A form on a ledger page posts the id of the ledger it showed
-(the `ledger` field, see `ledger_field` in templates); when another tab has switched ledger since,
-the POST is refused with 409 instead of writing into a ledger the person was not looking at.
+The current ledger is the one the browser's session switched to (`UserSession.ledger_id`), else
+the account's personal ledger. A form on a ledger page posts the id of the ledger it showed (the
+`ledger` field), so that when another tab has switched ledger since, the POST is refused with 409
+instead of writing into a ledger the person was not looking at.
 """
 
 from flask import abort, g, request
@@ -17,11 +17,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .extensions import db
-from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User, utcnow
+from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User
 
 __all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "may"]
-
-PERSONAL_LEDGER_NAME = "Personal"
 
 
 def rank(role: str) -> int:
@@ -31,30 +29,6 @@ def rank(role: str) -> int:
 def may(role: str | None, need: str) -> bool:
     """Whether a member with `role` may do what needs `need` (viewer < editor < owner)."""
     return role is not None and rank(role) >= rank(need)
-
-
-def create_ledger(
-    owner: User,
-    name: str,
-    currency: str,
-    monthly_budget_cents: int,
-    period_start_day: int = 1,
-    *,
-    personal: bool = False,
-) -> Ledger:
-    """A new ledger with `owner` as its owner. Not committed (see app/transactions.py)."""
-    ledger = Ledger(
-        name=name,
-        personal_user_id=owner.id if personal else None,
-        currency=currency,
-        monthly_budget_cents=monthly_budget_cents,
-        period_start_day=period_start_day,
-    )
-    db.session.add(ledger)
-    db.session.flush()
-    db.session.add(LedgerMember(ledger_id=ledger.id, user_id=owner.id, role=OWNER, joined_at=utcnow()))
-    db.session.flush()
-    return ledger
 
 
 def personal_ledger(user: User) -> Ledger:
