@@ -63,6 +63,12 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
     REGISTER_LIMIT_PER_IP = "5 per minute; 30 per hour"
     REAUTH_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
+    # Wrong two-factor codes per account (counted across the login step and the settings page), and
+    # code attempts per address.
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = "5 per minute; 20 per hour; 50 per day"
+    TWO_FACTOR_LIMIT_PER_IP = "20 per minute; 200 per hour"
+    # How long the login waits for the two-factor code after the password was right.
+    TWO_FACTOR_LOGIN_TIMEOUT = timedelta(minutes=5)
 
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -84,6 +90,7 @@ class TestingConfig(Config):
     # Tests sign in far more often than people do; the rate-limit tests set their own limits.
     LOGIN_LIMIT_PER_IP = LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
     REGISTER_LIMIT_PER_IP = REAUTH_LIMIT_PER_ACCOUNT = "1000 per minute"
+    TWO_FACTOR_LIMIT_PER_ACCOUNT = TWO_FACTOR_LIMIT_PER_IP = "1000 per minute"
 
 
 class ProductionConfig(Config):

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from sqlalchemy import delete
 
-from . import clock, money
+from . import clock, money, two_factor
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
 from .models import Category, CategoryBudget, Expense, OverallBudget, User
@@ -80,9 +80,13 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
     return user.email, added
 
 
-def _reset_password(user: User, password: str) -> int:
+def _reset_password(user: User, password: str) -> tuple[int, bool]:
+    """New password, every session ended, two-factor off (whoever asks an operator for a reset has
+    usually lost the phone too). Returns (sessions ended, whether two-factor was on)."""
     set_password(user, password)
-    return end_all_sessions(user)
+    had_two_factor = two_factor.is_enabled(user)
+    two_factor.disable(user)
+    return end_all_sessions(user), had_two_factor
 
 
 def init_app(app: Flask) -> None:
@@ -118,11 +122,14 @@ def init_app(app: Flask) -> None:
     @click.argument("email")
     @click.password_option("--password", help="Prompted for when not given.")
     def reset_password_command(email: str, password: str):
-        """Set a new password for an account and sign it out everywhere (there is no email reset)."""
+        """Set a new password for an account, sign it out everywhere and turn off its two-factor
+        sign-in (there is no email reset)."""
         user = find_user(email)
         if user is None:
             raise click.ClickException(f"no account for {email}")
         if len(password) < 8:
             raise click.BadParameter("use at least 8 characters", param_hint="--password")
-        ended = run_and_commit(_reset_password, user, password)
+        ended, had_two_factor = run_and_commit(_reset_password, user, password)
         click.echo(f"Password changed for {user.email}; ended {ended} session(s).")
+        if had_two_factor:
+            click.echo("Two-factor sign-in was on and is now off; they can turn it on again in Settings.")

@@ -384,3 +384,29 @@ class ImportMapping(db.Model):
     header: Mapped[list] = mapped_column(JSON)
     settings: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class TwoFactor(db.Model):
+    """Two-factor sign-in of an account that has turned it on (no row: off). See app/two_factor.py."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # The TOTP secret in base32, as authenticator apps take it. Stored as is: every check computes
+    # codes from it, so a hash would not do.
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The 30-second time step of the last code accepted: that code, and any older one, is refused.
+    last_used_step: Mapped[int] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code, for signing in without the authenticator: only its SHA-256 is
+    stored, and using it deletes the row."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))

@@ -14,6 +14,7 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from . import pending_login
 from .devices import device_token, is_known_device_for_login
 from .extensions import limiter
 
@@ -36,6 +37,20 @@ def _unknown_device() -> bool:
 
 def _signed_in_account_key() -> str:
     return f"password-account:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def _two_factor_account_key() -> str:
+    """The account a two-factor code is for: the signed-in one (settings), else the one whose login
+    waits for its code; the address when neither (the view then refuses the request anyway)."""
+    if current_user.is_authenticated:
+        return f"two-factor:{current_user.id}"
+    user_id = pending_login.pending_user_id()
+    return f"two-factor:{user_id}" if user_id is not None else f"two-factor-ip:{get_remote_address()}"
+
+
+def _refused(response) -> bool:
+    # A wrong code is answered with the form again (422); only those count against the account.
+    return response.status_code == 422
 
 
 def _failed(response) -> bool:
@@ -67,3 +82,13 @@ password_per_account = limiter.limit(
     _config("REAUTH_LIMIT_PER_ACCOUNT"), key_func=_signed_in_account_key, methods=["POST"], scope="password"
 )
 password_per_ip = limiter.limit(_config("LOGIN_LIMIT_PER_IP"), methods=["POST"], scope="password-ip")
+# Guessing a 6-digit code: these allow about 50 wrong codes a day per account (a 3-in-a-million
+# chance each, counting the steps either side of now), whichever browser or address they come from.
+two_factor_per_account = limiter.limit(
+    _config("TWO_FACTOR_LIMIT_PER_ACCOUNT"),
+    key_func=_two_factor_account_key,
+    methods=["POST"],
+    scope="two-factor",
+    deduct_when=_refused,
+)
+two_factor_per_ip = limiter.limit(_config("TWO_FACTOR_LIMIT_PER_IP"), methods=["POST"], scope="two-factor-ip")

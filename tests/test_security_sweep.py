@@ -12,14 +12,16 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import select
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from app.models import ImportBatch, User, UserSession
 from app.transfer.csv_import import create_draft
 from tests.conftest import AuthActions, add_expense, category_id, csrf_token, post_form
+from tests.two_factor_support import enrol
 
-# The theme switch is for everyone: it only sets a presentational cookie (CSRF still applies).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.register", "static", "health.healthz", "theme.set_theme"}
+# The theme switch is for everyone: it only sets a presentational cookie (CSRF still applies). The
+# login's two-factor step answers only a browser whose password was right (else back to login).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "auth.register", "static", "health.healthz", "theme.set_theme"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_REFUSED = "This form has expired or did not come from this site."
 
@@ -178,7 +180,16 @@ def test_every_state_changing_route_refuses_a_post_without_a_valid_csrf_token(ap
             swept.append(rule.endpoint)
     assert _snapshot(app) == before
     assert client.get("/").status_code == 200
-    assert {"auth.logout", "auth.login", "expenses.delete_expense", "account.end_all_sessions"} <= set(swept)
+    assert {
+        "auth.logout",
+        "auth.login",
+        "auth.login_code",
+        "expenses.delete_expense",
+        "account.end_all_sessions",
+        "account.enable_two_factor",
+        "account.regenerate_recovery_codes",
+        "account.disable_two_factor",
+    } <= set(swept)
 
 
 def test_login_and_register_refuse_a_post_without_csrf_token_too(app, user):
@@ -240,6 +251,17 @@ def _assert_security_headers(response, where):
     assert headers.get("Referrer-Policy") in ("same-origin", "strict-origin-when-cross-origin"), where
 
 
+def _waiting_for_code(app):
+    """A browser between the two steps of logging in to an account with two-factor sign-in."""
+    browser = app.test_client()
+    actions = AuthActions(browser)
+    actions.register(email="carol@example.com")
+    enrol(browser, clock.utcnow())
+    actions.logout()
+    assert actions.login(email="carol@example.com").headers["Location"] == "/login/code"
+    return browser
+
+
 def test_security_headers_on_every_page(app, client, user):
     own_ids = _owned_ids(app, user.id)
     seen = 0
@@ -248,6 +270,8 @@ def test_security_headers_on_every_page(app, client, user):
             continue
         if rule.endpoint in ("auth.login", "auth.register"):
             response = app.test_client().get(rule.rule)
+        elif rule.endpoint == "auth.login_code":
+            response = _waiting_for_code(app).get(rule.rule)
         else:
             response = client.get(_url(rule, own_ids))
         assert response.status_code == 200, rule.rule

@@ -11,6 +11,7 @@ from ..forms import choices, int_or_none
 from ..money import CURRENCIES
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..periods import MAX_START_DAY, MIN_START_DAY
+from ..two_factor import CODE_INPUT_MAX
 from ..validators import Amount, strip_text
 
 
@@ -128,3 +129,35 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired("Tick the box to confirm.")],
     )
     submit = SubmitField("Delete my account")
+
+
+def _password_field() -> PasswordField:
+    return PasswordField(
+        "Your password",
+        validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class EnableTwoFactorForm(FlaskForm):
+    code = StringField(
+        "6-digit code from the app",
+        filters=[strip_text],
+        validators=[DataRequired("Enter the code your app shows."), Length(max=CODE_INPUT_MAX)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+    password = _password_field()
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+class TwoFactorCheckForm(FlaskForm):
+    """Password and a current code, before recovery codes are replaced or two-factor is turned off.
+    Two of these share a page, so each is made with its own prefix."""
+
+    password = _password_field()
+    code = StringField(
+        "Code from your authenticator app, or a recovery code",
+        filters=[strip_text],
+        validators=[DataRequired("Enter a code."), Length(max=CODE_INPUT_MAX)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )

@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from .. import clock
 from ..models import EMAIL_MAX
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
+from ..two_factor import CODE_INPUT_MAX
 from ..validators import PlainText, strip_text
 
 
@@ -57,3 +58,26 @@ class RegisterForm(FlaskForm):
     @property
     def chosen_time_zone(self) -> str:
         return self.time_zone.data if clock.is_time_zone(self.time_zone.data) else clock.DEFAULT_TIME_ZONE
+
+
+class TwoFactorLoginForm(FlaskForm):
+    """The login's second step: the code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        filters=[strip_text],
+        validators=[DataRequired("Enter the code."), Length(max=CODE_INPUT_MAX, message="That is not a code.")],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField("Verify")
+
+    def for_recovery_code(self) -> None:
+        """Ask for a recovery code instead: letters too, so no number pad on phones."""
+        self.code.label.text = "Recovery code"
+        self.code.description = "One of the recovery codes you saved when you turned on two-factor sign-in."
+        self.code.render_kw = {**self.code.render_kw, "inputmode": "text", "autocomplete": "off"}

@@ -1,14 +1,15 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
-from .. import rate_limits
+from .. import pending_login, rate_limits, two_factor
 from ..forms import form_status
+from ..models import User
 from ..passwords import check_password
 from ..routing import safe_next
 from ..sessions import end_session, start_session
 from ..transactions import run_and_commit
 from . import bp
-from .forms import LoginForm, RegisterForm
+from .forms import LoginForm, RegisterForm, TwoFactorLoginForm
 from .services import EmailTaken, create_user, find_user
 
 
@@ -41,11 +42,61 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if check_password(user, form.password.data):
+            next_url = safe_next(request.args.get("next"))
+            if two_factor.is_enabled(user):
+                # Not signed in yet: the code is asked for first. (Committed: a rehashed password.)
+                run_and_commit(pending_login.begin, user, remember=form.remember.data, next_url=next_url)
+                return redirect(url_for("auth.login_code"))
             run_and_commit(start_session, user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(next_url)
         # The same words whether the email is unknown or the password wrong.
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), form_status(form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@rate_limits.two_factor_per_ip
+@rate_limits.two_factor_per_account
+def login_code():
+    """The second step of signing in to an account with two-factor sign-in on."""
+    if current_user.is_authenticated:
+        return redirect(url_for("expenses.dashboard"))
+    state = pending_login.pending()
+    user = pending_login.pending_user() if state else None
+    if user is None or not two_factor.is_enabled(user):
+        pending_login.clear()
+        flash("Your sign-in timed out before the code was entered. Log in again.", "warning")
+        return redirect(url_for("auth.login"))
+    recovery = request.args.get("recovery") == "1"
+    form = TwoFactorLoginForm()
+    if recovery:
+        form.for_recovery_code()
+    if form.validate_on_submit():
+        try:
+            accepted = run_and_commit(_finish_login, user, form.code.data, state["remember"])
+        except two_factor.WrongCode:
+            form.code.errors.append(
+                "That recovery code is not right, or it was used already."
+                if recovery
+                else "That code is not right, or it was used already. Wait for the next one and try again."
+            )
+        else:
+            pending_login.clear()
+            if accepted.recovery:
+                left = accepted.recovery_codes_left
+                flash(
+                    f"You signed in with a recovery code; {left} of them left. "
+                    "If your authenticator is lost, turn two-factor off and on again in Settings.",
+                    "warning",
+                )
+            return redirect(safe_next(state["next"]))
+    return render_template("auth/login_code.html", form=form, recovery=recovery), form_status(form)
+
+
+def _finish_login(user: User, code: str, remember: bool):
+    accepted = two_factor.check_code(user, code)
+    start_session(user, remember=remember)
+    return accepted
 
 
 @bp.post("/logout")
