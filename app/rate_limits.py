@@ -1,4 +1,4 @@
-"""Rate limits for the endpoints that hash passwords.
+"""Rate limits for the endpoints that hash passwords or check two-factor codes.
 
 Flask-Limiter checks them before the view runs, so a refused request costs no hashing. Limits are
 read from the config at request time; counters live in RATELIMIT_STORAGE_URI (Redis in

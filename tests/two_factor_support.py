@@ -21,7 +21,7 @@ def secret_on_page(html: str) -> str:
 
 
 def recovery_codes_on_page(html: str) -> list[str]:
-    return re.findall(r'<span class="d-block border rounded text-center py-1">([a-z0-9-]+)</span>', html)
+    return re.findall(r'<span class="d-block border rounded text-center text-nowrap py-1">([a-z0-9-]+)</span>', html)
 
 
 def enrol(client, moment: datetime) -> tuple[str, list[str]]:

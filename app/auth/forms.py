@@ -79,5 +79,4 @@ class TwoFactorLoginForm(FlaskForm):
     def for_recovery_code(self) -> None:
         """Ask for a recovery code instead: letters too, so no number pad on phones."""
         self.code.label.text = "Recovery code"
-        self.code.description = "One of the recovery codes you saved when you turned on two-factor sign-in."
         self.code.render_kw = {**self.code.render_kw, "inputmode": "text", "autocomplete": "off"}

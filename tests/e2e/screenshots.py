@@ -55,6 +55,8 @@ NOT_PAGES = {
     "expenses.export_filtered_csv",
     "expenses.quick_add_options",
     "transfer.download_backup",
+    # Shown only between the two steps of a login with two-factor sign-in.
+    "auth.login_code",
 }
 
 
