@@ -111,28 +111,33 @@ def regenerate_recovery_codes(user: User) -> list[str]:
     return _replace_recovery_codes(user)
 
 
-def check_code(user: User, code: str, *, recovery_allowed: bool = True) -> Accepted:
-    """Accept an authenticator code (once) or, when allowed, a recovery code (used up); WrongCode
+def check_code(user: User, code: str) -> Accepted:
+    """Accept an authenticator code (once) or a recovery code (used up); WrongCode
     otherwise. Both are single conditional writes, so two requests racing with one code cannot
     both succeed."""
     two_factor = status(user)
     if two_factor is None:
         raise WrongCode()
-    digits = re.sub(r"\s", "", code or "")
-    if re.fullmatch(rf"\d{{{CODE_DIGITS}}}", digits):
-        step = _matching_step(two_factor.secret, digits)
+    if _totp_digits(code) is not None:
+        step = _matching_step(two_factor.secret, code)
         if step is not None and _claim_step(user, step):
             return Accepted(recovery=False)
         raise WrongCode()
-    if recovery_allowed and _use_recovery_code(user, code):
+    if _use_recovery_code(user, code):
         return Accepted(recovery=True, recovery_codes_left=recovery_codes_left(user))
     raise WrongCode()
 
 
+def _totp_digits(code: str) -> str | None:
+    """The code without spaces when it is six digits ("123 456" as some apps show it), else None."""
+    digits = re.sub(r"\s", "", code or "")
+    return digits if re.fullmatch(rf"\d{{{CODE_DIGITS}}}", digits) else None
+
+
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step (now, or one either side) whose code `code` is; None if none is."""
-    code = re.sub(r"\s", "", code or "")
-    if not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", code):
+    code = _totp_digits(code)
+    if code is None:
         return None
     totp = pyotp.TOTP(secret, digits=CODE_DIGITS)
     now_step = totp.timecode(clock.utcnow())
