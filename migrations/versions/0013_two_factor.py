@@ -1,7 +1,7 @@
 """two_factor and recovery_codes: two-factor sign-in (TOTP) per account
 
-Revision ID: 0012_two_factor
-Revises: 0011_user_time_zone
+Revision ID: 0013_two_factor
+Revises: 0012_ledgers
 Create Date: 2026-12-05 08:30:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0012_two_factor"
-down_revision = "0011_user_time_zone"
+revision = "0013_two_factor"
+down_revision = "0012_ledgers"
 branch_labels = None
 depends_on = None
 
