@@ -23,14 +23,15 @@ def _lifetime() -> timedelta:
 
 def begin(user: User, *, remember: bool, next_url: str) -> None:
     """Remember that `user` gave the right password; the code is asked for next."""
-    expires = clock.utcnow() + _lifetime()
-    session[_KEY] = {"user": user.id, "remember": bool(remember), "next": next_url, "expires": expires.timestamp()}
+    # Whole seconds since the epoch: JSON in the cookie, and no float anywhere near the app's figures.
+    expires = int((clock.utcnow() + _lifetime()).timestamp())
+    session[_KEY] = {"user": user.id, "remember": bool(remember), "next": next_url, "expires": expires}
 
 
 def pending() -> dict | None:
     """The sign-in waiting for its code (user id, remember, next), None if none or it expired."""
     state = session.get(_KEY)
-    if not isinstance(state, dict) or not isinstance(state.get("expires"), int | float):
+    if not isinstance(state, dict) or not isinstance(state.get("expires"), int):
         return None
     if clock.utcnow().timestamp() >= state["expires"]:
         return None

@@ -2,16 +2,19 @@
 limits, turning it off, and the operator's reset. The clock is frozen; codes come from pyotp."""
 
 import hashlib
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app import clock, two_factor
 from app.extensions import db
 from app.models import RecoveryCode, TwoFactor, User, UserSession
 from tests.conftest import PASSWORD, AuthActions, count_rows, post_form
+from tests.test_races import at_once
 from tests.test_security_sweep import _assert_security_headers
 from tests.two_factor_support import code_at, enrol, recovery_codes_on_page, secret_on_page
 
@@ -43,6 +46,33 @@ def enrolled(app, client, user, frozen):
     secret, codes = enrol(client, frozen.moment)
     AuthActions(client).logout()
     return secret, codes
+
+
+@contextmanager
+def held_before(app, statement_start: str):
+    """Hold each of two requests at its first statement starting with `statement_start` until both
+    have reached it. Yields a list that holds True for each that met the other there."""
+    barrier = threading.Barrier(2, timeout=10)
+    waited = threading.local()
+    met = []
+
+    def hold(_conn, _cursor, statement, *_args):
+        if not statement.startswith(statement_start) or getattr(waited, "done", False):
+            return
+        waited.done = True
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            return
+        met.append(True)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hold)
+    try:
+        yield met
+    finally:
+        event.remove(engine, "before_cursor_execute", hold)
 
 
 def _page(response) -> str:
@@ -194,6 +224,22 @@ def test_a_code_works_only_once(app, client, auth, enrolled, frozen):
     assert _session_count(app) == 0
 
 
+def test_the_same_code_sent_twice_at_once_signs_in_only_one_browser(app, client, auth, enrolled, frozen):
+    """Both requests have checked the code before either records it: the conditional UPDATE lets
+    one through (PostgreSQL re-reads the row once the other commits; SQLite serialises writes)."""
+    secret, _ = enrolled
+    other = app.test_client()
+    AuthActions(other).login()
+    auth.login()
+    frozen.advance(seconds=30)
+    code = code_at(secret, frozen.moment)
+    with held_before(app, "UPDATE two_factor ") as met:
+        results = at_once(*(lambda browser=browser: _second_step(browser, code) for browser in (client, other)))
+    assert met == [True, True]
+    assert sorted(status for status, _ in results) == [302, 422]
+    assert _session_count(app) == 1
+
+
 @pytest.mark.parametrize(("steps", "status"), [(-2, 422), (-1, 302), (0, 302), (1, 302), (2, 422)])
 def test_clock_drift_of_one_step_either_way_is_allowed(app, client, auth, enrolled, frozen, steps, status):
     secret, _ = enrolled
@@ -261,6 +307,13 @@ def test_the_second_step_expires_after_five_minutes(app, client, auth, enrolled,
     assert _session_count(app) == 0
     assert "Your sign-in timed out before the code was entered." in _page(client.get("/login"))
     assert client.get("/login/code").headers["Location"] == "/login"
+
+
+def test_the_second_step_waits_just_under_five_minutes(app, client, auth, enrolled, frozen):
+    secret, _ = enrolled
+    auth.login()
+    frozen.advance(minutes=4, seconds=59)
+    assert _second_step(client, code_at(secret, frozen.moment)).headers["Location"] == "/"
 
 
 def test_the_second_step_without_a_password_first_goes_to_login(app, client, enrolled, frozen):
