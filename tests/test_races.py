@@ -32,12 +32,19 @@ WAIT_SECONDS = 10
 def held_at_first_insert(app, table: str):
     """Hold each request's first INSERT INTO `table` until every racer has reached one. Yields a
     list that holds True once they all met there (so the test knows the race really happened)."""
+    with held_at_first_statement(app, f"INSERT INTO {table} ") as met:
+        yield met
+
+
+@contextmanager
+def held_at_first_statement(app, prefix: str):
+    """The same for each request's first statement that starts with `prefix`."""
     barrier = threading.Barrier(RACERS, timeout=WAIT_SECONDS)
     waited = threading.local()
     met = []
 
-    def before_insert(_conn, _cursor, statement, *_args):
-        if not statement.startswith(f"INSERT INTO {table} ") or getattr(waited, "done", False):
+    def hold(_conn, _cursor, statement, *_args):
+        if not statement.startswith(prefix) or getattr(waited, "done", False):
             return
         waited.done = True
         try:
@@ -48,11 +55,11 @@ def held_at_first_insert(app, table: str):
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", before_insert)
+    event.listen(engine, "before_cursor_execute", hold)
     try:
         yield met
     finally:
-        event.remove(engine, "before_cursor_execute", before_insert)
+        event.remove(engine, "before_cursor_execute", hold)
 
 
 def at_once(*requests) -> list[tuple[int, str]]:

@@ -2,19 +2,17 @@
 limits, turning it off, and the operator's reset. The clock is frozen; codes come from pyotp."""
 
 import hashlib
-import threading
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app import clock, two_factor
 from app.extensions import db
 from app.models import RecoveryCode, TwoFactor, User, UserSession
 from tests.conftest import PASSWORD, AuthActions, count_rows, post_form
-from tests.test_races import at_once
+from tests.test_races import at_once, held_at_first_statement
 from tests.test_security_sweep import _assert_security_headers
 from tests.two_factor_support import code_at, enrol, recovery_codes_on_page, secret_on_page
 
@@ -46,33 +44,6 @@ def enrolled(app, client, user, frozen):
     secret, codes = enrol(client, frozen.moment)
     AuthActions(client).logout()
     return secret, codes
-
-
-@contextmanager
-def held_before(app, statement_start: str):
-    """Hold each of two requests at its first statement starting with `statement_start` until both
-    have reached it. Yields a list that holds True for each that met the other there."""
-    barrier = threading.Barrier(2, timeout=10)
-    waited = threading.local()
-    met = []
-
-    def hold(_conn, _cursor, statement, *_args):
-        if not statement.startswith(statement_start) or getattr(waited, "done", False):
-            return
-        waited.done = True
-        try:
-            barrier.wait()
-        except threading.BrokenBarrierError:
-            return
-        met.append(True)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        yield met
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
 
 
 def _page(response) -> str:
@@ -233,7 +204,7 @@ def test_the_same_code_sent_twice_at_once_signs_in_only_one_browser(app, client,
     auth.login()
     frozen.advance(seconds=30)
     code = code_at(secret, frozen.moment)
-    with held_before(app, "UPDATE two_factor ") as met:
+    with held_at_first_statement(app, "UPDATE two_factor ") as met:
         results = at_once(*(lambda browser=browser: _second_step(browser, code) for browser in (client, other)))
     assert met == [True, True]
     assert sorted(status for status, _ in results) == [302, 422]
