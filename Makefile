@@ -5,20 +5,20 @@ BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 export FLASK_APP := run.py
 
-.PHONY: run test test-e2e lint install assets browser screenshots audit bench clean
+.PHONY: run test test-e2e lint install assets browser ocr screenshots audit bench bench-receipts clean
 
-run: install assets
+run: install assets ocr
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Two workers by default (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 PYTEST_ARGS ?= -n 2
 
-test: install assets browser
+test: install assets browser ocr
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the browser tests (tests/e2e, marked e2e).
-test-e2e: install assets browser
+test-e2e: install assets browser ocr
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
@@ -53,6 +53,24 @@ $(VENDOR)/.installed: node_modules/.package-lock.json Makefile
 browser: install
 	@$(BIN)/python -m tests.e2e.browser
 
+# Tesseract (English and German) and poppler's pdftoppm read receipts on this machine
+# (app/receipts/ocr.py); the receipt tests draw with the DejaVu and Liberation fonts. Installed with
+# apt-get where this machine allows it (root, or sudo without a password), like Chromium; where it
+# cannot, the app keeps receipts without reading them and the receipt tests say what to install.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu poppler-utils fonts-dejavu-core fonts-liberation
+
+ocr:
+	@if command -v tesseract >/dev/null && command -v pdftoppm >/dev/null \
+		&& tesseract --list-langs 2>/dev/null | grep -qx deu && tesseract --list-langs 2>/dev/null | grep -qx eng \
+		&& [ -d /usr/share/fonts/truetype/dejavu ] && [ -d /usr/share/fonts/truetype/liberation ]; then \
+		echo "Tesseract: $$(command -v tesseract), pdftoppm: $$(command -v pdftoppm)"; \
+	else \
+		if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+		echo "Installing $(OCR_PACKAGES) with apt-get"; \
+		{ $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES); } \
+		|| echo "Could not install them; receipts are kept but not read. On Debian: apt-get install -y $(OCR_PACKAGES)"; \
+	fi
+
 # Every page of the demo account (and login, register, the quick add dialog) at 390px and 1280px,
 # light and dark, into screenshots/; plus docs/dashboard.png and docs/dashboard-mobile.png for the README.
 screenshots: install assets browser
@@ -70,6 +88,11 @@ audit: install assets browser
 bench: install assets
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: on Debian or Ubuntu, apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m bench.run
+
+# Draws 60 receipts (RECEIPT_BENCH_COUNT) and reads them as an upload is read; prints the share of
+# totals, dates and merchants read exactly and the median time per receipt (bench/receipts.py).
+bench-receipts: install ocr
+	$(BIN)/python -m bench.receipts
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
