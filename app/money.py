@@ -7,10 +7,11 @@ anywhere else, goes through `float`.
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from babel import Locale
 from babel import numbers as babel_numbers
+from babel.core import get_global
 
 from .l10n import current_locale, decimal_mark
 
@@ -46,13 +47,39 @@ CURRENCIES = {
     )
 }
 
+
+def _tender_codes() -> frozenset[str]:
+    """ISO 4217 codes that CLDR (through Babel) lists as legal tender somewhere today, without an end
+    date: the 154 an expense can be in. Funds codes (CLF, XDR) and withdrawn ones (DEM) are left out."""
+    return frozenset(
+        code
+        for history in get_global("territory_currencies").values()
+        for code, _start, end, tender in history
+        if end is None and tender
+    )
+
+
+def _from_babel(code: str) -> Currency:
+    return Currency(
+        code,
+        babel_numbers.get_currency_name(code, locale="en"),
+        babel_numbers.get_currency_symbol(code, "en_US"),
+        babel_numbers.get_currency_precision(code),
+    )
+
+
+# A ledger is kept in one of CURRENCIES; an expense can be in any of these, each with CLDR's number
+# of decimal places (0 for JPY and KRW, 3 for KWD, BHD, OMR, JOD and TND).
+ALL_CURRENCIES = {code: CURRENCIES.get(code) or _from_babel(code) for code in sorted(_tender_codes())}
+
 # The largest single amount (and budget) accepted, in major units of any currency.
 MAX_AMOUNT = Decimal("1000000000")
 
-# Plain digits, optionally grouped with commas (1,234,567 or the Indian 12,34,567), then an
-# optional fraction. ASCII digits only: `\d` would also take Arabic-Indic and other digits.
+# Plain digits, optionally grouped with commas (1,234,567 or the Indian 12,34,567) or apostrophes
+# (de_CH: 1’234’567), then an optional fraction. ASCII digits only: `\d` would also take
+# Arabic-Indic and other digits.
 _AMOUNT_RE = re.compile(
-    r"(?P<whole>[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3})"
+    r"(?P<whole>[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}(?:['’][0-9]{3})+)"
     r"(?:\.(?P<fraction>[0-9]*))?"
 )
 
@@ -63,7 +90,7 @@ class AmountError(ValueError):
 
 def currency(code: str) -> Currency:
     try:
-        return CURRENCIES[code]
+        return ALL_CURRENCIES[code]
     except KeyError:
         raise ValueError(f"unknown currency {code!r}") from None
 
@@ -72,7 +99,9 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decim
     """Parse what a person typed ("12", "12.5", "1,234.50") into an exact Decimal.
 
     With decimal_mark="," (the reader's locale writes 1.234,50) it reads "12,50" and "1.234,50",
-    and still the plain "1234.50" that forms and links are filled with.
+    and still the plain "1234.50" that forms and links are filled with. A dot followed by no more
+    digits than the currency has decimals is that plain form: "1.234" is 1.234 in KWD (three
+    decimals, and what a KWD form is filled with) but 1234 in EUR and JPY.
     Raises AmountError with a message fit to show next to the field.
     """
     cur = currency(code)
@@ -86,8 +115,11 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decim
     if text[0] == "+":
         text = text[1:]
     if decimal_mark == ",":
-        # "1.234" is grouped in these locales; "1234.50" (never three decimals) is a plain number.
-        match = _BANK_AMOUNT_RES[","].fullmatch(text) or _PLAIN_AMOUNT_RE.fullmatch(text)
+        plain = _PLAIN_AMOUNT_RE.fullmatch(text)
+        if plain and len(plain["fraction"] or "") <= cur.exponent:
+            match = plain
+        else:
+            match = _BANK_AMOUNT_RES[","].fullmatch(text) or plain
     else:
         match = _AMOUNT_RE.fullmatch(text)
     if match is None:
@@ -111,7 +143,7 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decim
 
 # Amounts in banks' files: digits grouped by the mark that is not the decimal mark, or by spaces or
 # apostrophes (1 234,56 and 1'234.56); Indian grouping (12,34,567.00) with a decimal point.
-_SPACE_GROUPS = "[0-9]{1,3}(?:[ '\u00a0\u202f][0-9]{3})+"
+_SPACE_GROUPS = "[0-9]{1,3}(?:[ '’\u00a0\u202f][0-9]{3})+"
 _BANK_AMOUNT_RES = {
     ".": re.compile(
         rf"(?P<whole>[0-9]+|[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]{{1,2}}(?:,[0-9]{{2}})+,[0-9]{{3}}|{_SPACE_GROUPS})"
@@ -252,3 +284,97 @@ def average(total: int, count: int) -> int:
     if 2 * remainder > count or (2 * remainder == count and quotient % 2):
         quotient += 1
     return quotient
+
+
+# Conversion between currencies, the one rule for every expense in another currency:
+# - A rate is how many units of the ledger's currency one unit of the expense's currency costs
+#   (89.81 for EUR to INR). A rate that is worked out rather than typed (from the two amounts a
+#   person typed, or across the euro from reference rates) is rounded half to even to RATE_DIGITS
+#   significant digits, once; the rate stored is the one used.
+# - The amount in the ledger's currency is the original amount times that rate, rounded half to
+#   even to the ledger currency's minor unit, once. An amount the person typed (what the bank
+#   charged) is kept as typed.
+# - Shown to people, a rate has at most RATE_SHOWN_DIGITS significant digits; it is stored whole.
+RATE_DIGITS = 10
+RATE_SHOWN_DIGITS = 6
+MAX_RATE = Decimal("1000000000")
+_RATE_RE = re.compile(r"(?P<whole>[0-9]+)(?:[.,](?P<fraction>[0-9]+))?|[.,](?P<bare>[0-9]+)")
+
+
+def _round_significant(value: Decimal, digits: int) -> Decimal:
+    if value == 0:
+        return value
+    exponent = value.adjusted() - digits + 1
+    return _without_trailing_zeros(value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_EVEN))
+
+
+def _without_trailing_zeros(value: Decimal) -> Decimal:
+    # normalize() alone writes 100 as 1E+2.
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
+def rate_quotient(numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator (both > 0) as a stored rate, rounded once (see above): in integers,
+    because a Decimal division first rounds to 28 digits, and a second rounding could meet a tie
+    that the exact quotient does not have."""
+    num_exp, den_exp = numerator.as_tuple().exponent, denominator.as_tuple().exponent
+    num, den = int(numerator.scaleb(-num_exp)), int(denominator.scaleb(-den_exp))
+    # Scale so that the integer quotient has RATE_DIGITS digits (or one more, cut below).
+    shift = RATE_DIGITS - (len(str(num)) - len(str(den)))
+    scaled_num, scaled_den = (num * 10**shift, den) if shift >= 0 else (num, den * 10**-shift)
+    quotient, remainder = divmod(scaled_num, scaled_den)
+    if len(str(quotient)) > RATE_DIGITS:
+        shift -= 1
+        scaled_num, scaled_den = (num * 10**shift, den) if shift >= 0 else (num, den * 10**-shift)
+        quotient, remainder = divmod(scaled_num, scaled_den)
+    if 2 * remainder > scaled_den or (2 * remainder == scaled_den and quotient % 2):
+        quotient += 1
+    return _without_trailing_zeros(Decimal(quotient).scaleb(num_exp - den_exp - shift))
+
+
+def implied_rate(original: Decimal, charged: Decimal) -> Decimal:
+    """The rate at which `original` became `charged` (both > 0), rounded as stored."""
+    return rate_quotient(charged, original)
+
+
+def convert(original: Decimal, rate: Decimal, code: str) -> Decimal:
+    """`original` at `rate`, in `code`: rounded half to even to its minor unit (see above).
+    Raises AmountError when the result is zero or past MAX_AMOUNT."""
+    amount = (original * rate).quantize(Decimal(1).scaleb(-currency(code).exponent), rounding=ROUND_HALF_EVEN)
+    if amount > MAX_AMOUNT:
+        raise AmountError(
+            f"At that rate this is more than the largest amount allowed, {format_amount(MAX_AMOUNT, code)}."
+        )
+    if amount <= 0:
+        raise AmountError(f"At that rate this is less than {format_amount(from_minor(1, code), code)}.")
+    return amount
+
+
+def parse_rate(text: str | None) -> Decimal:
+    """A rate as people type it: "89.81", "89,81" or ",5" (rates are never grouped, so either mark is
+    the decimal mark). Positive, at most MAX_RATE, and at most RATE_DIGITS significant digits."""
+    text = (text or "").strip()
+    if not text:
+        raise AmountError("Enter a rate.")
+    match = _RATE_RE.fullmatch(text) if len(text) <= 40 else None
+    if match is None:
+        raise AmountError("Enter the rate as a number, like 89.81.")
+    whole = match["whole"] or "0"
+    fraction = match["fraction"] or match["bare"] or ""
+    rate = Decimal(f"{whole}.{fraction}") if fraction else Decimal(whole)
+    if rate <= 0:
+        raise AmountError("The rate must be more than zero.")
+    if rate > MAX_RATE:
+        raise AmountError(f"The rate must be at most {MAX_RATE:,}.")
+    if len(rate.normalize().as_tuple().digits) > RATE_DIGITS:
+        raise AmountError(f"Use at most {RATE_DIGITS} significant digits in a rate.")
+    return _without_trailing_zeros(rate)
+
+
+def format_rate(rate: Decimal, locale: Locale | None = None) -> str:
+    """A rate for people to read, to RATE_SHOWN_DIGITS significant digits: "89.81", "0.00615422",
+    "89,81" in de_DE. Never grouped, so that it reads the same typed back in."""
+    shown = _round_significant(rate, RATE_SHOWN_DIGITS)
+    text = f"{shown:f}"
+    return text.replace(".", decimal_mark(locale or current_locale()))
