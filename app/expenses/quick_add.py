@@ -5,11 +5,15 @@ the dialog first opens, so pages run no extra query. Saving goes through the sam
 service as the full form, and answers in JSON. Without scripts, the button is a link to that form.
 """
 
-from flask import jsonify
+import json
+from functools import partial
+
+from flask import jsonify, request
 from flask_login import current_user
 
-from .. import clock, money
+from .. import clock, idempotency, money
 from ..categories import user_categories
+from ..extensions import db
 from ..transactions import run_and_commit
 from . import bp, services
 from .forms import ExpenseForm
@@ -29,24 +33,65 @@ def quick_add_options():
     )
 
 
+KEY_INVALID = "The idempotency key must be 1 to 255 printable characters without spaces."
+KEY_REUSED = "This expense was sent before with other details: it was not saved again."
+
+
 @bp.post("/expenses/quick-add")
 def quick_add():
-    """201 with the saved expense, or 422 with each field's errors; nothing is written then."""
+    """201 with the saved expense, or 422 with each field's errors; nothing is written then.
+
+    With an `Idempotency-Key` header (the offline queue always sends one), the same key sent again
+    answers the first 201 again and writes nothing, even when the category has gone since; the same
+    key with other details is a 409.
+    """
+    key = request.headers.get(idempotency.HEADER)
+    if key is None:
+        return _validate_and_save(None, "")
+    if not idempotency.valid_key(key):
+        return jsonify(errors={"idempotency_key": [KEY_INVALID]}), 400
+    # What was sent, without the CSRF token: a retry from a reloaded page carries a new one.
+    sent = sorted((name, value) for name, value in request.form.items(multi=True) if name != "csrf_token")
+    request_fingerprint = idempotency.fingerprint(request.path, json.dumps(sent))
+    try:
+        previous = idempotency.stored_answer(current_user.id, key, request_fingerprint)
+        if previous is not None:
+            return _respond(previous)
+        return _validate_and_save(key, request_fingerprint)
+    except idempotency.KeyReused:
+        return jsonify(errors={"idempotency_key": [KEY_REUSED]}), 409
+
+
+def _validate_and_save(key: str | None, request_fingerprint: str):
     form = ExpenseForm(user_categories(current_user))
     if not form.validate_on_submit():
         return jsonify(errors={name: messages for name, messages in form.errors.items()}), 422
-    expense = run_and_commit(services.create_expense, current_user, **expense_values(form))
-    amount = money.format_amount(expense.amount_cents, current_user.currency)
-    return (
-        jsonify(
-            expense={
-                "id": expense.id,
-                "description": expense.description,
-                "category": form.category.name,
-                "spent_on": expense.spent_on.isoformat(),
-                "amount": amount,
-            },
-            message=f"Added {amount} for {expense.description}",
-        ),
-        201,
-    )
+    save = partial(_save, current_user._get_current_object(), form.category.name, expense_values(form))
+    if key is None:
+        return _respond(run_and_commit(save))
+    return _respond(run_and_commit(idempotency.answer_once, current_user.id, key, request_fingerprint, save))
+
+
+def _save(user, category_name: str, values: dict) -> idempotency.Answer:
+    expense = services.create_expense(user, **values)
+    db.session.flush()  # the new id, for the answer
+    amount = money.format_amount(expense.amount_cents, user.currency)
+    body = {
+        "expense": {
+            "id": expense.id,
+            "description": expense.description,
+            "category": category_name,
+            "spent_on": expense.spent_on.isoformat(),
+            "amount": amount,
+        },
+        "message": f"Added {amount} for {expense.description}",
+    }
+    return idempotency.Answer(201, body)
+
+
+def _respond(answer: idempotency.Answer):
+    response = jsonify(answer.body)
+    response.status_code = answer.status_code
+    if answer.replayed:
+        response.headers[idempotency.REPLAYED_HEADER] = "true"
+    return response
