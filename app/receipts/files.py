@@ -80,6 +80,19 @@ def prepare(data: bytes, max_side: int, thumbnail_side: int) -> PreparedFile:
     return PreparedFile(content, content_type, _encode(image, JPEG, THUMBNAIL_QUALITY))
 
 
+def kept_as_is(data: bytes, thumbnail_side: int) -> PreparedFile:
+    """A file restored from a backup: one we kept before (a JPEG, PNG or PDF), checked to open as
+    what its bytes say, kept byte for byte (its checksum still holds), with a new thumbnail."""
+    kind = sniff(data)
+    if kind not in EXTENSIONS:
+        raise UnsupportedFile("is not a JPEG, PNG or PDF kept by this site")
+    if kind == PDF:
+        return PreparedFile(data, PDF, pdf_thumbnail(data, thumbnail_side))
+    image = _decode(data, kind)
+    image.thumbnail((thumbnail_side, thumbnail_side), Image.Resampling.LANCZOS)
+    return PreparedFile(data, kind, _encode(image, JPEG, THUMBNAIL_QUALITY))
+
+
 def _decode(data: bytes, kind: str) -> Image.Image:
     try:
         with warnings.catch_warnings():
