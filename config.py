@@ -69,6 +69,8 @@ class Config:
     TWO_FACTOR_LIMIT_PER_IP = "20 per minute; 200 per hour"
     # How long the login waits for the two-factor code after the password was right.
     TWO_FACTOR_LOGIN_TIMEOUT = timedelta(minutes=5)
+    # Opening or accepting an invitation link (GET and POST), per client address.
+    INVITATION_LIMIT_PER_IP = "20 per minute; 100 per hour"
 
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -91,6 +93,7 @@ class TestingConfig(Config):
     LOGIN_LIMIT_PER_IP = LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
     REGISTER_LIMIT_PER_IP = REAUTH_LIMIT_PER_ACCOUNT = "1000 per minute"
     TWO_FACTOR_LIMIT_PER_ACCOUNT = TWO_FACTOR_LIMIT_PER_IP = "1000 per minute"
+    INVITATION_LIMIT_PER_IP = "1000 per minute"
 
 
 class ProductionConfig(Config):

@@ -92,3 +92,5 @@ two_factor_per_account = limiter.limit(
     deduct_when=_refused,
 )
 two_factor_per_ip = limiter.limit(_config("TWO_FACTOR_LIMIT_PER_IP"), methods=["POST"], scope="two-factor-ip")
+# Invitation links are looked up by their token: a cap per IP keeps guessing hopeless.
+invitation_per_ip = limiter.limit(_config("INVITATION_LIMIT_PER_IP"), scope="invitation-ip")

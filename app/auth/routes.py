@@ -17,7 +17,7 @@ from .services import EmailTaken, create_user, find_user
 @rate_limits.register_per_ip
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("expenses.dashboard"))
+        return redirect(safe_next(request.args.get("next")))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -27,7 +27,8 @@ def register():
         else:
             run_and_commit(start_session, user)
             flash("Welcome! Your account is ready. Add your first expense below.", "success")
-            return redirect(url_for("expenses.dashboard"))
+            # An invitation link sends people here with `next` to come back to it.
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), form_status(form)
 
 

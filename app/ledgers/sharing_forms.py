@@ -1,0 +1,90 @@
+"""Forms for creating a shared ledger, inviting to it and managing its members."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..forms import choices, int_or_none
+from ..models import EDITOR, LEDGER_NAME_MAX, OWNER, ROLES, VIEWER
+from ..money import CURRENCIES
+from ..periods import MAX_START_DAY, MIN_START_DAY
+from ..validators import Amount, PlainText, strip_text
+from .invitations import EXPIRY_DAYS
+
+ROLE_WORDS = {
+    VIEWER: "Viewer: sees and exports the ledger",
+    EDITOR: "Editor: also adds, edits and deletes expenses, categories, budgets and imports",
+    OWNER: "Owner: also manages members, invitations, settings and can delete the ledger",
+}
+
+
+def _role_field(label: str, default: str = EDITOR) -> SelectField:
+    return SelectField(label, choices=choices((role, ROLE_WORDS[role]) for role in ROLES), default=default)
+
+
+class NewLedgerForm(FlaskForm):
+    name = StringField(
+        "Name",
+        description="Say whose books these are, for example “Flat 3B” or “Holiday 2027”.",
+        filters=[strip_text],
+        validators=[
+            DataRequired("Give the ledger a name."),
+            Length(max=LEDGER_NAME_MAX, message=f"Keep the name under {LEDGER_NAME_MAX + 1} characters."),
+            PlainText(),
+        ],
+    )
+    currency = SelectField("Currency", choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values()))
+    monthly_budget = StringField(
+        "Budget per period",
+        description="The most the ledger's members want to spend in one budget period, across all categories.",
+        filters=[strip_text],
+        validators=[Amount()],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    period_start_day = SelectField(
+        "Budget period starts on day",
+        coerce=int_or_none,
+        choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
+        default=MIN_START_DAY,
+        description="Periods are monthly. Pick the payday; days 29 to 31 do not exist in every month.",
+    )
+
+    @property
+    def currency_code(self):
+        # The budget is read in the currency being chosen.
+        return self.currency.data if self.currency.data in CURRENCIES else None
+
+
+class InvitationForm(FlaskForm):
+    role = _role_field("They join as")
+    days = SelectField(
+        "The link works for",
+        coerce=int_or_none,
+        choices=choices((days, f"{days} day{'s' if days != 1 else ''}") for days in EXPIRY_DAYS),
+        default=EXPIRY_DAYS[-1],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = _role_field("Role")
+
+
+class HandOverForm(FlaskForm):
+    step_down = BooleanField("and make me an editor")
+
+
+class DeleteLedgerForm(FlaskForm):
+    confirm_name = StringField(
+        "Type the ledger's name to confirm",
+        filters=[strip_text],
+        validators=[DataRequired("Type the ledger's name to confirm.")],
+        render_kw={"autocomplete": "off"},
+    )
+
+    def __init__(self, ledger_name: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ledger_name = ledger_name
+
+    def validate_confirm_name(self, field):
+        if field.data != self.ledger_name:
+            raise ValidationError("That is not the ledger's name. Type it exactly as shown.")

@@ -1,0 +1,203 @@
+"""Shared ledgers: creating one, switching between ledgers, members and invitations.
+
+Every page here works on the current ledger through app.access.current_ledger, which answers 404
+to a non-member and 403 to a role too weak, so that a removed member's next request is refused.
+"""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import money, rate_limits
+from ..access import OWNER, VIEWER, current_ledger, current_role, may, role_in
+from ..forms import ConfirmForm, form_status
+from ..transactions import run_and_commit
+from . import bp, invitations, membership
+from .services import create_ledger
+from .sharing_forms import DeleteLedgerForm, HandOverForm, InvitationForm, NewLedgerForm, RoleForm
+from .switching import ledger_menu, switch_ledger
+
+
+@bp.app_template_global()
+def ledger_may(need: str) -> bool:
+    """Whether the signed-in account's role in the current ledger allows `need`: templates hide
+    the buttons of what it may not do. Only for pages whose view has loaded the current ledger."""
+    return may(current_role(), need)
+
+
+bp.add_app_template_global(ledger_menu, "ledger_menu")
+
+
+@bp.route("/ledgers/new", methods=["GET", "POST"])
+@login_required
+def new_ledger():
+    form = NewLedgerForm()
+    if not form.is_submitted():
+        form.currency.data = current_user.currency
+    if form.validate_on_submit():
+        ledger = run_and_commit(_create_and_switch, form)
+        flash(f"Ledger “{ledger.name}” created. Invite people from its Members page.", "success")
+        return redirect(url_for("expenses.dashboard"))
+    return render_template("ledgers/new.html", form=form), form_status(form)
+
+
+def _create_and_switch(form: NewLedgerForm):
+    ledger = create_ledger(
+        current_user,
+        form.name.data,
+        form.currency.data,
+        money.to_minor(form.monthly_budget.amount, form.currency.data),
+        form.period_start_day.data,
+    )
+    return switch_ledger(current_user, ledger.id)
+
+
+@bp.post("/ledgers/<int:ledger_id>/switch")
+@login_required
+def switch(ledger_id: int):
+    ledger = run_and_commit(switch_ledger, current_user, ledger_id)
+    flash(f"Now showing the ledger “{ledger.name}”.", "info")
+    return redirect(url_for("expenses.dashboard"))
+
+
+@bp.get("/ledger/members")
+@login_required
+def members():
+    ledger = current_ledger(VIEWER)
+    return render_template(
+        "ledgers/members.html",
+        ledger=ledger,
+        members=membership.members_of(ledger),
+    )
+
+
+def _refuse_personal(ledger) -> None:
+    """A personal ledger's pages say it cannot be shared or deleted; a POST to them is refused."""
+    if ledger.is_personal and request.method == "POST":
+        abort(403)
+
+
+def _refused(error: membership.MembershipRefused):
+    flash(str(error), "danger")
+    return redirect(url_for("ledgers.members"))
+
+
+@bp.post("/ledger/members/<int:member_id>/role")
+@login_required
+def change_role(member_id: int):
+    ledger = current_ledger(OWNER)
+    form = RoleForm()
+    if not form.validate():
+        flash("Choose a role from the list.", "danger")
+        return redirect(url_for("ledgers.members"))
+    try:
+        run_and_commit(membership.change_role, ledger, member_id, form.role.data)
+    except membership.MembershipRefused as error:
+        return _refused(error)
+    flash("Role changed.", "success")
+    return redirect(url_for("ledgers.members"))
+
+
+@bp.post("/ledger/members/<int:member_id>/hand-over")
+@login_required
+def hand_over(member_id: int):
+    ledger = current_ledger(OWNER)
+    form = HandOverForm()
+    try:
+        run_and_commit(membership.hand_over, ledger, member_id, current_user, step_down=form.step_down.data)
+    except membership.MembershipRefused as error:
+        return _refused(error)
+    flash("Ownership handed over." + (" You are an editor now." if form.step_down.data else ""), "success")
+    return redirect(url_for("ledgers.members"))
+
+
+@bp.post("/ledger/members/<int:member_id>/remove")
+@login_required
+def remove_member(member_id: int):
+    ledger = current_ledger(OWNER)
+    try:
+        run_and_commit(membership.remove_member, ledger, member_id, current_user)
+    except membership.MembershipRefused as error:
+        return _refused(error)
+    flash("Member removed. They can no longer open this ledger.", "success")
+    return redirect(url_for("ledgers.members"))
+
+
+@bp.post("/ledger/leave")
+@login_required
+def leave():
+    ledger = current_ledger(VIEWER)
+    try:
+        run_and_commit(membership.leave, ledger, current_user)
+    except membership.MembershipRefused as error:
+        return _refused(error)
+    flash(f"You left the ledger “{ledger.name}”. Now showing your personal ledger.", "info")
+    return redirect(url_for("expenses.dashboard"))
+
+
+@bp.route("/ledger/delete", methods=["GET", "POST"])
+@login_required
+def delete_ledger():
+    ledger = current_ledger(OWNER)
+    form = DeleteLedgerForm(ledger.name)
+    _refuse_personal(ledger)
+    if form.validate_on_submit():
+        name = ledger.name
+        run_and_commit(membership.delete_ledger, ledger)
+        flash(f"The ledger “{name}” and everything in it have been deleted.", "info")
+        return redirect(url_for("expenses.dashboard"))
+    return render_template("ledgers/delete.html", ledger=ledger, form=form), form_status(form)
+
+
+@bp.route("/ledger/invitations", methods=["GET", "POST"])
+@login_required
+def invitations_page():
+    ledger = current_ledger(OWNER)
+    form = InvitationForm()
+    link = None
+    _refuse_personal(ledger)
+    if form.validate_on_submit():
+        token = run_and_commit(invitations.create_invitation, ledger, current_user, form.role.data, form.days.data)
+        link = url_for("ledgers.invitation", token=token, _external=True)
+    status = form_status(form)
+    return render_template(
+        "ledgers/invitations.html",
+        ledger=ledger,
+        form=form,
+        link=link,
+        pending=invitations.pending_invitations(ledger),
+    ), status
+
+
+@bp.post("/ledger/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int):
+    ledger = current_ledger(OWNER)
+    run_and_commit(invitations.revoke, ledger, invitation_id)
+    flash("Invitation revoked: its link no longer works.", "success")
+    return redirect(url_for("ledgers.invitations_page"))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@rate_limits.invitation_per_ip
+@login_required
+def invitation(token: str):
+    form = ConfirmForm()
+    try:
+        if form.validate_on_submit():
+            ledger = run_and_commit(_accept_and_switch, token)
+            flash(f"You joined the ledger “{ledger.name}”. It is the one shown now.", "success")
+            return redirect(url_for("expenses.dashboard"))
+        found, ledger = invitations.find_invitation(token)
+    except invitations.InvitationUnusable as error:
+        return render_template("ledgers/invitation.html", problem=str(error)), error.status
+    except invitations.AlreadyMember as error:
+        return render_template("ledgers/invitation.html", ledger=error.ledger, member_role=error.role)
+    member_role = role_in(ledger.id, current_user)
+    return render_template(
+        "ledgers/invitation.html", ledger=ledger, role=found.role, member_role=member_role, form=form
+    )
+
+
+def _accept_and_switch(token: str):
+    ledger = invitations.accept(token, current_user)
+    return switch_ledger(current_user, ledger.id)

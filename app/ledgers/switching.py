@@ -1,0 +1,43 @@
+"""Which ledger a browser shows: switching, and the navbar's list of the account's ledgers.
+Nothing here commits (see app/transactions.py)."""
+
+from dataclasses import dataclass
+
+from flask import abort, g
+from flask_login import current_user
+
+from ..access import ledgers_of, role_in
+from ..extensions import db
+from ..models import Ledger, User
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    ledger: Ledger
+    role: str
+    current: bool
+
+
+def switch_ledger(user: User, ledger_id: int) -> Ledger:
+    """Make one of the account's ledgers this browser's current one; 404 for any other id."""
+    if role_in(ledger_id, user) is None:
+        abort(404)
+    ledger = db.session.get(Ledger, ledger_id)
+    # None stands for the personal ledger (see UserSession.ledger_id).
+    user.current_session.ledger_id = None if ledger.is_personal else ledger.id
+    db.session.flush()
+    return ledger
+
+
+def ledger_menu() -> list[MenuEntry]:
+    """The signed-in account's ledgers for the navbar, the current one marked. It never aborts (it
+    renders on error pages too): a ledger the account was removed from is simply not listed, and
+    then none is marked current."""
+    if "ledger_menu" not in g:
+        session_row = current_user.current_session
+        chosen = session_row.ledger_id if session_row is not None else None
+        g.ledger_menu = [
+            MenuEntry(ledger, role, ledger.id == chosen if chosen is not None else ledger.is_personal)
+            for ledger, role in ledgers_of(current_user)
+        ]
+    return g.ledger_menu
