@@ -9,19 +9,19 @@ from app.models import Category, Expense
 from tests.conftest import recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
-# of expenses. Every page starts with the session lookup.
+# of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers.
 PAGES = {
-    "/": 6,  # categories, the period's totals, overall budget, category limits, latest expenses
-    "/expenses": 4,  # categories, count and total, one page of rows
-    "/expenses?per_page=100": 4,
-    "/expenses?sort=category": 4,
-    "/expenses?q=lunch&per_page=100": 4,
-    "/expenses?last=1": 4,
-    "/categories": 3,  # totals per category, categories
-    "/budgets": 5,  # categories, limits, the period's totals, overall budget
-    "/reports": 7,  # 12 periods' totals, categories, a year earlier, categories, first expense, largest
-    "/imports": 2,  # the imports
-    "/account/sessions": 2,  # the account's sessions
+    "/": 7,  # categories, the period's totals, overall budget, category limits, latest expenses
+    "/expenses": 5,  # categories, count and total, one page of rows
+    "/expenses?per_page=100": 5,
+    "/expenses?sort=category": 5,
+    "/expenses?q=lunch&per_page=100": 5,
+    "/expenses?last=1": 5,
+    "/categories": 4,  # totals per category, categories
+    "/budgets": 6,  # categories, limits, the period's totals, overall budget
+    "/reports": 8,  # 12 periods' totals, categories, a year earlier, categories, first expense, largest
+    "/imports": 3,  # the imports
+    "/account/sessions": 3,  # the account's sessions
 }
 
 
@@ -66,5 +66,5 @@ def test_a_search_that_matches_nothing_asks_for_no_page_of_rows(app, client, use
     never a page of rows, which would read every expense looking for a first match."""
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
-    assert _statements(app, client, path) == 4  # session, categories, count and total, any expense at all
+    assert _statements(app, client, path) == 5  # session, ledgers, categories, count and total, any expense at all
     assert 'id="no-matches"' in client.get(path).get_data(as_text=True)

@@ -14,7 +14,9 @@ from sqlalchemy import select
 
 from app import clock, create_app
 from app.extensions import db
-from app.models import ImportBatch, User, UserSession
+from app.ledgers.invitations import create_invitation
+from app.ledgers.services import create_ledger
+from app.models import EDITOR, ImportBatch, LedgerInvitation, User, UserSession
 from app.transfer.csv_import import create_draft
 from tests.conftest import AuthActions, add_expense, category_id, csrf_token, post_form
 from tests.two_factor_support import enrol
@@ -85,7 +87,20 @@ def _owned_ids(app, user_id):
         "session_id": session_id,
         "draft_id": draft_id,
         "batch_id": batch_id,
+        **_sharing_ids(app, user_id),
     }
+
+
+def _sharing_ids(app, user_id):
+    """A shared ledger the user owns, an invitation to it (id and the link's token), and the user
+    as a member. The user's browser keeps showing its personal ledger."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        ledger = create_ledger(user, "Shared", "EUR", 0)
+        token = create_invitation(ledger, user, EDITOR, 7)
+        db.session.commit()
+        invitation_id = db.session.scalar(select(LedgerInvitation.id).where(LedgerInvitation.ledger_id == ledger.id))
+        return {"ledger_id": ledger.id, "invitation_id": invitation_id, "member_id": user_id, "token": token}
 
 
 def _snapshot(app):
@@ -106,10 +121,19 @@ def bob(app):
 
 
 def test_every_id_in_a_url_is_known_to_the_sweep(app):
-    known = {"expense_id", "category_id", "session_id", "draft_id", "batch_id"}
+    known = {
+        "expense_id",
+        "category_id",
+        "session_id",
+        "draft_id",
+        "batch_id",
+        "ledger_id",
+        "member_id",
+        "invitation_id",
+    }
     for rule in _rules(app):
         assert set(_int_arguments(rule)) <= known, f"{rule.rule}: add its id to _owned_ids"
-        assert set(rule.arguments) - set(_int_arguments(rule)) <= {"filename"}, rule.rule
+        assert set(rule.arguments) - set(_int_arguments(rule)) <= {"filename", "token"}, rule.rule
 
 
 def test_another_users_ids_are_not_found_on_every_route(app, client, user, bob):
@@ -141,6 +165,11 @@ def test_another_users_ids_are_not_found_on_every_route(app, client, user, bob):
         "GET /categories/<int:category_id>/delete",
         "POST /categories/<int:category_id>/delete",
         "POST /account/sessions/<int:session_id>/end",
+        "POST /ledgers/<int:ledger_id>/switch",
+        "POST /ledger/members/<int:member_id>/role",
+        "POST /ledger/members/<int:member_id>/hand-over",
+        "POST /ledger/members/<int:member_id>/remove",
+        "POST /ledger/invitations/<int:invitation_id>/revoke",
     } <= set(checked)
 
 
@@ -189,6 +218,13 @@ def test_every_state_changing_route_refuses_a_post_without_a_valid_csrf_token(ap
         "account.enable_two_factor",
         "account.regenerate_recovery_codes",
         "account.disable_two_factor",
+        "ledgers.new_ledger",
+        "ledgers.switch",
+        "ledgers.invitation",
+        "ledgers.invitations_page",
+        "ledgers.remove_member",
+        "ledgers.leave",
+        "ledgers.delete_ledger",
     } <= set(swept)
 
 

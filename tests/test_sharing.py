@@ -21,6 +21,7 @@ from tests.ledger_helpers import (
     session_ledgers,
     user_id,
 )
+from tests.test_races import at_once, held_at_first_statement, poster
 from tests.test_security_sweep import _snapshot
 
 ALICE, BOB, CAROL = "alice@example.com", "bob@example.com", "carol@example.com"
@@ -402,3 +403,21 @@ def test_deleting_a_shared_ledger_needs_its_name_and_deletes_everything_in_it(ap
     assert session_ledgers(app, ALICE) == [None]
     assert session_ledgers(app, BOB) == [None]
     assert bob.get("/ledger/members").status_code == 200
+
+
+def test_two_accounts_accepting_one_invitation_at_once_let_one_in(app, client, user):
+    """Both have found the invitation valid before either consumes it; the DELETE's row count
+    decides: one joins, the other is told the link was used (SQLite and PostgreSQL)."""
+    ledger_id = create_shared(client)
+    token = invite(client, "editor")
+    bob, carol = browser_of(app, BOB), browser_of(app, CAROL)
+    requests = [poster(bob, f"/invite/{token}", {}), poster(carol, f"/invite/{token}", {})]
+    with held_at_first_statement(app, "DELETE FROM ledger_invitations") as met:
+        results = at_once(*requests)
+    assert met == [True, True]
+    assert sorted(status for status, _ in results) == [302, 404]
+    (refused,) = [body for status, body in results if status == 404]
+    assert str(escape(GONE)) in refused
+    joined = BOB if results[0][0] == 302 else CAROL
+    assert members(app, ledger_id) == sorted([(ALICE, "owner"), (joined, "editor")])
+    assert count_rows(app, LedgerInvitation) == 0

@@ -68,9 +68,9 @@ def _refuse_personal(ledger: Ledger) -> None:
 
 def change_role(ledger: Ledger, member_id: int, role: str) -> LedgerMember:
     """Give a member another role (404 for an account that is not a member)."""
-    _refuse_personal(ledger)
     _lock(ledger)
     member = _member_or_404(ledger, member_id)
+    _refuse_personal(ledger)
     if member.role == OWNER and role != OWNER and not _owners_besides(ledger, member_id):
         raise MembershipRefused(LAST_OWNER)
     member.role = role
@@ -79,13 +79,15 @@ def change_role(ledger: Ledger, member_id: int, role: str) -> LedgerMember:
 
 
 def remove_member(ledger: Ledger, member_id: int, acting: User) -> None:
-    """Take a member out of the ledger. Their sessions keep pointing at it, so their next request
-    for its pages is a 404 (app.access), not a page of a ledger they no longer belong to."""
+    """Take a member out of the ledger (404 for an account that is not a member). Their sessions
+    keep pointing at it, so their next request for its pages is a 404 (app.access), not a page of a
+    ledger they no longer belong to."""
     if member_id == acting.id:
         raise MembershipRefused("To take yourself out of the ledger, use Leave this ledger.")
-    _refuse_personal(ledger)
     _lock(ledger)
-    db.session.delete(_member_or_404(ledger, member_id))
+    member = _member_or_404(ledger, member_id)
+    _refuse_personal(ledger)
+    db.session.delete(member)
     db.session.flush()
 
 
@@ -107,9 +109,9 @@ def leave(ledger: Ledger, user: User) -> None:
 
 def hand_over(ledger: Ledger, member_id: int, acting: User, *, step_down: bool) -> None:
     """Make another member an owner; with `step_down`, the acting owner becomes an editor."""
-    _refuse_personal(ledger)
     _lock(ledger)
     member = _member_or_404(ledger, member_id)
+    _refuse_personal(ledger)
     if member_id == acting.id:
         raise MembershipRefused("Choose another member to hand ownership to.")
     member.role = OWNER

@@ -27,7 +27,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.cli import load_sample
 from app.extensions import db
-from app.models import Category, Expense, ImportBatch, ImportDraft, User
+from app.ledgers.invitations import create_invitation
+from app.ledgers.services import create_ledger
+from app.models import EDITOR, VIEWER, Category, Expense, ImportBatch, ImportDraft, LedgerMember, User
 from app.transactions import run_and_commit
 from tests.conftest import PASSWORD, AuthActions, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
@@ -149,7 +151,7 @@ def _upload_statement(client) -> int:
 
 
 @pytest.fixture
-def demo_ids(app: Flask, live_server) -> dict[str, int]:
+def demo_ids(app: Flask, live_server) -> dict[str, int | str]:
     """The demo account with one finished import and one at its preview step; the ids the pages need."""
     with app.app_context():
         run_and_commit(load_sample, DEMO_JSON, date.today())
@@ -171,7 +173,25 @@ def demo_ids(app: Flask, live_server) -> dict[str, int]:
         expense_id = db.session.scalar(
             db.select(Expense.id).where(Expense.user_id == user_id).order_by(Expense.spent_on.desc()).limit(1)
         )
-    return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id}
+    return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id, "token": _shared_ledgers(app)}
+
+
+def _shared_ledgers(app: Flask) -> str:
+    """The demo owns "Flat 3B" with a flatmate in it, and is invited to the flatmate's "Holiday": the
+    token of that invitation, so that its page asks to accept. The demo's browser stays on its
+    personal ledger (open_states switches)."""
+    flatmate = app.test_client()
+    assert AuthActions(flatmate).register(email="flatmate@example.com").status_code == 302
+    with app.app_context():
+        demo = db.session.scalar(db.select(User).where(User.email == DEMO_EMAIL))
+        mate = db.session.scalar(db.select(User).where(User.email == "flatmate@example.com"))
+        flat = create_ledger(demo, "Flat 3B", "EUR", 150_000)
+        db.session.add(LedgerMember(ledger_id=flat.id, user_id=mate.id, role=EDITOR))
+        create_invitation(flat, demo, VIEWER, 3)
+        holiday = create_ledger(mate, "Holiday", "EUR", 0)
+        token = create_invitation(holiday, mate, EDITOR, 7)
+        db.session.commit()
+    return token
 
 
 def other_signed_in_pages(ids: dict[str, int]) -> dict[str, tuple[str, int]]:
@@ -364,6 +384,23 @@ def open_states(page: Page, pages: dict[str, str], axe: AxeRun, phone: bool) -> 
         page.get_by_role("button", name=re.compile("^Filters")).click()
         wait_until_open(page, "#filter-panel")
         axe.check(page, "/expenses with the filters open")
+    check_shared_ledger(page, pages, axe)
+
+
+def check_shared_ledger(page: Page, pages: dict[str, str], axe: AxeRun) -> None:
+    """The ledger menu open, then the members and invitations pages of a shared ledger the demo owns
+    (those of its personal ledger only say it cannot be shared); then back to the personal one."""
+    page.get_by_role("button", name=re.compile("^Ledger: Personal")).click()
+    expect(page.locator(".ledger-switcher .dropdown-menu")).to_be_visible()
+    axe.check(page, "the ledger menu open")
+    page.get_by_role("button", name=re.compile("^Flat 3B")).click()
+    expect(page.get_by_role("button", name=re.compile("^Ledger: Flat 3B"))).to_be_visible()
+    for endpoint in ("ledgers.members", "ledgers.invitations_page", "ledgers.delete_ledger"):
+        visit(page, pages[endpoint])
+        axe.check(page, f"{pages[endpoint]} of a shared ledger")
+    page.get_by_role("button", name=re.compile("^Ledger: Flat 3B")).click()
+    page.get_by_role("button", name=re.compile("^Personal")).click()
+    expect(page.get_by_role("button", name=re.compile("^Ledger: Personal"))).to_be_visible()
 
 
 @pytest.mark.parametrize(("viewport", "theme"), [(DESKTOP, "light"), (PHONE, "dark")], ids=["1280px", "390px"])
