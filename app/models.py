@@ -412,6 +412,39 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64))
 
 
+# Personal access tokens for the JSON API (app/api_tokens.py): a read token only reads, a write
+# token also changes what its account's role in a ledger allows.
+TOKEN_READ, TOKEN_WRITE = "read", "write"
+TOKEN_SCOPES = (TOKEN_READ, TOKEN_WRITE)
+TOKEN_NAME_MAX = 60
+MAX_API_TOKENS = 50
+
+
+class ApiToken(db.Model):
+    """A personal access token. The token is shown once; only its SHA-256 is stored, with the first
+    characters (`prefix`) so that people can tell their tokens apart. Revoking deletes the row."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        Index("ix_api_tokens_user_id_created_at", "user_id", "created_at"),
+        CheckConstraint("scope IN ('read', 'write')", name="known_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # None: the token does not expire (it can still be revoked).
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.prefix}… {self.scope}>"
+
+
 class IdempotentRequest(db.Model):
     """The first answer to a POST sent with an idempotency key, per account: the same key sent again
     gets this answer back and changes nothing (a phone on a bad connection retries). See

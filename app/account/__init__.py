@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from . import routes, two_factor_routes  # noqa: E402,F401  (routes attach themselves to bp)
+from . import routes, token_routes, two_factor_routes  # noqa: E402,F401  (routes attach themselves to bp)

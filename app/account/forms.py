@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import clock, l10n, money
 from ..forms import choices, int_or_none
+from ..models import TOKEN_NAME_MAX, TOKEN_READ, TOKEN_WRITE
 from ..money import CURRENCIES
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
 from ..periods import MAX_START_DAY, MIN_START_DAY
@@ -161,3 +162,29 @@ class TwoFactorCheckForm(FlaskForm):
         validators=[DataRequired("Enter a code."), Length(max=CODE_INPUT_MAX)],
         render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
     )
+
+
+class CreateTokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        description="What the token is for, such as “Phone shortcut”, so you can tell your tokens apart.",
+        filters=[strip_text],
+        validators=[DataRequired("Give the token a name."), Length(max=TOKEN_NAME_MAX)],
+        render_kw={"autocomplete": "off", "maxlength": TOKEN_NAME_MAX},
+    )
+    scope = SelectField(
+        "Access",
+        choices=choices(
+            [(TOKEN_READ, "Read only: list and export"), (TOKEN_WRITE, "Read and write: also add, change and delete")]
+        ),
+        default=TOKEN_READ,
+    )
+    lifetime = SelectField(
+        "Expires",
+        choices=choices(
+            [("30", "In 30 days"), ("7", "In 7 days"), ("90", "In 90 days"), ("365", "In a year"), ("never", "Never")]
+        ),
+        default="30",
+        description="A token that never expires works until you revoke it here.",
+    )
+    submit = SubmitField("Create token")
