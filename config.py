@@ -72,6 +72,18 @@ class Config:
     # Opening or accepting an invitation link (GET and POST), per client address.
     INVITATION_LIMIT_PER_IP = "20 per minute; 100 per hour"
 
+    # The JSON API (app/api): its OpenAPI document, rate limits per token, and the web origins that
+    # may call it from a browser (CORS; none unless listed, comma-separated, in API_CORS_ORIGINS).
+    API_TITLE = "Expense Tracker API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS = {"security": [{"bearerAuth": []}]}
+    API_LIMIT_PER_TOKEN = "120 per minute; 3000 per hour"  # noqa: S105 (a rate, not a secret)
+    API_LIMIT_PER_ADDRESS = "600 per minute"
+    API_CORS_ORIGINS = [origin.strip() for origin in os.environ.get("API_CORS_ORIGINS", "").split(",") if origin]
+
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
@@ -92,6 +104,7 @@ class TestingConfig(Config):
     # Tests sign in far more often than people do; the rate-limit tests set their own limits.
     LOGIN_LIMIT_PER_IP = LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
     REGISTER_LIMIT_PER_IP = REAUTH_LIMIT_PER_ACCOUNT = "1000 per minute"
+    API_LIMIT_PER_TOKEN = API_LIMIT_PER_ADDRESS = "100000 per minute"  # noqa: S105
     TWO_FACTOR_LIMIT_PER_ACCOUNT = TWO_FACTOR_LIMIT_PER_IP = "1000 per minute"
     INVITATION_LIMIT_PER_IP = "1000 per minute"
 

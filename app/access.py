@@ -6,6 +6,9 @@ request works on, or ends the request with 404 for an account that is not a memb
 revealing the ledger exists) and 403 for a member whose role is too weak. Services take the ledger
 it returns and filter by its id; nothing else decides access.
 
+The API names the ledger in its URLs instead: `ledger_and_role(account, ledger_id, need)` makes the
+same decision, through the same membership check, for the account of the request's token.
+
 The current ledger is the one the browser's session switched to (`UserSession.ledger_id`), else
 the account's personal ledger. A form on a ledger page posts the id of the ledger it showed (the
 `ledger` field), so that when another tab has switched ledger since, the POST is refused with 409
@@ -19,7 +22,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User
 
-__all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "may"]
+__all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "ledger_and_role", "may"]
 
 
 def rank(role: str) -> int:
@@ -56,6 +59,28 @@ def ledgers_of(user: User) -> list[tuple[Ledger, str]]:
     return [(ledger, role) for ledger, role in rows]
 
 
+def membership(user: User, ledger_id: int) -> tuple[Ledger, str] | None:
+    """(ledger, the account's role in it); None when the account is not a member or there is no such
+    ledger, which callers must not tell apart."""
+    row = db.session.execute(
+        select(Ledger, LedgerMember.role)
+        .join(LedgerMember, LedgerMember.ledger_id == Ledger.id)
+        .where(Ledger.id == ledger_id, LedgerMember.user_id == user.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def ledger_and_role(user: User, ledger_id: int, need: str = VIEWER) -> tuple[Ledger, str]:
+    """The ledger named in a URL (the API's /ledgers/<id>/...) and the account's role in it, if that
+    role is at least `need`: 404 for a non-member, 403 for a weaker role, as for current_ledger()."""
+    found = membership(user, ledger_id)
+    if found is None:
+        abort(404)
+    if not may(found[1], need):
+        abort(403)
+    return found
+
+
 def _load_current() -> tuple[Ledger, str]:
     """(ledger, role) for this request, looked up once; 404 when the session's ledger is not one
     of the account's (any more)."""
@@ -66,14 +91,10 @@ def _load_current() -> tuple[Ledger, str]:
             ledger = personal_ledger(current_user)
             role = OWNER
         else:
-            row = db.session.execute(
-                select(Ledger, LedgerMember.role)
-                .join(LedgerMember, LedgerMember.ledger_id == Ledger.id)
-                .where(Ledger.id == ledger_id, LedgerMember.user_id == current_user.id)
-            ).first()
-            if row is None:
+            found = membership(current_user, ledger_id)
+            if found is None:
                 abort(404)
-            ledger, role = row
+            ledger, role = found
         g.ledger, g.ledger_role = ledger, role
     return g.ledger, g.ledger_role
 

@@ -6,6 +6,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db, login_manager
+from .problems import from_http_exception, is_api_request, problem
 from .transactions import Conflict
 
 PAGES = {
@@ -48,6 +49,8 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if is_api_request():
+            return from_http_exception(error)
         response = error.get_response()
         body, code = render_error(error.code)
         response.set_data(body)
@@ -56,12 +59,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Conflict)
     def conflict(_error):
+        if is_api_request():
+            return problem(409)
         # run_and_commit has rolled back; a double submit is answered by its form, never here.
         return render_error(409)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
         db.session.rollback()
+        if is_api_request():
+            return problem(503)
         # The page must render without the database: treat the visitor as signed out for it.
         g._login_user = login_manager.anonymous_user()
         return render_error(503)
@@ -69,4 +76,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def internal_error(_error):
         db.session.rollback()
-        return render_error(500)
+        return problem(500) if is_api_request() else render_error(500)

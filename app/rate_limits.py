@@ -94,3 +94,17 @@ two_factor_per_account = limiter.limit(
 two_factor_per_ip = limiter.limit(_config("TWO_FACTOR_LIMIT_PER_IP"), methods=["POST"], scope="two-factor-ip")
 # Invitation links are looked up by their token: a cap per IP keeps guessing hopeless.
 invitation_per_ip = limiter.limit(_config("INVITATION_LIMIT_PER_IP"), scope="invitation-ip")
+
+
+def _api_token_key() -> str:
+    # Before the view authenticates: counted by the token presented (its hash, never the token),
+    # so each token has its own budget; a request without one is counted by its address.
+    presented = request.headers.get("Authorization", "")
+    if not presented:
+        return "api-address:" + get_remote_address()
+    return "api-token:" + hashlib.sha256(presented.encode()).hexdigest()
+
+
+api_per_token = limiter.limit(_config("API_LIMIT_PER_TOKEN"), key_func=_api_token_key, scope="api-token")
+# Made-up tokens each have a budget of their own above; this bounds how many one address can try.
+api_per_address = limiter.limit(_config("API_LIMIT_PER_ADDRESS"), scope="api-address")

@@ -13,9 +13,9 @@ from itsdangerous import BadSignature
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import api_tokens, create_app
 from app.extensions import db, limiter
-from app.models import Category, Expense, User
+from app.models import ApiToken, Category, Expense, Ledger, User
 
 PASSWORD = "correct horse battery staple"
 
@@ -221,3 +221,26 @@ def recorded_statements(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def personal_ledger_id(app, user_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(Ledger.id).where(Ledger.personal_user_id == user_id))
+
+
+def make_token(app, user_id: int, scope: str = "write", lifetime=None, name: str = "Script") -> str:
+    """A personal access token for the API, made as the Settings page makes one."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        _row, token = api_tokens.create_token(user, name, scope, lifetime)
+        db.session.commit()
+        return token
+
+
+def api_token_id(app, token: str) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(ApiToken.id).where(ApiToken.prefix == token[:10]))
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}

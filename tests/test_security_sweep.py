@@ -18,12 +18,29 @@ from app.ledgers.invitations import create_invitation
 from app.ledgers.services import create_ledger
 from app.models import EDITOR, ImportBatch, LedgerInvitation, User, UserSession
 from app.transfer.csv_import import create_draft
-from tests.conftest import AuthActions, add_expense, category_id, csrf_token, post_form
+from tests.conftest import (
+    AuthActions,
+    add_expense,
+    api_token_id,
+    category_id,
+    csrf_token,
+    make_token,
+    post_form,
+)
 from tests.two_factor_support import enrol
 
 # The theme switch is for everyone: it only sets a presentational cookie (CSRF still applies). The
 # login's two-factor step answers only a browser whose password was right (else back to login).
-PUBLIC_ENDPOINTS = {"auth.login", "auth.login_code", "auth.register", "static", "health.healthz", "theme.set_theme"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.login_code",
+    "auth.register",
+    "static",
+    "health.healthz",
+    "theme.set_theme",
+    "api-docs.openapi_json",
+    "api_reference.docs",
+}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_REFUSED = "This form has expired or did not come from this site."
 
@@ -40,11 +57,17 @@ ANY_FORM = {
 }
 
 
-def _rules(app, methods=None):
+def is_api_operation(rule) -> bool:
+    """The JSON API authenticates by token, never by the session: tests/test_api_sweep.py sweeps it."""
+    return rule.rule.startswith("/api/v1/") and rule.endpoint not in PUBLIC_ENDPOINTS
+
+
+def _rules(app, methods=None, api=False):
+    """The site's routes (api=False) or the API's operations (api=True), allowing any of `methods`."""
     rules = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
         allowed = (rule.methods or set()) - {"HEAD", "OPTIONS"}
-        if methods is None or allowed & methods:
+        if (methods is None or allowed & methods) and is_api_operation(rule) == api:
             rules.append(rule)
     return rules
 
@@ -81,7 +104,9 @@ def _owned_ids(app, user_id):
         db.session.add(batch)
         db.session.commit()
         batch_id = batch.id
+    token_id = api_token_id(app, make_token(app, user_id))
     return {
+        "token_id": token_id,
         "expense_id": expense,
         "category_id": category_id(app, user_id, "Housing"),
         "session_id": session_id,
@@ -130,8 +155,9 @@ def test_every_id_in_a_url_is_known_to_the_sweep(app):
         "ledger_id",
         "member_id",
         "invitation_id",
+        "token_id",
     }
-    for rule in _rules(app):
+    for rule in _rules(app) + _rules(app, api=True):
         assert set(_int_arguments(rule)) <= known, f"{rule.rule}: add its id to _owned_ids"
         assert set(rule.arguments) - set(_int_arguments(rule)) <= {"filename", "token"}, rule.rule
 
@@ -170,6 +196,7 @@ def test_another_users_ids_are_not_found_on_every_route(app, client, user, bob):
         "POST /ledger/members/<int:member_id>/hand-over",
         "POST /ledger/members/<int:member_id>/remove",
         "POST /ledger/invitations/<int:invitation_id>/revoke",
+        "POST /account/tokens/<int:token_id>/revoke",
     } <= set(checked)
 
 
