@@ -213,6 +213,8 @@ def signed_in_pages(app: Flask, ids: dict[str, int]) -> dict[str, str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint in SKIPPED or rule.endpoint in SIGNED_OUT_FORMS:
                 continue
+            if rule.rule.startswith("/api/"):
+                continue  # the JSON API and its OpenAPI document (its reference page, /docs/api, is visited)
             if not rule.arguments <= ids.keys():
                 unknown.append(f"{rule.rule} ({rule.endpoint})")
                 continue

@@ -120,6 +120,8 @@ def _page_paths(app, ids: dict[str, int]) -> list[str]:
         for rule in app.url_map.iter_rules():
             if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.startswith("health."):
                 continue
+            if rule.rule.startswith("/api/"):
+                continue  # JSON for API tokens, not a page
             if "." in rule.rule.rsplit("/", 1)[-1] or not rule.arguments <= ids.keys():
                 continue  # a download such as /export.csv, or a page for something not made here
             paths.append(url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments}))
