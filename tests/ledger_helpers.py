@@ -5,7 +5,10 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Ledger, LedgerMember, User, UserSession
+from app.ledgers.invitations import create_invitation
+from app.ledgers.services import create_ledger
+from app.models import EDITOR, VIEWER, Ledger, LedgerMember, User, UserSession, utcnow
+from app.passwords import hash_password
 from tests.conftest import AuthActions, post_form
 
 
@@ -77,3 +80,27 @@ def session_ledgers(app, email: str) -> list[int | None]:
                 .order_by(UserSession.id)
             )
         )
+
+
+def share_demo(app, demo_email: str) -> str:
+    """For the pages of a demo account: it owns "Flat 3B" with a flatmate in it and a pending
+    invitation, and is invited to the flatmate's "Holiday". Returns the token of that invitation, so
+    that its page asks to accept. The demo's browsers stay on its personal ledger."""
+    with app.app_context():
+        demo = db.session.scalar(select(User).where(User.email == demo_email))
+        mate = User(
+            email="flatmate@example.com",
+            password_hash=hash_password("flatmate-password"),
+            currency=demo.currency,
+            monthly_budget_cents=0,
+        )
+        db.session.add(mate)
+        db.session.flush()
+        create_ledger(mate, "Personal", mate.currency, 0, personal=True)
+        flat = create_ledger(demo, "Flat 3B", "EUR", 150_000)
+        db.session.add(LedgerMember(ledger_id=flat.id, user_id=mate.id, role=EDITOR, joined_at=utcnow()))
+        create_invitation(flat, demo, VIEWER, 3)
+        holiday = create_ledger(mate, "Holiday", "EUR", 0)
+        token = create_invitation(holiday, mate, EDITOR, 7)
+        db.session.commit()
+    return token

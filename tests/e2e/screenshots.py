@@ -26,6 +26,7 @@ from app.extensions import db
 from app.models import Category, Expense, ImportDraft, User
 from app.transactions import run_and_commit
 from app.transfer.csv_import import create_draft
+from tests.ledger_helpers import share_demo
 
 from .browser import LAUNCH_ARGS, find_browser, not_found_message
 from .server import LiveServer
@@ -60,7 +61,7 @@ NOT_PAGES = {
 }
 
 
-def demo_ids(app: Flask) -> dict[str, int]:
+def demo_ids(app: Flask) -> dict[str, int | str]:
     """An object of each kind in the demo account, by URL argument name (an import draft is made)."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
@@ -75,6 +76,7 @@ def demo_ids(app: Flask) -> dict[str, int]:
                 select(Category.id).where(Category.user_id == user.id).order_by(Category.name_key).limit(1)
             ),
             "draft_id": draft,
+            "token": share_demo(app, DEMO_EMAIL),
         }
 
 

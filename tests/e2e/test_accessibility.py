@@ -27,12 +27,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.cli import load_sample
 from app.extensions import db
-from app.ledgers.invitations import create_invitation
-from app.ledgers.services import create_ledger
-from app.models import EDITOR, VIEWER, Category, Expense, ImportBatch, ImportDraft, LedgerMember, User
+from app.models import Category, Expense, ImportBatch, ImportDraft, User
 from app.transactions import run_and_commit
 from tests.conftest import PASSWORD, AuthActions, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
+from tests.ledger_helpers import share_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -173,25 +172,7 @@ def demo_ids(app: Flask, live_server) -> dict[str, int | str]:
         expense_id = db.session.scalar(
             db.select(Expense.id).where(Expense.user_id == user_id).order_by(Expense.spent_on.desc()).limit(1)
         )
-    return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id, "token": _shared_ledgers(app)}
-
-
-def _shared_ledgers(app: Flask) -> str:
-    """The demo owns "Flat 3B" with a flatmate in it, and is invited to the flatmate's "Holiday": the
-    token of that invitation, so that its page asks to accept. The demo's browser stays on its
-    personal ledger (open_states switches)."""
-    flatmate = app.test_client()
-    assert AuthActions(flatmate).register(email="flatmate@example.com").status_code == 302
-    with app.app_context():
-        demo = db.session.scalar(db.select(User).where(User.email == DEMO_EMAIL))
-        mate = db.session.scalar(db.select(User).where(User.email == "flatmate@example.com"))
-        flat = create_ledger(demo, "Flat 3B", "EUR", 150_000)
-        db.session.add(LedgerMember(ledger_id=flat.id, user_id=mate.id, role=EDITOR))
-        create_invitation(flat, demo, VIEWER, 3)
-        holiday = create_ledger(mate, "Holiday", "EUR", 0)
-        token = create_invitation(holiday, mate, EDITOR, 7)
-        db.session.commit()
-    return token
+    return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id, "token": share_demo(app, DEMO_EMAIL)}
 
 
 def other_signed_in_pages(ids: dict[str, int]) -> dict[str, tuple[str, int]]:
