@@ -20,7 +20,7 @@ def _create(client, name="Phone shortcut", scope="write", lifetime="30"):
 
 
 def _shown_token(response) -> str:
-    match = re.search(r'id="new-token-value" type="text" value="(et_[^"]+)"', response.get_data(as_text=True))
+    match = re.search(r'id="new-token-value"[^>]*>(et_[^<]+)</textarea>', response.get_data(as_text=True))
     assert match, "the new token is not on the page"
     return match.group(1)
 
