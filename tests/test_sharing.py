@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledgers.invitations import EXPIRED, GONE, hash_token
-from app.models import Ledger, LedgerInvitation, LedgerMember
+from app.ledgers.membership import departures, settle_departures
+from app.models import Ledger, LedgerInvitation, LedgerMember, User
 from tests.conftest import count_rows, post_form
 from tests.ledger_helpers import (
     accept,
@@ -421,3 +422,31 @@ def test_two_accounts_accepting_one_invitation_at_once_let_one_in(app, client, u
     joined = BOB if results[0][0] == 302 else CAROL
     assert members(app, ledger_id) == sorted([(ALICE, "owner"), (joined, "editor")])
     assert count_rows(app, LedgerInvitation) == 0
+
+
+def test_the_add_expense_button_is_hidden_from_viewers(app, client, user):
+    create_shared(client)
+    bob = join(app, client, BOB, "viewer")
+    assert 'id="quick-add-button"' not in _text(bob.get("/ledger/members"))
+    assert 'id="quick-add"' not in _text(bob.get("/ledger/members"))
+    assert 'id="quick-add-button"' in _text(client.get("/ledger/members"))
+
+
+def test_an_accounts_departure_hands_each_ledger_it_alone_owns_to_the_first_member_or_deletes_it(app, client, user):
+    flat = create_shared(client, name="Flat")
+    join(app, client, BOB, "editor")
+    join(app, client, CAROL, "viewer")
+    solo = create_shared(client, name="Solo")
+    shared_owner = create_shared(client, name="Co")
+    join(app, client, "dave@example.com", "owner")
+    with app.app_context():
+        alice = db.session.get(User, user.id)
+        assert [(d.ledger.name, d.heir) for d in departures(alice)] == [
+            ("Flat", (user_id(app, BOB), BOB)),
+            ("Solo", None),
+        ]
+        settle_departures(alice)
+        db.session.commit()
+        assert db.session.get(Ledger, solo) is None
+    assert members(app, flat) == [(ALICE, "owner"), (BOB, "owner"), (CAROL, "viewer")]
+    assert members(app, shared_owner) == [(ALICE, "owner"), ("dave@example.com", "owner")]

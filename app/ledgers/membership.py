@@ -125,3 +125,48 @@ def delete_ledger(ledger: Ledger) -> None:
     that showed it go back to their personal ledger (user_sessions.ledger_id is SET NULL)."""
     _refuse_personal(ledger)
     db.session.execute(delete(Ledger).where(Ledger.id == ledger.id))
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What deleting an account does to a shared ledger it is the only owner of."""
+
+    ledger: Ledger
+    # The member who becomes its owner (id, email); None: nobody else is in it, it is deleted.
+    heir: tuple[int, str] | None
+
+
+def departures(user: User) -> list[Departure]:
+    """The shared ledgers the account is the only owner of, and what becomes of each when the
+    account goes: the member who joined first becomes the owner, or, with nobody else in it, the
+    ledger is deleted."""
+    found = []
+    for ledger in db.session.scalars(
+        select(Ledger)
+        .join(LedgerMember, LedgerMember.ledger_id == Ledger.id)
+        .where(LedgerMember.user_id == user.id, LedgerMember.role == OWNER, Ledger.personal_user_id.is_(None))
+        .order_by(Ledger.name, Ledger.id)
+    ):
+        if _owners_besides(ledger, user.id):
+            continue
+        heir = db.session.execute(
+            select(User.id, User.email)
+            .join(LedgerMember, LedgerMember.user_id == User.id)
+            .where(LedgerMember.ledger_id == ledger.id, LedgerMember.user_id != user.id)
+            .order_by(LedgerMember.joined_at, User.id)
+            .limit(1)
+        ).first()
+        found.append(Departure(ledger, tuple(heir) if heir else None))
+    return found
+
+
+def settle_departures(user: User) -> None:
+    """Before an account is deleted: hand each shared ledger it alone owns to its longest-standing
+    member, or delete the ledger when nobody else is in it (see departures)."""
+    for departure in departures(user):
+        _lock(departure.ledger)
+        if departure.heir is None:
+            delete_ledger(departure.ledger)
+        else:
+            _member_or_404(departure.ledger, departure.heir[0]).role = OWNER
+    db.session.flush()

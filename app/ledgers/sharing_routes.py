@@ -14,7 +14,7 @@ from ..transactions import run_and_commit
 from . import bp, invitations, membership
 from .services import create_ledger
 from .sharing_forms import DeleteLedgerForm, HandOverForm, InvitationForm, NewLedgerForm, RoleForm
-from .switching import ledger_menu, switch_ledger
+from .switching import ledger_menu, shown_ledger, switch_ledger
 
 
 @bp.app_template_global()
@@ -25,6 +25,7 @@ def ledger_may(need: str) -> bool:
 
 
 bp.add_app_template_global(ledger_menu, "ledger_menu")
+bp.add_app_template_global(shown_ledger, "shown_ledger")
 
 
 @bp.route("/ledgers/new", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import abort, g
 from flask_login import current_user
 
-from ..access import ledgers_of, role_in
+from ..access import ledgers_of, may, role_in
 from ..extensions import db
 from ..models import Ledger, User
 
@@ -16,6 +16,9 @@ class MenuEntry:
     ledger: Ledger
     role: str
     current: bool
+
+    def may(self, need: str) -> bool:
+        return may(self.role, need)
 
 
 def switch_ledger(user: User, ledger_id: int) -> Ledger:
@@ -41,3 +44,9 @@ def ledger_menu() -> list[MenuEntry]:
             for ledger, role in ledgers_of(current_user)
         ]
     return g.ledger_menu
+
+
+def shown_ledger() -> MenuEntry | None:
+    """The navbar's entry for the ledger this browser shows; None when the account is no longer
+    a member of it (the navbar then offers the others)."""
+    return next((entry for entry in ledger_menu() if entry.current), None)
