@@ -71,6 +71,12 @@ ocr:
 		|| echo "Could not install them; receipts are kept but not read. On Debian: apt-get install -y $(OCR_PACKAGES)"; \
 	fi
 
+# The PNG icons of the web app manifest, drawn from app/static/favicon.svg by Chromium. They are
+# committed (drawing text needs a browser and its fonts, which a server may not have); run this after
+# changing the SVG: tests/test_pwa.py fails until then.
+icons: install browser
+	$(BIN)/python -m tools.make_icons
+
 # Every page of the demo account (and login, register, the quick add dialog) at 390px and 1280px,
 # light and dark, into screenshots/; plus docs/dashboard.png and docs/dashboard-mobile.png for the README.
 screenshots: install assets browser

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
 
-from . import api, assets, cli, errors, l10n, security, sessions, templating, theme
+from . import api, assets, cli, errors, l10n, pwa, security, sessions, templating, theme
 from .account import bp as account_bp
 from .auth import bp as auth_bp
 from .budgets import bp as budgets_bp
@@ -54,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(theme.bp)
+    app.register_blueprint(pwa.bp)
     # Before errors.init_app: the site's error handler, which answers /api/ with problem documents,
     # replaces the one flask-smorest registers.
     api.init_app(app)

@@ -31,6 +31,8 @@ from tests.two_factor_support import enrol
 
 # The theme switch is for everyone: it only sets a presentational cookie (CSRF still applies). The
 # login's two-factor step answers only a browser whose password was right (else back to login).
+# What installs the app (manifest, service worker, offline page) holds no one's data and is fetched
+# without cookies.
 PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.login_code",
@@ -40,6 +42,9 @@ PUBLIC_ENDPOINTS = {
     "theme.set_theme",
     "api-docs.openapi_json",
     "api_reference.docs",
+    "pwa.manifest",
+    "pwa.service_worker",
+    "pwa.offline",
 }
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_REFUSED = "This form has expired or did not come from this site."

@@ -11,6 +11,10 @@
   }
   const CATEGORY_KEY = "quickAdd.categoryId"; // localStorage: the category used last time
   const MESSAGE_KEY = "quickAdd.message"; // sessionStorage: the message to show after a reload
+  // sessionStorage: the last categories fetched in this tab, for opening the dialog offline. Gone
+  // when the tab closes, and per account.
+  const OPTIONS_KEY = "quickAdd.options." + template.dataset.owner;
+  const outbox = window.quickAddOutbox; // null where the browser cannot keep expenses offline
   const FIELDS = ["amount", "description", "category_id", "spent_on"];
   let options = null; // the categories, fetched when the dialog first opens
   let dialog = null; // {element, modal, form} while the dialog is open
@@ -65,19 +69,50 @@
     }, 100);
   }
 
-  function loadOptions() {
-    if (options) {
-      return Promise.resolve(options);
-    }
+  function localDay(date) {
+    const month = String(date.getMonth() + 1).padStart(2, "0");
+    return date.getFullYear() + "-" + month + "-" + String(date.getDate()).padStart(2, "0");
+  }
+
+  function fetchOptions() {
     return fetch(template.dataset.optionsUrl, { headers: { Accept: "application/json" } }).then(function (response) {
       if (!response.ok || !isJson(response)) {
         throw new Error("quick add options: HTTP " + response.status);
       }
       return response.json().then(function (data) {
-        options = data;
+        store(window.sessionStorage, OPTIONS_KEY, JSON.stringify({ data: data, fetchedOn: localDay(new Date()) }));
         return data;
       });
     });
+  }
+
+  // Offline: the categories this tab fetched last. The server's today stands if it was fetched
+  // today by this device's clock; else the device's own date is the best there is.
+  function keptOptions() {
+    const kept = JSON.parse(stored(window.sessionStorage, OPTIONS_KEY) || "null");
+    if (!kept) {
+      return null;
+    }
+    const now = localDay(new Date());
+    return kept.fetchedOn === now ? kept.data : { ...kept.data, today: now };
+  }
+
+  function loadOptions() {
+    if (options) {
+      return Promise.resolve(options);
+    }
+    return fetchOptions()
+      .catch(function (error) {
+        const kept = outbox && keptOptions();
+        if (!kept) {
+          throw error;
+        }
+        return kept;
+      })
+      .then(function (data) {
+        options = data;
+        return data;
+      });
   }
 
   function fillCategories(select) {
@@ -140,7 +175,10 @@
     }
     clearErrors(form);
     save.disabled = true;
-    fetch(form.action, { method: "POST", body: new FormData(form), headers: { Accept: "application/json" } })
+    // One key per try: if the answer is lost on the way back, the outbox sends the same key again.
+    const key = outbox ? outbox.newKey() : null;
+    const headers = key ? { Accept: "application/json", "Idempotency-Key": key } : { Accept: "application/json" };
+    fetch(form.action, { method: "POST", body: new FormData(form), headers: headers })
       .then(function (response) {
         if (response.redirected) {
           // Signed out meanwhile: the full form goes through the login page and back.
@@ -159,7 +197,20 @@
         });
       })
       .catch(function () {
-        setProblem(form, "The server could not be reached. Check your connection and try again.");
+        if (!outbox) {
+          setProblem(form, "The server could not be reached. Check your connection and try again.");
+          return null;
+        }
+        return outbox.keep(form, key).then(
+          function () {
+            store(window.localStorage, CATEGORY_KEY, form.elements.namedItem("category_id").value);
+            dialog.modal.hide();
+            showToast("No connection: the expense is kept on this device, waiting to send.");
+          },
+          function () {
+            setProblem(form, "The server could not be reached. Check your connection and try again.");
+          },
+        );
       })
       .finally(function () {
         save.disabled = false;
@@ -168,14 +219,20 @@
 
   function saved(form, message) {
     store(window.localStorage, CATEGORY_KEY, form.elements.namedItem("category_id").value);
-    if (template.dataset.reload === "true") {
-      // This page shows figures the new expense changes: show them, then the message.
-      store(window.sessionStorage, MESSAGE_KEY, message);
-      window.location.reload();
-      return;
+    if (!reloadFor(message)) {
+      dialog.modal.hide();
+      showToast(message);
     }
-    dialog.modal.hide();
-    showToast(message);
+  }
+
+  // This page shows figures a new expense changes: show them, then the message.
+  function reloadFor(message) {
+    if (template.dataset.reload !== "true") {
+      return false;
+    }
+    store(window.sessionStorage, MESSAGE_KEY, message);
+    window.location.reload();
+    return true;
   }
 
   function build() {
@@ -251,6 +308,23 @@
   });
 
   button.querySelector(".quick-add-kbd").hidden = false;
+
+  // Expenses kept offline were sent (quick-add-outbox.js).
+  document.addEventListener("quick-add:sent", function (event) {
+    // Not while the dialog is open: a reload would lose what is being typed.
+    if (dialog || !reloadFor(event.detail)) {
+      showToast(event.detail);
+    }
+  });
+
+  // The categories, ready for a dialog opened offline later in this tab.
+  if (outbox && !stored(window.sessionStorage, OPTIONS_KEY)) {
+    window.addEventListener("load", function () {
+      fetchOptions().catch(function () {
+        // Offline already: the dialog says so when it is opened.
+      });
+    });
+  }
 
   const pending = stored(window.sessionStorage, MESSAGE_KEY);
   if (pending) {

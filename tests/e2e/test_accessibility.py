@@ -57,6 +57,8 @@ SKIPPED = {
     "expenses.export_filtered_csv": "a CSV download",
     "transfer.download_backup": "a JSON download",
     "expenses.quick_add_options": "JSON for the quick-add dialog (the dialog is checked open on the dashboard)",
+    "pwa.manifest": "the web app manifest (JSON)",
+    "pwa.service_worker": "the service worker's script",
     "auth.login_code": "only shown between the two steps of a login; checked in test_two_factor_browser",
 }
 
