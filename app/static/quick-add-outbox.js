@@ -135,12 +135,13 @@ window.quickAddOutbox = (function () {
   async function keep(form, key) {
     const fields = Array.from(new FormData(form).entries()).filter(([name]) => name !== "csrf_token");
     const category = form.elements.namedItem("category_id");
+    const currency = form.querySelector(".input-group-text");
     await put({
       key: key,
       owner: owner,
       fields: fields,
       summary: {
-        amount: form.querySelector(".input-group-text").textContent + " " + form.elements.namedItem("amount").value,
+        amount: (currency ? currency.textContent.trim() + " " : "") + form.elements.namedItem("amount").value,
         description: form.elements.namedItem("description").value,
         category: category.selectedOptions.length ? category.selectedOptions[0].text : "",
         spentOn: form.elements.namedItem("spent_on").value,
