@@ -294,6 +294,9 @@ def average(total: int, count: int) -> int:
 # - The amount in the ledger's currency is the original amount times that rate, rounded half to
 #   even to the ledger currency's minor unit, once. An amount the person typed (what the bank
 #   charged) is kept as typed.
+# - A ledger converted at one rate into another currency: each rate of an expense in a third
+#   currency becomes its rate times the ledger's, rounded like a worked-out rate (`chain_rates`);
+#   budgets relabelled into a currency with fewer decimals are rounded half to even (`round_to_currency`).
 # - Shown to people, a rate has at most RATE_SHOWN_DIGITS significant digits; it is stored whole.
 RATE_DIGITS = 10
 RATE_SHOWN_DIGITS = 6
@@ -333,6 +336,16 @@ def rate_quotient(numerator: Decimal, denominator: Decimal) -> Decimal:
     return _without_trailing_zeros(Decimal(quotient).scaleb(num_exp - den_exp - shift))
 
 
+def chain_rates(first: Decimal, second: Decimal) -> Decimal:
+    """The rate of two conversions one after the other, rounded as stored (see above)."""
+    return _round_significant(first * second, RATE_DIGITS)
+
+
+def round_to_currency(amount: Decimal, code: str) -> Decimal:
+    """`amount` rounded half to even to the minor unit of `code` (see above)."""
+    return amount.quantize(Decimal(1).scaleb(-currency(code).exponent), rounding=ROUND_HALF_EVEN)
+
+
 def implied_rate(original: Decimal, charged: Decimal) -> Decimal:
     """The rate at which `original` became `charged` (both > 0), rounded as stored."""
     return rate_quotient(charged, original)
@@ -341,7 +354,7 @@ def implied_rate(original: Decimal, charged: Decimal) -> Decimal:
 def convert(original: Decimal, rate: Decimal, code: str) -> Decimal:
     """`original` at `rate`, in `code`: rounded half to even to its minor unit (see above).
     Raises AmountError when the result is zero or past MAX_AMOUNT."""
-    amount = (original * rate).quantize(Decimal(1).scaleb(-currency(code).exponent), rounding=ROUND_HALF_EVEN)
+    amount = round_to_currency(original * rate, code)
     if amount > MAX_AMOUNT:
         raise AmountError(
             f"At that rate this is more than the largest amount allowed, {format_amount(MAX_AMOUNT, code)}."

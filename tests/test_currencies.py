@@ -194,3 +194,16 @@ def test_parse_rate_refuses(text, message):
 )
 def test_format_rate_shows_six_significant_digits(rate, locale_id, text):
     assert format_rate(Decimal(rate), l10n.parse_locale(locale_id)) == text
+
+
+def test_chained_rates_keep_ten_significant_digits():
+    """A ledger converted at one rate: an expense's rate becomes its rate times the ledger's."""
+    assert f"{money.chain_rates(Decimal('0.006154224875'), Decimal('89.81')):f}" == "0.552710936"
+    assert f"{money.chain_rates(Decimal('2'), Decimal('0.5')):f}" == "1"
+
+
+def test_round_to_currency_is_half_to_even_at_the_minor_unit():
+    assert money.round_to_currency(Decimal("500.125"), "EUR") == Decimal("500.12")
+    assert money.round_to_currency(Decimal("500.135"), "EUR") == Decimal("500.14")
+    assert money.round_to_currency(Decimal("500.5"), "JPY") == Decimal("500")
+    assert money.round_to_currency(Decimal("500.5"), "KWD") == Decimal("500.500")
