@@ -39,6 +39,24 @@ class Config:
     # Uploads (CSV import, backups) are small; anything larger is refused with a 413 page.
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
+    # Receipts (app/receipts). A file larger than RECEIPT_MAX_FILE_BYTES as uploaded is refused, and
+    # so is one that would take a ledger's kept receipts past RECEIPT_MAX_LEDGER_BYTES. Requests
+    # that carry receipts may be as large as RECEIPT_MAX_FILES_PER_UPLOAD files of the largest size.
+    RECEIPT_MAX_FILE_BYTES = int(os.environ.get("RECEIPT_MAX_FILE_BYTES", 10 * 1024 * 1024))
+    RECEIPT_MAX_LEDGER_BYTES = int(os.environ.get("RECEIPT_MAX_LEDGER_BYTES", 500 * 1024 * 1024))
+    RECEIPT_MAX_FILES_PER_UPLOAD = 5
+    RECEIPT_MAX_FILES_PER_EXPENSE = 10
+    # Images are kept with their longest side capped at this many pixels, thumbnails at the second.
+    RECEIPT_MAX_SIDE = 2400
+    RECEIPT_THUMBNAIL_SIDE = 320
+    # Unset: receipts are kept in the database (bytea / blob), which every app server can reach.
+    # A directory on a single host keeps them out of the database (and out of its backups).
+    RECEIPT_STORAGE_DIR = os.environ.get("RECEIPT_STORAGE_DIR") or None
+    # Tesseract is killed after this long; the upload waits this long for it before showing a page
+    # that waits for the rest (a background thread reads on).
+    RECEIPT_OCR_TIMEOUT = 30
+    RECEIPT_OCR_WAIT = 4
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -105,6 +123,8 @@ class TestingConfig(Config):
     LOGIN_LIMIT_PER_IP = LOGIN_LIMIT_PER_ACCOUNT = "1000 per minute"
     REGISTER_LIMIT_PER_IP = REAUTH_LIMIT_PER_ACCOUNT = "1000 per minute"
     API_LIMIT_PER_TOKEN = API_LIMIT_PER_ADDRESS = "100000 per minute"  # noqa: S105
+    # Uploads wait for Tesseract to finish, so that tests see the reading on the next page.
+    RECEIPT_OCR_WAIT = 120
     TWO_FACTOR_LIMIT_PER_ACCOUNT = TWO_FACTOR_LIMIT_PER_IP = "1000 per minute"
     INVITATION_LIMIT_PER_IP = "1000 per minute"
 

@@ -16,6 +16,7 @@ from .expenses import bp as expenses_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .health import bp as health_bp
 from .ledgers import bp as ledgers_bp
+from .receipts import limits as receipt_limits
 from .reports import bp as reports_bp
 from .routing import IdConverter
 from .transfer import bp as transfer_bp
@@ -39,6 +40,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
+    # Before CSRF: it reads the form, and so the request's size limit must be set by then.
+    receipt_limits.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

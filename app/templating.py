@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import Flask, url_for
 
 from . import icons, l10n, money
+from .receipts.storage import file_size
 from .routing import MAX_ID
 
 
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(l10n.format_day, "date")
     app.add_template_filter(l10n.format_moment, "datetime")
     app.add_template_filter(l10n.format_percent, "percent")
+    app.add_template_filter(file_size, "file_size")
     app.jinja_env.globals["CURRENCIES"] = money.CURRENCIES
     app.jinja_env.globals["percent"] = money.percent
     app.jinja_env.globals["url_for_each"] = url_for_each

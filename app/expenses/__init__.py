@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("expenses", __name__)
 
-from . import quick_add, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from . import quick_add, receipts, routes  # noqa: E402,F401  (routes attach themselves to bp)

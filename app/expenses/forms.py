@@ -1,13 +1,16 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import DateField, MultipleFileField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..clock import user_today
 from ..forms import choices, int_or_none
 from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
 from ..validators import Amount, PlainText, strip_text
+
+# What the file pickers offer; the server decides by the bytes (app/receipts/files.py).
+RECEIPT_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf"
 
 
 def sane_date(form, field):
@@ -49,6 +52,8 @@ class ExpenseForm(FlaskForm):
         validators=[InputRequired("Choose the date of the expense."), sane_date],
         render_kw={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
     )
+    # Read, checked and kept by app.receipts.storage once the rest of the form is valid.
+    receipts = MultipleFileField("Attach receipts", render_kw={"accept": RECEIPT_TYPES})
     submit = SubmitField("Save expense")
 
     def __init__(self, categories, *args, **kwargs):

@@ -12,10 +12,15 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from .. import clock, idempotency, money
+from ..access import EDITOR, current_ledger
 from ..categories import user_categories
 from ..extensions import db
+from ..models import Ledger
+from ..receipts.limits import takes_receipts
+from ..receipts.storage import ReceiptRefused, Upload
 from ..transactions import run_and_commit
-from . import bp, services
+from . import bp
+from .attachments import chosen_receipts, create_with_receipts
 from .forms import ExpenseForm
 from .routes import expense_values
 
@@ -38,6 +43,7 @@ KEY_REUSED = "This expense was sent before with other details: it was not saved 
 
 
 @bp.post("/expenses/quick-add")
+@takes_receipts
 def quick_add():
     """201 with the saved expense, or 422 with each field's errors; nothing is written then.
 
@@ -45,9 +51,10 @@ def quick_add():
     answers the first 201 again and writes nothing, even when the category has gone since; the same
     key with other details is a 409.
     """
+    ledger = current_ledger(EDITOR)
     key = request.headers.get(idempotency.HEADER)
     if key is None:
-        return _validate_and_save(None, "")
+        return _validate_and_save(ledger, None, "")
     if not idempotency.valid_key(key):
         return jsonify(errors={"idempotency_key": [KEY_INVALID]}), 400
     # What was sent, without the CSRF token: a retry from a reloaded page carries a new one.
@@ -57,23 +64,26 @@ def quick_add():
         previous = idempotency.stored_answer(current_user.id, key, request_fingerprint)
         if previous is not None:
             return _respond(previous)
-        return _validate_and_save(key, request_fingerprint)
+        return _validate_and_save(ledger, key, request_fingerprint)
     except idempotency.KeyReused:
         return jsonify(errors={"idempotency_key": [KEY_REUSED]}), 409
 
 
-def _validate_and_save(key: str | None, request_fingerprint: str):
+def _validate_and_save(ledger: Ledger, key: str | None, request_fingerprint: str):
     form = ExpenseForm(user_categories(current_user))
-    if not form.validate_on_submit():
-        return jsonify(errors={name: messages for name, messages in form.errors.items()}), 422
-    save = partial(_save, current_user._get_current_object(), form.category.name, expense_values(form))
-    if key is None:
-        return _respond(run_and_commit(save))
-    return _respond(run_and_commit(idempotency.answer_once, current_user.id, key, request_fingerprint, save))
+    if not form.validate_on_submit() or (uploads := chosen_receipts(form)) is None:
+        return jsonify(errors={name: list(messages) for name, messages in form.errors.items() if messages}), 422
+    save = partial(_save, ledger, current_user._get_current_object(), form.category.name, expense_values(form), uploads)
+    try:
+        if key is None:
+            return _respond(run_and_commit(save))
+        return _respond(run_and_commit(idempotency.answer_once, current_user.id, key, request_fingerprint, save))
+    except ReceiptRefused as refused:  # a limit: nothing was written
+        return jsonify(errors={"receipts": [str(refused)]}), 422
 
 
-def _save(user, category_name: str, values: dict) -> idempotency.Answer:
-    expense = services.create_expense(user, **values)
+def _save(ledger: Ledger, user, category_name: str, values: dict, uploads: list[Upload]) -> idempotency.Answer:
+    expense = create_with_receipts(ledger, values, uploads)
     db.session.flush()  # the new id, for the answer
     amount = money.format_amount(expense.amount_cents, user.currency)
     body = {

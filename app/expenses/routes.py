@@ -2,6 +2,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import budgeting, clock, expense_filters, money
+from ..access import EDITOR, current_ledger
 from ..categories import (
     CategoryNameTaken,
     TooManyCategories,
@@ -19,8 +20,11 @@ from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
 from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
+from ..receipts import storage
+from ..receipts.limits import takes_receipts
 from ..transactions import run_and_commit
 from . import bp, listing, services
+from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
 from .export import csv_response
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
 
@@ -102,6 +106,7 @@ def list_expenses():
     return render_template(
         "expenses/list.html",
         page=page,
+        receipts=storage.expenses_with_receipts([expense.id for expense in page.items]),
         filter=expense_filter,
         totals=totals,
         categories=categories,
@@ -139,35 +144,44 @@ def expense_values(form: ExpenseForm) -> dict:
 
 
 @bp.route("/expenses/new", methods=["GET", "POST"])
+@takes_receipts
 def new_expense():
+    ledger = current_ledger(EDITOR)
     categories = user_categories(current_user)
     if not categories:
         flash("Create a category first: every expense belongs to one.", "warning")
         return redirect(url_for("expenses.categories"))
     form = ExpenseForm(categories)
-    if form.validate_on_submit():
-        expense = run_and_commit(services.create_expense, current_user, **expense_values(form))
-        flash(
-            f"Added {expense.description} ({money.format_amount(expense.amount_cents, current_user.currency)}).",
-            "success",
-        )
-        if "add_another" in request.form:
-            return redirect(url_for("expenses.new_expense"))
-        return redirect(url_for("expenses.list_expenses"))
+    if form.validate_on_submit() and (uploads := chosen_receipts(form)) is not None:
+        expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form), uploads)
+        if expense is not None:
+            flash(
+                f"Added {expense.description} ({money.format_amount(expense.amount_cents, current_user.currency)}).",
+                "success",
+            )
+            if "add_another" in request.form:
+                return redirect(url_for("expenses.new_expense"))
+            return redirect(url_for("expenses.list_expenses"))
     return render_template("expenses/form.html", form=form, expense=None), form_status(form)
 
 
 @bp.route("/expenses/<int:expense_id>/edit", methods=["GET", "POST"])
+@takes_receipts
 def edit_expense(expense_id: int):
+    ledger = current_ledger(EDITOR)
     expense = services.get_expense_or_404(current_user, expense_id)
     form = ExpenseForm(user_categories(current_user), obj=expense)
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
-    if form.validate_on_submit():
-        run_and_commit(services.update_expense, expense, **expense_values(form))
+    if (
+        form.validate_on_submit()
+        and (uploads := chosen_receipts(form)) is not None
+        and save_or_explain(form, update_with_receipts, ledger, expense, expense_values(form), uploads) is not None
+    ):
         flash(f"Saved {expense.description}.", "success")
         return redirect(url_for("expenses.list_expenses"))
-    return render_template("expenses/form.html", form=form, expense=expense), form_status(form)
+    receipts = storage.receipts_of(expense)
+    return render_template("expenses/form.html", form=form, expense=expense, receipts=receipts), form_status(form)
 
 
 @bp.route("/expenses/<int:expense_id>/delete", methods=["GET", "POST"])

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from .. import rollups
 from ..extensions import db
 from ..models import Category, Expense, User
+from ..receipts import storage
 from .export import day_text
 
 
@@ -69,7 +70,21 @@ def update_expense(expense: Expense, category: Category, spent_on: date, descrip
 
 
 def delete_expense(expense: Expense) -> None:
+    # Its receipts go with it (a foreign key); files kept in a directory go once this is committed.
+    storage.forget_files_of(expense)
     db.session.delete(expense)
+
+
+def suggested_category(user: User, description: str, categories: list[Category]) -> Category | None:
+    """The category of the latest expense with this description (ignoring case), if it is still
+    one of `categories`: what a receipt from the same shop most likely is."""
+    category_id = db.session.scalar(
+        select(Expense.category_id)
+        .where(Expense.user_id == user.id, func.lower(Expense.description) == description.lower())
+        .order_by(Expense.spent_on.desc(), Expense.id.desc())
+        .limit(1)
+    )
+    return next((category for category in categories if category.id == category_id), None)
 
 
 def period_summary(user: User, start: date, end: date, categories: list[Category]) -> PeriodSummary:
