@@ -12,11 +12,11 @@ from tests.conftest import recorded_statements
 # of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers.
 PAGES = {
     "/": 7,  # categories, the period's totals, overall budget, category limits, latest expenses
-    "/expenses": 5,  # categories, count and total, one page of rows
-    "/expenses?per_page=100": 5,
-    "/expenses?sort=category": 5,
-    "/expenses?q=lunch&per_page=100": 5,
-    "/expenses?last=1": 5,
+    "/expenses": 6,  # categories, count and total, one page of rows, which of them have receipts
+    "/expenses?per_page=100": 6,
+    "/expenses?sort=category": 6,
+    "/expenses?q=lunch&per_page=100": 6,
+    "/expenses?last=1": 6,
     "/categories": 4,  # totals per category, categories
     "/budgets": 6,  # categories, limits, the period's totals, overall budget
     "/reports": 8,  # 12 periods' totals, categories, a year earlier, categories, first expense, largest

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from app import clock, create_app
+from app.access import personal_ledger
 from app.extensions import db
 from app.ledgers.invitations import create_invitation
 from app.ledgers.services import create_ledger
-from app.models import EDITOR, ImportBatch, LedgerInvitation, User, UserSession
+from app.models import EDITOR, Attachment, ImportBatch, LedgerInvitation, User, UserSession
 from app.transfer.csv_import import create_draft
 from tests.conftest import (
     AuthActions,
@@ -107,8 +108,20 @@ def _owned_ids(app, user_id):
         draft_id = create_draft(user, "bank.csv", b"date,description,amount\n2026-01-02,Tea,3.50\n").id
         batch = ImportBatch(user_id=user_id, file_name="old.csv", row_count=0)
         db.session.add(batch)
+        receipt = Attachment(
+            ledger_id=personal_ledger(user).id,
+            expense_id=expense,
+            file_name="receipt.png",
+            content_type="image/png",
+            byte_size=4,
+            sha256="0" * 64,
+            content=b"\x89PNG",
+            thumbnail=b"\xff\xd8\xff",
+            has_thumbnail=True,
+        )
+        db.session.add(receipt)
         db.session.commit()
-        batch_id = batch.id
+        batch_id, attachment_id = batch.id, receipt.id
     token_id = api_token_id(app, make_token(app, user_id))
     return {
         "token_id": token_id,
@@ -118,6 +131,7 @@ def _owned_ids(app, user_id):
         "draft_id": draft_id,
         "batch_id": batch_id,
         **_sharing_ids(app, user_id),
+        "attachment_id": attachment_id,
     }
 
 
@@ -161,6 +175,7 @@ def test_every_id_in_a_url_is_known_to_the_sweep(app):
         "member_id",
         "invitation_id",
         "token_id",
+        "attachment_id",
     }
     for rule in _rules(app) + _rules(app, api=True):
         assert set(_int_arguments(rule)) <= known, f"{rule.rule}: add its id to _owned_ids"
@@ -202,6 +217,11 @@ def test_another_users_ids_are_not_found_on_every_route(app, client, user, bob):
         "POST /ledger/members/<int:member_id>/remove",
         "POST /ledger/invitations/<int:invitation_id>/revoke",
         "POST /account/tokens/<int:token_id>/revoke",
+        "GET /receipts/<int:attachment_id>",
+        "GET /receipts/<int:attachment_id>/thumbnail.jpg",
+        "POST /receipts/<int:attachment_id>/delete",
+        "GET /expenses/from-receipt/<int:attachment_id>",
+        "POST /expenses/from-receipt/<int:attachment_id>",
     } <= set(checked)
 
 
@@ -246,6 +266,9 @@ def test_every_state_changing_route_refuses_a_post_without_a_valid_csrf_token(ap
         "auth.login",
         "auth.login_code",
         "expenses.delete_expense",
+        "expenses.delete_receipt",
+        "expenses.new_from_receipt",
+        "expenses.expense_from_receipt",
         "account.end_all_sessions",
         "account.enable_two_factor",
         "account.regenerate_recovery_codes",
@@ -340,9 +363,16 @@ def test_security_headers_on_every_page(app, client, user):
             response = app.test_client().get(rule.rule)
         elif rule.endpoint == "auth.login_code":
             response = _waiting_for_code(app).get(rule.rule)
+        elif rule.endpoint == "expenses.expense_from_receipt":
+            # The receipt is the expense's already: the page sends the browser to that expense.
+            response = client.get(_url(rule, own_ids), follow_redirects=True)
         else:
             response = client.get(_url(rule, own_ids))
         assert response.status_code == 200, rule.rule
+        if rule.endpoint in ("expenses.receipt_file", "expenses.receipt_thumbnail"):
+            _assert_receipt_headers(response, rule.rule)
+            seen += 1
+            continue
         _assert_security_headers(response, rule.rule)
         if response.mimetype == "text/html":
             page = response.get_data(as_text=True)
@@ -356,6 +386,19 @@ def test_security_headers_on_every_page(app, client, user):
     _assert_security_headers(static, "/static/app.js")
     static.close()
     _assert_security_headers(client.get("/no-such-page"), "404 page")
+
+
+def _assert_receipt_headers(response, where):
+    """A receipt may do nothing in the browser: its own CSP allows no scripts, styles, frames or
+    forms and sandboxes it; it is never sniffed into HTML, and it says how to save it."""
+    policy = response.headers["Content-Security-Policy"]
+    directives = {name: values for name, *values in (part.split() for part in policy.split(";"))}
+    assert directives["default-src"] == ["'none'"], where
+    assert directives["frame-ancestors"] == ["'none'"], where
+    assert "sandbox" in directives, where
+    assert response.headers["X-Content-Type-Options"] == "nosniff", where
+    assert response.headers["Content-Disposition"].startswith(("inline; filename=", "attachment; filename=")), where
+    assert response.mimetype in ("image/jpeg", "image/png", "application/pdf"), where
 
 
 def _assert_error_page(response, code, title):

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import quote
 
-from flask import Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
@@ -32,7 +32,7 @@ from .routes import expense_values
 
 # What a served receipt may do in the browser: nothing. No scripts, styles, frames or forms, and a
 # sandbox in case a browser renders it as a document after all.
-RECEIPT_CSP = "default-src 'none'; img-src 'self'; sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+RECEIPT_CSP = "default-src 'none'; img-src 'self'; sandbox; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 # How often the page waiting for Tesseract asks again (a <meta> refresh: no script needed).
 WAIT_REFRESH_SECONDS = 2
 
@@ -149,7 +149,7 @@ def receipt_thumbnail(attachment_id: int):
     attachment = storage.get_attachment_or_404(current_ledger(VIEWER), attachment_id)
     thumbnail = storage.thumbnail_content(attachment)
     if thumbnail is None:
-        return redirect(url_for("static", filename="receipt-file.svg"))
+        abort(404)  # a PDF kept where poppler was not installed: the page shows an icon instead
     name = attachment.file_name.rsplit(".", 1)[0] + "-thumbnail.jpg"
     return _served(thumbnail, "image/jpeg", _disposition("inline", name), len(thumbnail))
 
