@@ -11,6 +11,7 @@ the repository. It also saves the two pictures the README shows: docs/dashboard.
 of the words given (the quick add dialog comes with the dashboard).
 """
 
+import random
 import shutil
 import sys
 import tempfile
@@ -22,11 +23,17 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import select
 
 from app import create_app
+from app.access import personal_ledger
 from app.extensions import db
-from app.models import Category, Expense, ImportDraft, User
+from app.models import READ, Category, Expense, ImportDraft, User
+from app.receipts import storage
+from app.receipts.files import prepare
+from app.receipts.storage import Upload
 from app.transactions import run_and_commit
 from app.transfer.csv_import import create_draft
 from tests.ledger_helpers import share_demo
+from tests.receipt_images import draw, encode, make_receipt
+from tests.test_receipts import RECEIPT
 
 from .browser import LAUNCH_ARGS, find_browser, not_found_message
 from .server import LiveServer
@@ -56,6 +63,9 @@ NOT_PAGES = {
     "expenses.export_filtered_csv",
     "expenses.quick_add_options",
     "transfer.download_backup",
+    # A receipt's file and thumbnail (the expense page and the receipt form show them).
+    "expenses.receipt_file",
+    "expenses.receipt_thumbnail",
     # Shown only between the two steps of a login with two-factor sign-in.
     "auth.login_code",
 }
@@ -68,16 +78,46 @@ def demo_ids(app: Flask) -> dict[str, int | str]:
         draft = db.session.scalar(select(ImportDraft.id).where(ImportDraft.user_id == user.id))
         if draft is None:
             draft = run_and_commit(create_draft, user, SAMPLE_CSV.name, SAMPLE_CSV.read_bytes()).id
+        expense = db.session.scalar(
+            select(Expense).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc()).limit(1)
+        )
         return {
-            "expense_id": db.session.scalar(
-                select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc()).limit(1)
-            ),
+            "expense_id": expense.id,
+            "attachment_id": demo_receipts(user, expense),
             "category_id": db.session.scalar(
                 select(Category.id).where(Category.user_id == user.id).order_by(Category.name_key).limit(1)
             ),
             "draft_id": draft,
             "token": share_demo(app, DEMO_EMAIL),
         }
+
+
+def demo_receipts(user: User, expense: Expense) -> int:
+    """Two drawn receipts kept with the expense (its page shows their thumbnails), and one read as
+    "New expense from a receipt" would have (the form prefilled from it); returns that one's id."""
+    ledger = personal_ledger(user)
+    kept = [
+        Upload(f"receipt-{n}.jpg", prepare(encode(draw(receipt), "JPEG"), 2400, 320))
+        for n, receipt in enumerate(
+            (make_receipt(random.Random(1), german=False), make_receipt(random.Random(2), german=True)), 1
+        )
+    ]
+    run_and_commit(storage.keep, ledger, user, kept, expense)
+    [waiting] = run_and_commit(
+        storage.keep,
+        ledger,
+        user,
+        [Upload("receipt.jpg", prepare(encode(draw(RECEIPT), "JPEG"), 2400, 320))],
+        None,
+        READ,
+    )
+    waiting.reading = {
+        "total": str(RECEIPT.total),
+        "spent_on": RECEIPT.spent_on.isoformat(),
+        "merchant": RECEIPT.merchant,
+    }
+    db.session.commit()
+    return waiting.id
 
 
 def pages(app: Flask, ids: dict[str, int]) -> list[tuple[str, str]]:
