@@ -10,13 +10,15 @@ import pytest
 from app.transfer.archive import ArchiveError, is_archive, read_archive, receipt_member, write_archive
 
 BACKUP = '{"format": "expense-tracker-backup"}\n'
+INDEX = "[]\n"
 PHOTO, SCAN = b"\xff\xd8\xff photo", b"%PDF-1.4 scan"
 
 
 def archive_bytes(members: dict[str, bytes] | None = None, sums: str | None = None) -> bytes:
     out = io.BytesIO()
     if members is None:
-        write_archive(out, BACKUP, [(receipt_member(1, "jpg"), PHOTO), (receipt_member(2, "pdf"), SCAN)])
+        documents = {"backup.json": BACKUP, "receipts.json": INDEX}
+        write_archive(out, documents, [(receipt_member(1, "jpg"), PHOTO), (receipt_member(2, "pdf"), SCAN)])
         return out.getvalue()
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in members.items():
@@ -34,13 +36,24 @@ def test_written_and_read_back_with_checksums_sha256sum_understands():
     data = archive_bytes()
     assert is_archive(data) and not is_archive(BACKUP.encode())
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert archive.namelist() == ["backup.json", "receipts/0001.jpg", "receipts/0002.pdf", "SHA256SUMS"]
+        assert archive.namelist() == [
+            "backup.json",
+            "receipts.json",
+            "receipts/0001.jpg",
+            "receipts/0002.pdf",
+            "SHA256SUMS",
+        ]
         assert archive.read("SHA256SUMS").decode() == sums_of(
-            {"backup.json": BACKUP.encode(), "receipts/0001.jpg": PHOTO, "receipts/0002.pdf": SCAN}
+            {
+                "backup.json": BACKUP.encode(),
+                "receipts.json": INDEX.encode(),
+                "receipts/0001.jpg": PHOTO,
+                "receipts/0002.pdf": SCAN,
+            }
         )
         assert archive.getinfo("receipts/0001.jpg").compress_type == zipfile.ZIP_STORED
-    backup, receipts = read_archive(data, max_members=10, max_bytes=10_000)
-    assert backup == BACKUP.encode()
+    documents, receipts = read_archive(data, max_members=10, max_bytes=10_000)
+    assert documents == {"backup.json": BACKUP.encode(), "receipts.json": INDEX.encode()}
     assert receipts == {"receipts/0001.jpg": PHOTO, "receipts/0002.pdf": SCAN}
 
 
@@ -82,8 +95,8 @@ def test_a_damaged_or_altered_archive_is_refused_in_words(data, message):
 
 
 def test_too_many_members_or_too_much_unpacked_is_refused_before_reading():
-    with pytest.raises(ArchiveError, match="more than 3 files"):
-        read_archive(archive_bytes(), max_members=3, max_bytes=10_000)
+    with pytest.raises(ArchiveError, match="more than 4 files"):
+        read_archive(archive_bytes(), max_members=4, max_bytes=10_000)
     # 10 MB of zeros packs into about 10 KB.
     bomb = {"backup.json": BACKUP.encode(), "receipts/0001.png": bytes(10 * 1024 * 1024)}
     packed = io.BytesIO()

@@ -144,6 +144,17 @@ def forget_files_of(expense: Expense) -> None:
     _forget_files(list(db.session.scalars(select(Attachment).where(Attachment.expense_id == expense.id))))
 
 
+def forget_files_of_expenses_in(ledger: Ledger) -> None:
+    """Before a restore replaces the ledger's expenses: the same, for all of their receipts."""
+    _forget_files(
+        list(
+            db.session.scalars(
+                select(Attachment).where(Attachment.ledger_id == ledger.id, Attachment.expense_id.is_not(None))
+            )
+        )
+    )
+
+
 def receipts_of(expense: Expense) -> list[Attachment]:
     return list(
         db.session.scalars(select(Attachment).where(Attachment.expense_id == expense.id).order_by(Attachment.id))

@@ -1,5 +1,5 @@
-"""The backup as a ZIP file: `backup.json` (the JSON backup as before, whose "receipts" list names
-each receipt's expense by its position in "expenses"), every receipt under `receipts/`, and
+"""The backup as a ZIP file: `backup.json` (the JSON backup as before), `receipts.json` (which
+receipt is whose: app/transfer/receipts_backup.py), every receipt under `receipts/`, and
 `SHA256SUMS` with the checksum of every other member (the format of `sha256sum`, so
 `sha256sum -c SHA256SUMS` checks an unpacked backup too).
 
@@ -15,7 +15,9 @@ import zipfile
 from collections.abc import Iterable
 
 BACKUP_MEMBER = "backup.json"
+RECEIPTS_INDEX_MEMBER = "receipts.json"
 CHECKSUMS_MEMBER = "SHA256SUMS"
+_DOCUMENTS = (BACKUP_MEMBER, RECEIPTS_INDEX_MEMBER)
 RECEIPTS_FOLDER = "receipts/"
 _RECEIPT_MEMBER = re.compile(r"receipts/[0-9]{1,7}\.(jpg|png|pdf)")
 _CHECKSUM_LINE = re.compile(r"([0-9a-f]{64}) [ *](\S+)")
@@ -35,20 +37,21 @@ def receipt_member(number: int, extension: str) -> str:
     return f"{RECEIPTS_FOLDER}{number:04d}.{extension}"
 
 
-def write_archive(out, backup_text: str, receipts: Iterable[tuple[str, bytes]]) -> None:
-    """Writes the ZIP to `out` (a file object): the backup, then each (member name, bytes) receipt,
-    then the checksums of all of them."""
+def write_archive(out, documents: dict[str, str], receipts: Iterable[tuple[str, bytes]]) -> None:
+    """Writes the ZIP to `out` (a file object): the documents ({member name: text}: backup.json and
+    receipts.json), then each (member name, bytes) receipt, then the checksums of all of them."""
     sums = []
+    texts = [(name, text.encode("utf-8")) for name, text in documents.items()]
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in ((BACKUP_MEMBER, backup_text.encode("utf-8")), *receipts):
+        for name, data in (*texts, *receipts):
             stored = name.endswith(_STORED_SUFFIXES)
             archive.writestr(name, data, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}\n")
         archive.writestr(CHECKSUMS_MEMBER, "".join(sums))
 
 
-def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[bytes, dict[str, bytes]]:
-    """(the backup's JSON, {receipt member name: bytes}) from a ZIP; ArchiveError when it is damaged,
+def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """({document member name: bytes}, {receipt member name: bytes}) from a ZIP; ArchiveError when it is damaged,
     too large unpacked, holds anything else, or a member does not match its checksum."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -65,7 +68,7 @@ def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[bytes, 
             f"The ZIP file has no {BACKUP_MEMBER} or {CHECKSUMS_MEMBER}: it is not a backup from this site."
         )
     strangers = [
-        name for name in names if name not in (BACKUP_MEMBER, CHECKSUMS_MEMBER) and not _RECEIPT_MEMBER.fullmatch(name)
+        name for name in names if name not in (*_DOCUMENTS, CHECKSUMS_MEMBER) and not _RECEIPT_MEMBER.fullmatch(name)
     ]
     if strangers:
         raise ArchiveError(f"The ZIP file holds {strangers[0][:80]}, which a backup from this site never does.")
@@ -83,8 +86,9 @@ def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[bytes, 
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
         raise ArchiveError("The ZIP file is damaged or encrypted, not a backup from this site.") from error
     _check_sums(contents)
+    documents = {name: content for name, content in contents.items() if name in _DOCUMENTS}
     receipts = {name: content for name, content in contents.items() if name.startswith(RECEIPTS_FOLDER)}
-    return contents[BACKUP_MEMBER], receipts
+    return documents, receipts
 
 
 def _check_sums(contents: dict[str, bytes]) -> None:

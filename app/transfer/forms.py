@@ -202,9 +202,9 @@ def preview_form(unknown_categories, categories, *args, **kwargs) -> PreviewForm
 class RestoreForm(FlaskForm):
     backup_file = FileField(
         "Backup file",
-        description="A .json file downloaded from this page.",
+        description="A .zip file downloaded from this page (or a .json file from before receipts).",
         validators=[FileRequired("Choose a backup file.")],
-        render_kw={"accept": ".json,application/json"},
+        render_kw={"accept": ".zip,application/zip,.json,application/json"},
     )
     replace = BooleanField("Replace everything in my account with the backup")
     password = PasswordField(

@@ -3,19 +3,22 @@ and backup and restore. Every step is a plain form POST followed by a redirect; 
 choices made so far live in the database (ImportDraft), so any worker can serve any step."""
 
 import re
+import tempfile
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock, rate_limits
+from ..access import personal_ledger
 from ..categories import user_categories
 from ..errors import render_error
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
 from ..passwords import check_password
+from ..receipts.storage import ReceiptRefused
 from ..transactions import Conflict, run_and_commit
-from . import bp, csv_import
+from . import bp, csv_import, receipts_backup
 from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
 from .backup import backup_json
@@ -42,13 +45,13 @@ def allow_large_backups(endpoint, _values):
     # Runs before every before_request hook, and so before CSRFProtect reads the form: the only
     # point at which a larger limit than MAX_CONTENT_LENGTH can still apply to this one upload.
     if endpoint == "transfer.backup" and request.method == "POST" and current_user.is_authenticated:
-        request.max_content_length = restoring.BACKUP_MAX_BYTES
+        request.max_content_length = receipts_backup.backup_upload_limit()
 
 
 @bp.errorhandler(413)
 def upload_too_large(_error):
     if request.endpoint == "transfer.backup":
-        limit = restoring.BACKUP_MAX_BYTES
+        limit = receipts_backup.backup_upload_limit()
         advice = "A backup downloaded from this site is never that large."
     else:
         limit = request.max_content_length
@@ -310,6 +313,29 @@ def undo_import(batch_id: int):
 # Backup and restore
 
 
+@bp.get("/backup.zip")
+def download_backup_zip():
+    """Everything, with the receipts: written to a temporary file (on disk past 16 MB), then sent
+    from it in slices; the file goes when the last slice has."""
+    user = _user()
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by slices()
+    receipts_backup.write_backup_zip(spool, user, personal_ledger(user))
+    size = spool.tell()
+    spool.seek(0)
+
+    def slices():
+        with spool:
+            while chunk := spool.read(256 * 1024):
+                yield chunk
+
+    filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.zip"
+    response = Response(
+        slices(), mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+    response.content_length = size
+    return response
+
+
 @bp.get("/backup.json")
 def download_backup():
     body = backup_json(_user())
@@ -337,7 +363,7 @@ def backup():
 
 def _restore(user, form: RestoreForm) -> None:
     try:
-        parsed = restoring.parse_backup(form.backup_file.data.read(), user)
+        parsed, receipts = receipts_backup.read_backup_upload(form.backup_file.data.read(), user)
     except restoring.BackupError as error:
         form.backup_file.errors.append(str(error))
         return
@@ -354,13 +380,19 @@ def _restore(user, form: RestoreForm) -> None:
             return
         replace = True
     try:
-        run_and_commit(restoring.restore, user, parsed, replace=replace)
+        run_and_commit(receipts_backup.restore_with_receipts, user, personal_ledger(user), parsed, receipts, replace)
+    except ReceiptRefused as refused:
+        form.backup_file.errors.append(f"{refused} Nothing was changed.")
+        return
     except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
         form.replace.errors.append("Your account has data now. Tick this box and enter your password to replace it.")
         return
     except (IntegrityError, Conflict):
         form.backup_file.errors.append("The backup contains rows that contradict each other. Nothing was changed.")
         return
+    with_receipts = f" and {len(receipts):,} receipts" if receipts else ""
     flash(
-        f"Restored the backup: {len(parsed.expenses):,} expenses in {len(parsed.categories):,} categories.", "success"
+        f"Restored the backup: {len(parsed.expenses):,} expenses in {len(parsed.categories):,} categories"
+        f"{with_receipts}.",
+        "success",
     )

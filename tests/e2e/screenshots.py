@@ -63,6 +63,7 @@ NOT_PAGES = {
     "expenses.export_filtered_csv",
     "expenses.quick_add_options",
     "transfer.download_backup",
+    "transfer.download_backup_zip",
     # A receipt's file and thumbnail (the expense page and the receipt form show them).
     "expenses.receipt_file",
     "expenses.receipt_thumbnail",
