@@ -1,7 +1,7 @@
 """attachments: receipts kept with expenses, in the database or a directory
 
-Revision ID: 0015_attachments
-Revises: 0014_idempotent_requests
+Revision ID: 0016_attachments
+Revises: 0015_api_tokens
 Create Date: 2026-12-05 08:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015_attachments"
-down_revision = "0014_idempotent_requests"
+revision = "0016_attachments"
+down_revision = "0015_api_tokens"
 branch_labels = None
 depends_on = None
 
