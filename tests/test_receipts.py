@@ -5,7 +5,7 @@ reading one with Tesseract."""
 
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -331,3 +331,14 @@ def _ledger_of(app, attachment):
     from app.models import Ledger
 
     return db.session.get(Ledger, attachment.ledger_id)
+
+
+def test_a_receipt_whose_expense_was_never_saved_goes_a_day_later(app, client, user, monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    _read_receipt(client, image_bytes("PNG"), "forgotten.png")
+    [forgotten] = attachments(app)
+    with app.app_context():
+        db.session.get(Attachment, forgotten.id).created_at -= timedelta(days=1, seconds=1)
+        db.session.commit()
+    _read_receipt(client, image_bytes("PNG"), "today.png")
+    assert [a.file_name for a in attachments(app)] == ["today.png"]

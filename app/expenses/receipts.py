@@ -52,13 +52,13 @@ def new_from_receipt():
             form.receipts.errors.append("Choose one receipt: a photo, an image or a PDF.")
         elif uploads is not None:
             state = READING if ocr.available() else NOT_INSTALLED
-            kept = save_or_explain(form, storage.keep, ledger, current_user, uploads, None, state)
+            kept = save_or_explain(form, storage.keep_for_reading, ledger, current_user, uploads[0], state)
             if kept is not None:
                 if state == READING:
-                    thread = jobs.start_reading(kept[0], str(l10n.select_locale() or "en_US"), clock.user_today())
+                    thread = jobs.start_reading(kept, str(l10n.select_locale() or "en_US"), clock.user_today())
                     # Most receipts are read in about a second: then the form opens filled in.
                     thread.join(current_app.config["RECEIPT_OCR_WAIT"])
-                return redirect(url_for("expenses.expense_from_receipt", attachment_id=kept[0].id))
+                return redirect(url_for("expenses.expense_from_receipt", attachment_id=kept.id))
     return (
         render_template("expenses/receipt_upload.html", form=form, ocr_available=ocr.available()),
         form_status(form),

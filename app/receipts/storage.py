@@ -15,6 +15,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from flask import abort, current_app
@@ -22,7 +23,7 @@ from sqlalchemy import LargeBinary, event, func, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import ATTACHMENT_NAME_MAX, Attachment, Expense, Ledger, User
+from ..models import ATTACHMENT_NAME_MAX, Attachment, Expense, Ledger, User, utcnow
 from .files import PreparedFile, UnsupportedFile, prepare
 
 # Slices of a file read from the database per query when it is served.
@@ -126,6 +127,24 @@ def keep(
         kept.append(attachment)
     db.session.flush()
     return kept
+
+
+# A receipt read for "New expense from a receipt" whose expense was never saved is deleted after this.
+WAITING_KEPT_FOR = timedelta(days=1)
+
+
+def keep_for_reading(ledger: Ledger, user: User, upload: Upload, reading_state: str | None) -> Attachment:
+    """The receipt, waiting for its expense; first the ledger's receipts that waited in vain."""
+    stale = db.session.scalars(
+        select(Attachment).where(
+            Attachment.ledger_id == ledger.id,
+            Attachment.expense_id.is_(None),
+            Attachment.created_at < utcnow() - WAITING_KEPT_FOR,
+        )
+    )
+    for attachment in stale:
+        delete(attachment)
+    return keep(ledger, user, [upload], reading_state=reading_state)[0]
 
 
 def attach(attachments: list[Attachment], expense: Expense) -> None:
