@@ -1,6 +1,7 @@
 """Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`."""
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from .extensions import db
 from .models import Category, CategoryBudget, Expense, OverallBudget, User
 from .passwords import set_password
 from .periods import period_containing
+from .receipts import storage
 from .sessions import end_all_sessions
 from .transactions import run_and_commit
 
@@ -100,6 +102,12 @@ def init_app(app: Flask) -> None:
             click.echo(f"Loaded {added} expenses for {email}.")
         else:
             click.echo(f"{email} already exists; nothing changed (use --reset to reload it).")
+
+    @app.cli.command("prune-receipts")
+    def prune_receipts():
+        """Remove files in RECEIPT_STORAGE_DIR that no receipt names any more (run it daily)."""
+        removed = storage.prune_directory(time.time())
+        click.echo(f"Removed {removed} file(s) no receipt names.")
 
     @app.cli.command("create-user")
     @click.argument("email")

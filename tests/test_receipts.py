@@ -4,7 +4,9 @@ deleted with the expense, kept in a directory when configured, and "New expense 
 reading one with Tesseract."""
 
 import io
+import os
 import re
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -342,3 +344,21 @@ def test_a_receipt_whose_expense_was_never_saved_goes_a_day_later(app, client, u
         db.session.commit()
     _read_receipt(client, image_bytes("PNG"), "today.png")
     assert [a.file_name for a in attachments(app)] == ["today.png"]
+
+
+def test_prune_removes_only_old_files_no_receipt_names(app, client, user, tmp_path):
+    app.config["RECEIPT_STORAGE_DIR"] = str(tmp_path)
+    data = expense_form(client, app, user, receipts=[file(image_bytes("PNG"), "a.png")])
+    assert post_form(client, "/expenses/new", data, content_type="multipart/form-data").status_code == 302
+    [kept] = attachments(app)
+    orphan, fresh = tmp_path / "0123.png", tmp_path / "4567.png"
+    for path in (orphan, fresh, tmp_path / kept.storage_key):
+        path.touch(exist_ok=True)
+    two_hours_ago = time.time() - 7200
+    for path in (orphan, tmp_path / kept.storage_key):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    result = app.test_cli_runner().invoke(args=["prune-receipts"])
+    assert result.output == "Removed 1 file(s) no receipt names.\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [kept.storage_key, kept.storage_key + ".thumb.jpg", "4567.png"]
+    )

@@ -266,6 +266,27 @@ def _after_rollback(session: Session, _transaction) -> None:
     session.info.pop("receipt_files_removed", None)
 
 
+# A file this young may belong to an upload whose transaction has not committed yet.
+PRUNE_GRACE_SECONDS = 3600
+
+
+def prune_directory(now: float) -> int:
+    """Removes files in RECEIPT_STORAGE_DIR that no receipt names: left by receipts deleted with a
+    category, a ledger, an account, an undone import or a restore (the database cascades those
+    without this module) or by a server that stopped mid-upload. Returns how many went."""
+    directory = _directory()
+    if directory is None or not directory.is_dir():
+        return 0
+    named = set(db.session.scalars(select(Attachment.storage_key).where(Attachment.storage_key.is_not(None))))
+    removed = 0
+    for path in directory.iterdir():
+        key = path.name.removesuffix(THUMBNAIL_SUFFIX)
+        if path.is_file() and key not in named and now - path.stat().st_mtime > PRUNE_GRACE_SECONDS:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def file_chunks(attachment: Attachment) -> Iterator[bytes]:
     """The kept file in slices: from the directory, or from the database a slice per query, so a
     large PDF never sits in memory whole."""
