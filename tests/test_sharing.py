@@ -450,3 +450,17 @@ def test_an_accounts_departure_hands_each_ledger_it_alone_owns_to_the_first_memb
         assert db.session.get(Ledger, solo) is None
     assert members(app, flat) == [(ALICE, "owner"), (BOB, "owner"), (CAROL, "viewer")]
     assert members(app, shared_owner) == [(ALICE, "owner"), ("dave@example.com", "owner")]
+
+
+def test_deleting_an_account_says_what_becomes_of_its_shared_ledgers_and_does_it(app, client, user):
+    flat = create_shared(client, name="Flat")
+    join(app, client, BOB, "editor")
+    solo = create_shared(client, name="Solo")
+    page = _text(client.get("/account/delete"))
+    assert '<strong class="text-break">Flat</strong>:\n          bob@example.com becomes its owner.' in page
+    assert '<strong class="text-break">Solo</strong>:\n          nobody else is in it' in page
+    response = post_form(client, "/account/delete", {"password": "correct horse battery staple", "understood": "y"})
+    assert response.status_code == 302
+    assert members(app, flat) == [(BOB, "owner")]
+    with app.app_context():
+        assert db.session.get(Ledger, solo) is None

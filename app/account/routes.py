@@ -3,6 +3,7 @@ from flask_login import current_user, login_required, logout_user
 
 from .. import budgeting, clock, l10n, money, rate_limits, sessions
 from ..forms import ConfirmForm, form_status
+from ..ledgers import membership as settle
 from ..passwords import check_password, set_password
 from ..transactions import run_and_commit
 from . import bp, services
@@ -134,4 +135,5 @@ def delete_account():
             run_and_commit(services.delete_account, user)
             flash("Your account and all its data have been deleted.", "info")
             return redirect(url_for("auth.login"))
-    return render_template("account/delete.html", form=form), form_status(form)
+    departures = settle.departures(current_user)
+    return render_template("account/delete.html", form=form, departures=departures), form_status(form)

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from ..budgeting import has_category_budgets, set_overall_budget
 from ..expense_rows import has_expenses
 from ..extensions import db
+from ..ledgers.membership import settle_departures
 from ..models import Category, CategoryBudget, Expense, OverallBudget, User, UserSession
 from ..money import currency, to_minor
 
@@ -44,7 +45,9 @@ def update_settings(
 
 
 def delete_account(user: User) -> None:
-    """Delete the user and everything that belongs to them, in one transaction."""
+    """Delete the user and everything that belongs to them, in one transaction. A shared ledger
+    they alone own goes to its longest-standing member, or is deleted when nobody else is in it."""
+    settle_departures(user)
     for model in (Expense, CategoryBudget, OverallBudget, Category, UserSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(User).where(User.id == user.id))
