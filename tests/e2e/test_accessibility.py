@@ -51,6 +51,9 @@ AXE_OPTIONS = {
 # GET routes that are not HTML pages. Every other GET route is visited: signed out for the pages of
 # SIGNED_OUT_FORMS below, signed in for all the rest.
 SKIPPED = {
+    "expenses.receipt_file": "a receipt file (an image or PDF), not a page",
+    "expenses.receipt_thumbnail": "a thumbnail image, not a page",
+    "expenses.expense_from_receipt": "the expense form again, with a receipt read",
     "static": "static files, not pages",
     "health.healthz": "a JSON status for load balancers",
     "expenses.export_csv": "a CSV download",
