@@ -116,7 +116,7 @@ def test_import_the_sample_statement_undo_it_and_restore_a_backup(page: Page, al
     # A backup with the eleven expenses in it.
     page.get_by_role("navigation", name="Import and export").get_by_role("link", name="Backup & restore").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download backup").click()
+        page.get_by_role("link", name="Only the figures, as JSON").click()
     backup_path = download_info.value.path()
     with open(backup_path, encoding="utf-8") as file:
         backup = json.load(file)
