@@ -59,6 +59,7 @@ SKIPPED = {
     "expenses.export_csv": "a CSV download",
     "expenses.export_filtered_csv": "a CSV download",
     "transfer.download_backup": "a JSON download",
+    "transfer.download_backup_zip": "a ZIP download",
     "expenses.quick_add_options": "JSON for the quick-add dialog (the dialog is checked open on the dashboard)",
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker's script",
