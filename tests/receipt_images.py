@@ -65,6 +65,24 @@ class Receipt:
         return "\n".join(f"{left}  {right}".strip() for left, right in self.lines)
 
 
+# One receipt the OCR tests and the receipt page tests both read.
+HARBOUR_BOOKS = Receipt(
+    "Harbour Books",
+    Decimal("23.47"),
+    date(2026, 3, 4),
+    "en_US",
+    (
+        ("Harbour Books", ""),
+        ("12 High Street", ""),
+        ("Paperback", "12.99"),
+        ("Notebook", "8.74"),
+        ("Tax", "1.74"),
+        ("TOTAL", "23.47"),
+        ("03/04/2026", "14:02"),
+    ),
+)
+
+
 def font_path(name: str) -> Path:
     for directory in FONT_DIRS:
         if (directory / name).exists():

@@ -11,6 +11,7 @@ import pytest
 from app.receipts import ocr
 from app.receipts.files import prepare
 from app.receipts.reading import read_receipt
+from tests.receipt_images import HARBOUR_BOOKS as ENGLISH
 from tests.receipt_images import Receipt, draw, encode, receipt_set
 
 INSTALL = "apt-get install -y tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu poppler-utils"
@@ -27,21 +28,6 @@ def tesseract():
         pytest.fail(f"Tesseract lacks English or German data. On Debian: {INSTALL}")
 
 
-ENGLISH = Receipt(
-    "Harbour Books",
-    Decimal("23.47"),
-    date(2026, 3, 4),
-    "en_US",
-    (
-        ("Harbour Books", ""),
-        ("12 High Street", ""),
-        ("Paperback", "12.99"),
-        ("Notebook", "8.74"),
-        ("Tax", "1.74"),
-        ("TOTAL", "23.47"),
-        ("03/04/2026", "14:02"),
-    ),
-)
 GERMAN = Receipt(
     "Bäckerei Schmidt",
     Decimal("7.85"),

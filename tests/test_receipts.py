@@ -8,7 +8,6 @@ import os
 import re
 import time
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -18,24 +17,9 @@ from app.extensions import db
 from app.models import Attachment, Expense
 from app.receipts import jobs, ocr
 from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
-from tests.receipt_images import Receipt, draw, encode
+from tests.receipt_images import HARBOUR_BOOKS as RECEIPT
+from tests.receipt_images import draw, encode
 from tests.test_receipt_files import image_bytes, photo_with_gps_turned_right
-
-RECEIPT = Receipt(
-    "Harbour Books",
-    Decimal("23.47"),
-    date(2026, 3, 4),
-    "en_US",
-    (
-        ("Harbour Books", ""),
-        ("12 High Street", ""),
-        ("Paperback", "12.99"),
-        ("Notebook", "8.74"),
-        ("Tax", "1.74"),
-        ("TOTAL", "23.47"),
-        ("03/04/2026", "14:02"),
-    ),
-)
 
 
 def file(data: bytes, name: str):
