@@ -5,21 +5,39 @@ BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 export FLASK_APP := run.py
 
-.PHONY: run test test-e2e lint install assets browser ocr screenshots audit bench bench-receipts clean
+.PHONY: run test test-e2e lint install assets browser ocr screenshots audit bench bench-receipts clean translations catalogues
 
-run: install assets ocr
+run: install assets catalogues ocr
 	$(BIN)/flask db upgrade
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Two workers by default (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 PYTEST_ARGS ?= -n 2
 
-test: install assets browser ocr
+test: install assets catalogues browser ocr
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the browser tests (tests/e2e, marked e2e).
-test-e2e: install assets browser ocr
+test-e2e: install assets catalogues browser ocr
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+# The interface's languages: app/translations/<language>/LC_MESSAGES/messages.po, written by people
+# and committed; the .mo files the app reads are compiled from them (`catalogues`, which run and
+# test depend on) and not committed. After changing any text people see, `make translations`
+# extracts the messages (babel.cfg), merges them into every catalogue and compiles;
+# tests/test_translations.py fails until each catalogue translates them all.
+TRANSLATIONS := app/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+
+catalogues: install $(CATALOGUES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile -i $< -o $@
 
 lint: install
 	$(BIN)/ruff check .

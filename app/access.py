@@ -16,6 +16,7 @@ instead of writing into a ledger the person was not looking at.
 """
 
 from flask import abort, g, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,6 +24,14 @@ from .extensions import db
 from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User
 
 __all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "ledger_and_role", "may"]
+
+
+# A role as the pages name it ("editor" in the ledger menu, "Editor" on the members page).
+ROLE_NAMES = {VIEWER: _l("viewer"), EDITOR: _l("editor"), OWNER: _l("owner")}
+
+
+def role_name(role: str) -> str:
+    return str(ROLE_NAMES.get(role, role))
 
 
 def rank(role: str) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, select
 
 from . import rollups
@@ -220,7 +221,7 @@ def set_overall_budget(user: User, amount_cents: int, today: date) -> None:
     user.monthly_budget_cents = amount_cents
     db.session.flush()
     if _row_count(OverallBudget, user) > MAX_OVERALL_BUDGET_ROWS:
-        raise BudgetHistoryFull("overall budget changes", MAX_OVERALL_BUDGET_ROWS)
+        raise BudgetHistoryFull(_("overall budget changes"), MAX_OVERALL_BUDGET_ROWS)
 
 
 def _in_force(user: User, category: Category, period: Period) -> CategoryBudget | None:
@@ -263,7 +264,7 @@ def check_category_budget_rows(user: User) -> None:
     past MAX_CATEGORY_BUDGET_ROWS (the session then needs a rollback)."""
     db.session.flush()
     if _row_count(CategoryBudget, user) > MAX_CATEGORY_BUDGET_ROWS:
-        raise BudgetHistoryFull("category limit changes", MAX_CATEGORY_BUDGET_ROWS)
+        raise BudgetHistoryFull(_("category limit changes"), MAX_CATEGORY_BUDGET_ROWS)
 
 
 def _row_count(model, user: User) -> int:

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from . import money
+from flask_babel import gettext as _
+
+from . import l10n, money
 
 # The historical file holds about 6,800 days since 1999 and weighs about 1.6 MB.
 MAX_DAYS = 20_000
@@ -56,7 +58,7 @@ def read_upload(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RatesFileError("This is not the ECB's rates file: it is not text.") from None
+        raise RatesFileError(_("This is not the ECB's rates file: it is not text.")) from None
 
 
 def _unzip_one_csv(data: bytes) -> bytes:
@@ -64,15 +66,15 @@ def _unzip_one_csv(data: bytes) -> bytes:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = [m for m in archive.infolist() if m.filename.lower().endswith(".csv")]
             if len(members) != 1:
-                raise RatesFileError("The ZIP file should hold exactly one CSV file, as the ECB's does.")
+                raise RatesFileError(_("The ZIP file should hold exactly one CSV file, as the ECB's does."))
             if members[0].file_size > MAX_UNZIPPED_BYTES:
-                raise RatesFileError("The CSV file inside the ZIP is too large for a rates file.")
+                raise RatesFileError(_("The CSV file inside the ZIP is too large for a rates file."))
             with archive.open(members[0]) as member:
                 content = member.read(MAX_UNZIPPED_BYTES + 1)
     except zipfile.BadZipFile:
-        raise RatesFileError("This ZIP file cannot be opened.") from None
+        raise RatesFileError(_("This ZIP file cannot be opened.")) from None
     if len(content) > MAX_UNZIPPED_BYTES:
-        raise RatesFileError("The CSV file inside the ZIP is too large for a rates file.")
+        raise RatesFileError(_("The CSV file inside the ZIP is too large for a rates file."))
     return content
 
 
@@ -85,30 +87,37 @@ def parse_rates(text: str) -> dict[date, dict[str, Decimal]]:
     rows = csv.reader(io.StringIO(text))
     header = [cell.strip() for cell in next(rows, [])]
     if not header or header[0].lstrip("\ufeff") != "Date" or len(header) < 2:
-        raise RatesFileError("This is not the ECB's rates file: its first column should be Date.")
+        raise RatesFileError(_("This is not the ECB's rates file: its first column should be Date."))
     columns = [(index, code) for index, code in enumerate(header) if index and code in money.ALL_CURRENCIES]
     if not columns:
-        raise RatesFileError("This rates file has no currency columns (USD, JPY, ...).")
+        raise RatesFileError(_("This rates file has no currency columns (USD, JPY, ...)."))
     days: dict[date, dict[str, Decimal]] = {}
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(days) >= MAX_DAYS:
-            raise RatesFileError(f"A rates file can hold at most {MAX_DAYS:,} days.")
+            raise RatesFileError(_("A rates file can hold at most %(count)s days.", count=l10n.format_count(MAX_DAYS)))
         day = _parse_day(row[0].strip(), line)
         if day in days:
-            raise RatesFileError(f"Line {line}: {day.isoformat()} is in the file twice.")
+            raise RatesFileError(_("Line %(line)s: %(value)s is in the file twice.", line=line, value=day.isoformat()))
         rates = {}
         for index, code in columns:
             cell = row[index].strip() if index < len(row) else ""
             if cell in ("", "N/A"):
                 continue
             if not _RATE_RE.fullmatch(cell) or Decimal(cell) == 0:
-                raise RatesFileError(f"Line {line}: the {code} rate “{cell[:20]}” is not a number like 1.0514.")
+                raise RatesFileError(
+                    _(
+                        "Line %(line)s: the %(code)s rate “%(value)s” is not a number like 1.0514.",
+                        line=line,
+                        code=code,
+                        value=cell[:20],
+                    )
+                )
             rates[code] = Decimal(cell)
         days[day] = rates
     if not days:
-        raise RatesFileError("This rates file has no rows of rates.")
+        raise RatesFileError(_("This rates file has no rows of rates."))
     return days
 
 
@@ -122,7 +131,9 @@ def _parse_day(text: str, line: int) -> date:
             return date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
     except ValueError:
         pass
-    raise RatesFileError(f"Line {line}: “{text[:30]}” is not a date like 2026-12-04 or 04 December 2026.")
+    raise RatesFileError(
+        _("Line %(line)s: “%(value)s” is not a date like 2026-12-04 or 04 December 2026.", line=line, value=text[:30])
+    )
 
 
 def cross_rate(per_euro: Mapping[str, Decimal], from_code: str, to_code: str) -> Decimal | None:

@@ -1,6 +1,8 @@
 """Error pages in the site's layout, for HTTP errors and for a database that cannot be reached."""
 
 from flask import Flask, g, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -10,30 +12,33 @@ from .problems import from_http_exception, is_api_request, problem
 from .transactions import Conflict
 
 PAGES = {
-    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
-    403: ("Not allowed", "You do not have permission to do that."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
     404: (
-        "Page not found",
-        "There is nothing here. The address may be mistyped, or the item was deleted.",
+        _l("Page not found"),
+        _l("There is nothing here. The address may be mistyped, or the item was deleted."),
     ),
-    405: ("Not allowed", "That page cannot be used this way. Go back and use the buttons on the page."),
+    405: (_l("Not allowed"), _l("That page cannot be used this way. Go back and use the buttons on the page.")),
     409: (
-        "Changed at the same moment",
-        "Something else changed the same data at the same moment, so nothing was saved. Reload the page and try again.",
+        _l("Changed at the same moment"),
+        _l(
+            "Something else changed the same data at the same moment, so nothing was saved. "
+            "Reload the page and try again."
+        ),
     ),
-    413: ("Upload too large", "The file is larger than this site accepts. Try a smaller file."),
-    429: ("Too many attempts", "You have tried that too often. Wait a minute, then try again."),
-    500: ("Something went wrong", "An unexpected error happened and nothing was saved. Please try again."),
+    413: (_l("Upload too large"), _l("The file is larger than this site accepts. Try a smaller file.")),
+    429: (_l("Too many attempts"), _l("You have tried that too often. Wait a minute, then try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened and nothing was saved. Please try again.")),
     503: (
-        "Temporarily unavailable",
-        "The database cannot be reached right now. Your data is safe; try again in a moment.",
+        _l("Temporarily unavailable"),
+        _l("The database cannot be reached right now. Your data is safe; try again in a moment."),
     ),
 }
 
 
 def render_error(code: int, message: str | None = None):
     title, default_message = PAGES.get(code, PAGES[500])
-    page = render_template("errors/error.html", code=code, title=title, message=message or default_message)
+    page = render_template("errors/error.html", code=code, title=str(title), message=message or str(default_message))
     return page, code
 
 
@@ -42,7 +47,7 @@ def init_app(app: Flask) -> None:
     def csrf_error(_error):
         return render_error(
             400,
-            "This form has expired or did not come from this site. Go back, reload the page and submit it again.",
+            _("This form has expired or did not come from this site. Go back, reload the page and submit it again."),
         )
 
     @app.errorhandler(HTTPException)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement
 
 from . import l10n, money
@@ -18,17 +20,17 @@ from .clock import user_today
 from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
 from .periods import period_containing
 
-SORTS = {"date": "Date", "amount": "Amount", "category": "Category"}
-DIRECTIONS = {"desc": "Descending", "asc": "Ascending"}
+SORTS = {"date": _l("Date"), "amount": _l("Amount"), "category": _l("Category")}
+DIRECTIONS = {"desc": _l("Descending"), "asc": _l("Ascending")}
 PAGE_SIZES = (25, 50, 100)
 # Quick picks for the date range; they stay relative in a bookmark ("this period" next month is
 # next month's period). "Period" is the user's budget period, which starts on their payday.
 QUICK_RANGES = {
-    "all": "All dates",
-    "this-period": "This period",
-    "last-period": "Last period",
-    "this-year": "This year",
-    "last-12-months": "Last 12 months",
+    "all": _l("All dates"),
+    "this-period": _l("This period"),
+    "last-period": _l("Last period"),
+    "this-year": _l("This year"),
+    "last-12-months": _l("Last 12 months"),
 }
 DEFAULT_SORT, DEFAULT_DIRECTION, DEFAULT_PER_PAGE = "date", "desc", PAGE_SIZES[0]
 
@@ -85,10 +87,12 @@ class ExpenseFilter:
 
         q = (args.get("q") or "").strip()
         if len(q) > DESCRIPTION_MAX:
-            messages.append(f"The search text is longer than {DESCRIPTION_MAX} characters, so it was ignored.")
+            messages.append(
+                _("The search text is longer than %(count)s characters, so it was ignored.", count=DESCRIPTION_MAX)
+            )
             q = ""
         elif "\0" in q:
-            messages.append("The search text contains a control character, so it was ignored.")
+            messages.append(_("The search text contains a control character, so it was ignored."))
             q = ""
 
         own = set(own_category_ids)
@@ -102,12 +106,12 @@ class ExpenseFilter:
             elif raw.strip():
                 unknown = True
         if unknown:
-            messages.append("A category in the address is not one of yours, so it was ignored.")
+            messages.append(_("A category in the address is not one of yours, so it was ignored."))
 
         range_name = args.get("range", "")
         dates_given = bool((args.get("from") or "").strip() or (args.get("to") or "").strip())
-        date_from = _parse_date(args.get("from"), "start date", messages)
-        date_to = _parse_date(args.get("to"), "end date", messages)
+        date_from = _parse_date(args.get("from"), _("start date"), messages)
+        date_to = _parse_date(args.get("to"), _("end date"), messages)
         if range_name in QUICK_RANGES:
             quick_dates = quick_range_dates(range_name, today, user.period_start_day)
             # The form sends the quick pick's dates along with it; dates that differ were edited
@@ -119,12 +123,12 @@ class ExpenseFilter:
         else:
             range_name = ""
         if date_from and date_to and date_from > date_to:
-            messages.append("The start date is after the end date, so no expense can match.")
+            messages.append(_("The start date is after the end date, so no expense can match."))
 
-        min_cents = _parse_amount(args.get("min"), code, "minimum amount", messages)
-        max_cents = _parse_amount(args.get("max"), code, "maximum amount", messages)
+        min_cents = _parse_amount(args.get("min"), code, _("minimum amount"), messages)
+        max_cents = _parse_amount(args.get("max"), code, _("maximum amount"), messages)
         if min_cents is not None and max_cents is not None and min_cents > max_cents:
-            messages.append("The minimum amount is more than the maximum, so no expense can match.")
+            messages.append(_("The minimum amount is more than the maximum, so no expense can match."))
 
         sort = args.get("sort", DEFAULT_SORT)
         direction = args.get("dir", DEFAULT_DIRECTION)
@@ -252,11 +256,16 @@ def _parse_date(raw: str | None, what: str, messages: list[str]) -> date | None:
             raise ValueError(raw)
         day = date.fromisoformat(raw)
     except ValueError:
-        messages.append(f"The {what} is not a date like 2026-01-31, so it was ignored.")
+        messages.append(_("The %(what)s is not a date like 2026-01-31, so it was ignored.", what=what))
         return None
     if not EARLIEST_DATE <= day <= LATEST_DATE:
         messages.append(
-            f"The {what} must be between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, so it was ignored."
+            _(
+                "The %(what)s must be between %(earliest)s and %(latest)s, so it was ignored.",
+                what=what,
+                earliest=EARLIEST_DATE.isoformat(),
+                latest=LATEST_DATE.isoformat(),
+            )
         )
         return None
     return day
@@ -270,5 +279,5 @@ def _parse_amount(raw: str | None, code: str, what: str, messages: list[str]) ->
         amount = money.parse_amount(raw, code, allow_zero=True, decimal_mark=l10n.decimal_mark())
         return money.to_minor(amount, code)
     except money.AmountError as error:
-        messages.append(f"The {what} was ignored: {error}")
+        messages.append(_("The %(what)s was ignored: %(problem)s", what=what, problem=error))
         return None

@@ -1,7 +1,8 @@
 """The reader's locale: which one a request uses, and dates written in it.
 
-Only formatting follows the locale (amounts, dates, percentages); the interface text stays in
-English. Amounts are formatted in `app.money`, with the locale chosen here.
+The locale sets the formatting (amounts, dates, percentages) and the interface's language: the
+messages of its language in app/translations (German, French, Spanish and Hindi), English for the
+others. Amounts are formatted in `app.money`, with the locale chosen here.
 """
 
 import re
@@ -49,7 +50,10 @@ _BY_LANGUAGE: dict[str, str] = {}
 for _locale_id in OFFERED_LOCALES:
     _BY_LANGUAGE.setdefault(_locale_id.split("_")[0], _locale_id)
 
-# configure_jinja=False: no gettext (nothing is translated); the filters are in app.templating.
+# Languages with a catalogue in app/translations; the interface is in English for the other locales.
+TRANSLATED_LANGUAGES: tuple[str, ...] = ()
+
+# configure_jinja=False: gettext and the filters are installed in app.templating.
 _babel = flask_babel.Babel(configure_jinja=False)
 
 
@@ -127,6 +131,15 @@ def current_language_tag() -> str:
     return html_lang(str(current_locale()))
 
 
+def interface_language_tag() -> str:
+    """The lang attribute of a page: the locale's tag when its language is translated ("de-CH"),
+    else "en" (an it_IT reader sees Italian dates in English text)."""
+    locale = current_locale()
+    if locale.language == "en" or locale.language in TRANSLATED_LANGUAGES:
+        return html_lang(str(locale))
+    return "en"
+
+
 def decimal_mark(locale: Locale | None = None) -> str:
     """The decimal mark people type in this locale: "." or ","."""
     return "," if babel_numbers.get_decimal_symbol(locale or current_locale()) == "," else "."
@@ -159,6 +172,13 @@ def format_month(day: date, *, short: bool = False) -> str:
 def format_date_range(first: date, last: date) -> str:
     """Two dates as one range, sharing what they share: "Nov 15 – Dec 14, 2026"."""
     return babel_dates.format_interval(first, last, "yMMMd", locale=current_locale())
+
+
+def format_count(value: int | None) -> str:
+    """A whole number as the reader groups it: "1,234", "1.234", "1,234" (hi_IN)."""
+    if value is None:
+        return ""
+    return babel_numbers.format_decimal(value, locale=current_locale())
 
 
 def format_percent(value: Decimal | int | None) -> str:

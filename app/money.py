@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from babel import Locale
 from babel import numbers as babel_numbers
 from babel.core import get_global
+from flask_babel import gettext as _
 
 from .l10n import current_locale, decimal_mark
 
@@ -107,11 +108,11 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decim
     cur = currency(code)
     text = (text or "").strip()
     if not text:
-        raise AmountError("Enter an amount.")
+        raise AmountError(_("Enter an amount."))
     if len(text) > 32:
-        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+        raise AmountError(_("The largest amount allowed is %(value)s.", value=format_amount(MAX_AMOUNT, code)))
     if text[0] in "-−":
-        raise AmountError("The amount must be more than zero.")
+        raise AmountError(_("The amount must be more than zero."))
     if text[0] == "+":
         text = text[1:]
     if decimal_mark == ",":
@@ -124,20 +125,20 @@ def parse_amount(text: str | None, code: str, *, allow_zero: bool = False, decim
         match = _AMOUNT_RE.fullmatch(text)
     if match is None:
         if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]*", text):
-            raise AmountError("Write the amount out in full, without an exponent (1000, not 1e3).")
-        raise AmountError(f"Enter the amount as a number, like 12{decimal_mark}50.")
+            raise AmountError(_("Write the amount out in full, without an exponent (1000, not 1e3)."))
+        raise AmountError(_("Enter the amount as a number, like 12%(decimal_mark)s50.", decimal_mark=decimal_mark))
     fraction = match["fraction"] or ""
     if len(fraction) > cur.exponent:
         if cur.exponent == 0:
-            raise AmountError(f"Amounts in {cur.code} have no decimal places.")
-        raise AmountError(f"Use at most {cur.exponent} decimal places.")
+            raise AmountError(_("Amounts in %(code)s have no decimal places.", code=cur.code))
+        raise AmountError(_("Use at most %(exponent)s decimal places.", exponent=cur.exponent))
     amount = Decimal(re.sub(r"[^0-9]", "", match["whole"]) + "." + fraction.ljust(cur.exponent, "0"))
     # Checked before quantize(), which raises InvalidOperation past the context's 28 digits.
     if amount > MAX_AMOUNT:
-        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+        raise AmountError(_("The largest amount allowed is %(value)s.", value=format_amount(MAX_AMOUNT, code)))
     amount = amount.quantize(Decimal(1).scaleb(-cur.exponent))
     if amount == 0 and not allow_zero:
-        raise AmountError("The amount must be more than zero.")
+        raise AmountError(_("The amount must be more than zero."))
     return amount
 
 
@@ -165,9 +166,9 @@ def parse_signed_amount(text: str | None, code: str, decimal_mark: str = ".") ->
     cur = currency(code)
     text = (text or "").strip()
     if not text:
-        raise AmountError("There is no amount.")
+        raise AmountError(_("There is no amount."))
     if len(text) > 40:
-        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+        raise AmountError(_("The largest amount allowed is %(value)s.", value=format_amount(MAX_AMOUNT, code)))
     negative = False
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
@@ -186,19 +187,19 @@ def parse_signed_amount(text: str | None, code: str, decimal_mark: str = ".") ->
     match = _BANK_AMOUNT_RES[decimal_mark].fullmatch(text)
     if match is None:
         if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]*", text):
-            raise AmountError("Write the amount out in full, without an exponent (1000, not 1e3).")
+            raise AmountError(_("Write the amount out in full, without an exponent (1000, not 1e3)."))
         example = "1234,56" if decimal_mark == "," else "1234.56"
-        raise AmountError(f"The amount is not a number like {example}.")
+        raise AmountError(_("The amount is not a number like %(example)s.", example=example))
     fraction = match["fraction"] or ""
     # Some banks write four decimal places; trailing zeros beyond the currency's are exact.
     if len(fraction) > cur.exponent and fraction[cur.exponent :].strip("0"):
         if cur.exponent == 0:
-            raise AmountError(f"Amounts in {cur.code} have no decimal places.")
-        raise AmountError(f"Use at most {cur.exponent} decimal places.")
+            raise AmountError(_("Amounts in %(code)s have no decimal places.", code=cur.code))
+        raise AmountError(_("Use at most %(exponent)s decimal places.", exponent=cur.exponent))
     fraction = fraction[: cur.exponent].ljust(cur.exponent, "0")
     amount = Decimal(re.sub(r"[^0-9]", "", match["whole"]) + "." + fraction)
     if amount > MAX_AMOUNT:
-        raise AmountError(f"The largest amount allowed is {format_amount(MAX_AMOUNT, code)}.")
+        raise AmountError(_("The largest amount allowed is %(value)s.", value=format_amount(MAX_AMOUNT, code)))
     amount = amount.quantize(Decimal(1).scaleb(-cur.exponent))
     return -amount if negative else amount
 
@@ -208,7 +209,7 @@ def to_minor(amount: Decimal, code: str) -> int:
     exponent = currency(code).exponent
     minor = amount.scaleb(exponent)
     if minor != minor.to_integral_value():
-        raise AmountError(f"{amount} has more decimal places than {code} allows.")
+        raise AmountError(_("%(amount)s has more decimal places than %(code)s allows.", amount=amount, code=code))
     return int(minor)
 
 
@@ -357,10 +358,15 @@ def convert(original: Decimal, rate: Decimal, code: str) -> Decimal:
     amount = round_to_currency(original * rate, code)
     if amount > MAX_AMOUNT:
         raise AmountError(
-            f"At that rate this is more than the largest amount allowed, {format_amount(MAX_AMOUNT, code)}."
+            _(
+                "At that rate this is more than the largest amount allowed, %(value)s.",
+                value=format_amount(MAX_AMOUNT, code),
+            )
         )
     if amount <= 0:
-        raise AmountError(f"At that rate this is less than {format_amount(from_minor(1, code), code)}.")
+        raise AmountError(
+            _("At that rate this is less than %(value)s.", value=format_amount(from_minor(1, code), code))
+        )
     return amount
 
 
@@ -369,19 +375,24 @@ def parse_rate(text: str | None) -> Decimal:
     the decimal mark). Positive, at most MAX_RATE, and at most RATE_DIGITS significant digits."""
     text = (text or "").strip()
     if not text:
-        raise AmountError("Enter a rate.")
+        raise AmountError(_("Enter a rate."))
     match = _RATE_RE.fullmatch(text) if len(text) <= 40 else None
     if match is None:
-        raise AmountError("Enter the rate as a number, like 89.81.")
+        raise AmountError(_("Enter the rate as a number, like 89.81."))
     whole = match["whole"] or "0"
     fraction = match["fraction"] or match["bare"] or ""
     rate = Decimal(f"{whole}.{fraction}") if fraction else Decimal(whole)
     if rate <= 0:
-        raise AmountError("The rate must be more than zero.")
+        raise AmountError(_("The rate must be more than zero."))
     if rate > MAX_RATE:
-        raise AmountError(f"The rate must be at most {MAX_RATE:,}.")
+        raise AmountError(
+            _(
+                "The rate must be at most %(rate)s.",
+                rate=babel_numbers.format_decimal(MAX_RATE, locale=current_locale()),
+            )
+        )
     if len(rate.normalize().as_tuple().digits) > RATE_DIGITS:
-        raise AmountError(f"Use at most {RATE_DIGITS} significant digits in a rate.")
+        raise AmountError(_("Use at most %(rate_digits)s significant digits in a rate.", rate_digits=RATE_DIGITS))
     return _without_trailing_zeros(rate)
 
 

@@ -9,6 +9,7 @@ app/errors.py sends every error under /api/ here, so that routing errors (404, 4
 from collections.abc import Mapping
 
 from flask import Response, json, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -16,14 +17,14 @@ PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
 
 DETAILS = {
-    401: "Send a valid personal access token as `Authorization: Bearer <token>`.",
-    403: "This token or your role in the ledger does not allow that.",
-    404: "There is nothing here, or this token may not see it.",
-    409: "Something else changed the same data at the same moment; nothing was saved. Try again.",
-    422: "The request is not valid; see `errors` for the fields at fault.",
-    429: "Too many requests with this token. Wait for the number of seconds in Retry-After.",
-    500: "An unexpected error happened and nothing was saved.",
-    503: "The database cannot be reached right now. Try again in a moment.",
+    401: _l("Send a valid personal access token as `Authorization: Bearer <token>`."),
+    403: _l("This token or your role in the ledger does not allow that."),
+    404: _l("There is nothing here, or this token may not see it."),
+    409: _l("Something else changed the same data at the same moment; nothing was saved. Try again."),
+    422: _l("The request is not valid; see `errors` for the fields at fault."),
+    429: _l("Too many requests with this token. Wait for the number of seconds in Retry-After."),
+    500: _l("An unexpected error happened and nothing was saved."),
+    503: _l("The database cannot be reached right now. Try again in a moment."),
 }
 
 
@@ -45,7 +46,7 @@ def problem(status: int, detail: str | None = None, *, errors: list | None = Non
         "type": "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Error"),
         "status": status,
-        "detail": detail or DETAILS.get(status, HTTP_STATUS_CODES.get(status, "Error")),
+        "detail": str(detail or DETAILS.get(status, HTTP_STATUS_CODES.get(status, "Error"))),
     }
     if errors:
         body["errors"] = errors

@@ -10,6 +10,7 @@ changes any of them installs a new worker, which keeps the offline page anew and
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 
 from . import assets
 from .extensions import limiter
@@ -47,7 +48,7 @@ def manifest():
         id="/",
         name=NAME,
         short_name=SHORT_NAME,
-        description="Keep track of what you spend, on your own server.",
+        description=_("Keep track of what you spend, on your own server."),
         start_url=url_for("expenses.dashboard"),
         scope="/",
         display="standalone",

@@ -2,9 +2,10 @@
 
 from collections.abc import Callable
 
+import flask_babel
 from flask import Flask, url_for
 
-from . import icons, l10n, money
+from . import access, icons, l10n, money
 from .receipts.storage import file_size
 from .routing import MAX_ID
 
@@ -28,7 +29,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["percent"] = money.percent
     app.jinja_env.globals["url_for_each"] = url_for_each
     app.jinja_env.globals["amount_placeholder"] = money.input_placeholder
+    app.jinja_env.globals["role_name"] = access.role_name
+    app.jinja_env.globals["interface_language_tag"] = l10n.interface_language_tag
     app.jinja_env.globals["icon"] = icons.icon
     app.jinja_env.globals["icon_symbols"] = icons.icon_symbols
     app.jinja_env.globals["swatch"] = icons.swatch
+    app.add_template_filter(l10n.format_count, "count")
     app.jinja_env.add_extension("jinja2.ext.do")
+    # _() and ngettext() in templates, in the request's language (app.l10n); "newstyle": the
+    # arguments are escaped and put in by name, as in `_("Saved %(name)s.", name=expense.description)`.
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    # Jinja fills in the arguments itself, so these only look the message up.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: flask_babel.get_translations().ugettext(message),
+        ngettext=lambda singular, plural, n: flask_babel.get_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, message: flask_babel.get_translations().upgettext(context, message),
+        newstyle=True,
+    )

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.validators import StopValidation, ValidationError
 
@@ -36,7 +37,7 @@ class PlainText:
     def __call__(self, form, field):
         for char in field.data or "":
             if is_control(char):
-                raise ValidationError("Use ordinary characters only: no tabs, line breaks or control codes.")
+                raise ValidationError(_("Use ordinary characters only: no tabs, line breaks or control codes."))
 
 
 class Amount:

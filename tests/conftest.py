@@ -17,7 +17,14 @@ from app import api_tokens, create_app
 from app.extensions import db, limiter
 from app.models import ApiToken, Category, Expense, Ledger, User
 
+from .catalogues import compile_catalogues
+
 PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config):
+    # The app reads compiled catalogues; `make test` compiles them, a bare `pytest` here.
+    compile_catalogues()
 
 
 def _create_postgres_database(base_url: str) -> tuple[str, callable]:

@@ -263,7 +263,7 @@ def test_delete_moving_the_expenses_to_another_category(app, client, user):
     ]
     assert "Housing" not in [name for name, _, _ in _categories(app, user.id)]
     page = client.get("/categories").get_data(as_text=True)
-    assert flashes(page) == ["Deleted Housing; moved 2 expense(s) to Other."]
+    assert flashes(page) == ["Deleted Housing; moved 2 expenses to Other."]
     assert ("Other", "2", "₹40,000.00") in [row[:3] for row in table_rows(page, "category-list")]
 
 
@@ -273,7 +273,7 @@ def test_delete_with_its_expenses_when_asked_explicitly(app, client, user):
     assert response.status_code == 302
     assert _expenses(app, user.id) == [(other, "Transport", "Bus", 250)]
     assert count_rows(app, Category) == 7
-    assert flashes(client.get("/categories").get_data(as_text=True)) == ["Deleted Housing and its 2 expense(s)."]
+    assert flashes(client.get("/categories").get_data(as_text=True)) == ["Deleted Housing and its 2 expenses."]
 
 
 @pytest.mark.parametrize(

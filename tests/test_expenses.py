@@ -194,7 +194,7 @@ def test_list_pages_hold_25_expenses(app, client, user):
 NOT_A_NUMBER = "Enter the amount as a number, like 12.50."
 NOT_POSITIVE = "The amount must be more than zero."
 CONTROL = "Use ordinary characters only: no tabs, line breaks or control codes."
-DATE_RANGE = "Choose a date between 01 Jan 1970 and 31 Dec 2099."
+DATE_RANGE = "Choose a date between Jan 1, 1970 and Dec 31, 2099."
 NOT_MINE = "Choose one of your categories."
 
 

@@ -83,7 +83,7 @@ def test_quick_add_in_another_currency(app, client, user):
         ("amount", "1e3", "Write the amount out in full, without an exponent (1000, not 1e3)."),
         ("description", "", "Describe the expense, for example “Groceries”."),
         ("category_id", "999999", "Choose one of your categories."),
-        ("spent_on", "2100-01-01", "Choose a date between 01 Jan 1970 and 31 Dec 2099."),
+        ("spent_on", "2100-01-01", "Choose a date between Jan 1, 1970 and Dec 31, 2099."),
         ("spent_on", "", "Choose the date of the expense."),
     ],
 )

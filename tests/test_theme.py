@@ -33,12 +33,12 @@ def _pressed(page: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("cookie", "html"),
     [
-        (None, '<html lang="en" data-theme-choice="auto">'),
-        ("auto", '<html lang="en" data-theme-choice="auto">'),
-        ("light", '<html lang="en" data-theme-choice="light" data-bs-theme="light">'),
-        ("dark", '<html lang="en" data-theme-choice="dark" data-bs-theme="dark">'),
-        ('"><script>', '<html lang="en" data-theme-choice="auto">'),
-        ("purple", '<html lang="en" data-theme-choice="auto">'),
+        (None, '<html lang="en-US" data-theme-choice="auto">'),
+        ("auto", '<html lang="en-US" data-theme-choice="auto">'),
+        ("light", '<html lang="en-US" data-theme-choice="light" data-bs-theme="light">'),
+        ("dark", '<html lang="en-US" data-theme-choice="dark" data-bs-theme="dark">'),
+        ('"><script>', '<html lang="en-US" data-theme-choice="auto">'),
+        ("purple", '<html lang="en-US" data-theme-choice="auto">'),
     ],
 )
 def test_the_page_is_rendered_in_the_theme_of_the_cookie(client, auth, signed_in, cookie, html):

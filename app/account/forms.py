@@ -1,6 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -22,34 +24,36 @@ def _example_amount(locale_id: str, currency_code: str) -> str:
 
 
 class SettingsForm(FlaskForm):
-    currency = SelectField("Currency", choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values()))
+    currency = SelectField(
+        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values())
+    )
     monthly_budget = StringField(
-        "Budget per period",
-        description="The most you want to spend in one budget period, across all categories.",
+        _l("Budget per period"),
+        description=_l("The most you want to spend in one budget period, across all categories."),
         filters=[strip_text],
         validators=[Amount()],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     period_start_day = SelectField(
-        "Budget period starts on day",
+        _l("Budget period starts on day"),
         coerce=int_or_none,
         choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
-        description="Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month.",
+        description=_l("Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month."),
     )
     locale = SelectField(
-        "Number and date format",
+        _l("Number and date format"),
         # The choices depend on the browser and the currency: see set_locale_choices().
         validate_choice=False,
         render_kw={"autocomplete": "off"},
     )
     time_zone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         choices=choices((name, name.replace("_", " ")) for name in clock.time_zones()),
         # Checked by validate_time_zone, with words for people rather than WTForms' "Not a valid choice".
         validate_choice=False,
         render_kw={"autocomplete": "off"},
     )
-    submit = SubmitField("Save settings")
+    submit = SubmitField(_l("Save settings"))
 
     def set_time_zone_description(self, today: date) -> None:
         self.time_zone.description = (
@@ -60,13 +64,13 @@ class SettingsForm(FlaskForm):
     def validate_time_zone(self, field):
         # Absent (a page from before time zones existed) keeps the current one; anything else must be listed.
         if field.data and not clock.is_time_zone(field.data):
-            raise ValidationError("Choose a time zone from the list.")
+            raise ValidationError(_("Choose a time zone from the list."))
 
     def set_locale_choices(self, currency_code: str, browser_locale: str, today: date) -> None:
         """Browser default first, then every offered locale named in its own language with an amount
         in `currency_code` as it writes it; the help text shows the chosen one with today's date."""
         self.locale.choices = [
-            SelectChoice(value="", label=f"Browser default · {l10n.display_name(browser_locale)}"),
+            SelectChoice(value="", label=_("Browser default · %(value)s", value=l10n.display_name(browser_locale))),
             *(
                 SelectChoice(
                     value=locale_id,
@@ -85,7 +89,7 @@ class SettingsForm(FlaskForm):
 
     def validate_locale(self, field):
         if field.data and not l10n.is_offered(field.data):
-            raise ValidationError("Choose a number and date format from the list.")
+            raise ValidationError(_("Choose a number and date format from the list."))
 
     @property
     def currency_code(self):
@@ -95,60 +99,64 @@ class SettingsForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password."), Length(max=PASSWORD_MAX)],
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
     )
     new_password = PasswordField(
-        "New password",
-        description=f"At least {PASSWORD_MIN} characters.",
+        _l("New password"),
+        description=_l("At least %(password_min)s characters.", password_min=PASSWORD_MIN),
         validators=[
-            DataRequired("Choose a new password."),
+            DataRequired(_l("Choose a new password.")),
             Length(
                 min=PASSWORD_MIN,
                 max=PASSWORD_MAX,
-                message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+                message=_l(
+                    "Use between %(password_min)s and %(password_max)s characters.",
+                    password_min=PASSWORD_MIN,
+                    password_max=PASSWORD_MAX,
+                ),
             ),
         ],
     )
     confirm = PasswordField(
-        "Repeat new password",
+        _l("Repeat new password"),
         validators=[
-            DataRequired("Repeat the new password."),
-            EqualTo("new_password", "The two passwords do not match."),
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("new_password", _l("The two passwords do not match.")),
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password to confirm."), Length(max=PASSWORD_MAX)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=PASSWORD_MAX)],
     )
     understood = BooleanField(
-        "I understand that all my expenses, categories and settings will be deleted for good.",
-        validators=[DataRequired("Tick the box to confirm.")],
+        _l("I understand that all my expenses, categories and settings will be deleted for good."),
+        validators=[DataRequired(_l("Tick the box to confirm."))],
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))
 
 
 def _password_field() -> PasswordField:
     return PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX)],
+        _("Your password"),
+        validators=[DataRequired(_("Enter your password.")), Length(max=PASSWORD_MAX)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class EnableTwoFactorForm(FlaskForm):
     code = StringField(
-        "6-digit code from the app",
+        _l("6-digit code from the app"),
         filters=[strip_text],
-        validators=[DataRequired("Enter the code your app shows."), Length(max=CODE_INPUT_MAX)],
+        validators=[DataRequired(_l("Enter the code your app shows.")), Length(max=CODE_INPUT_MAX)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
     password = _password_field()
-    submit = SubmitField("Turn on two-factor sign-in")
+    submit = SubmitField(_l("Turn on two-factor sign-in"))
 
 
 class TwoFactorCheckForm(FlaskForm):
@@ -157,34 +165,43 @@ class TwoFactorCheckForm(FlaskForm):
 
     password = _password_field()
     code = StringField(
-        "Code from your authenticator app, or a recovery code",
+        _l("Code from your authenticator app, or a recovery code"),
         filters=[strip_text],
-        validators=[DataRequired("Enter a code."), Length(max=CODE_INPUT_MAX)],
+        validators=[DataRequired(_l("Enter a code.")), Length(max=CODE_INPUT_MAX)],
         render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
     )
 
 
 class CreateTokenForm(FlaskForm):
     name = StringField(
-        "Name",
-        description="What the token is for, such as “Phone shortcut”, so you can tell your tokens apart.",
+        _l("Name"),
+        description=_l("What the token is for, such as “Phone shortcut”, so you can tell your tokens apart."),
         filters=[strip_text],
-        validators=[DataRequired("Give the token a name."), Length(max=TOKEN_NAME_MAX)],
+        validators=[DataRequired(_l("Give the token a name.")), Length(max=TOKEN_NAME_MAX)],
         render_kw={"autocomplete": "off", "maxlength": TOKEN_NAME_MAX},
     )
     scope = SelectField(
-        "Access",
+        _l("Access"),
         choices=choices(
-            [(TOKEN_READ, "Read only: list and export"), (TOKEN_WRITE, "Read and write: also add, change and delete")]
+            [
+                (TOKEN_READ, _l("Read only: list and export")),
+                (TOKEN_WRITE, _l("Read and write: also add, change and delete")),
+            ]
         ),
         default=TOKEN_READ,
     )
     lifetime = SelectField(
-        "Expires",
+        _l("Expires"),
         choices=choices(
-            [("30", "In 30 days"), ("7", "In 7 days"), ("90", "In 90 days"), ("365", "In a year"), ("never", "Never")]
+            [
+                ("30", _l("In 30 days")),
+                ("7", _l("In 7 days")),
+                ("90", _l("In 90 days")),
+                ("365", _l("In a year")),
+                ("never", _l("Never")),
+            ]
         ),
         default="30",
-        description="A token that never expires works until you revoke it here.",
+        description=_l("A token that never expires works until you revoke it here."),
     )
-    submit = SubmitField("Create token")
+    submit = SubmitField(_l("Create token"))

@@ -1,4 +1,6 @@
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from .. import budgeting, clock, l10n, money, rate_limits, sessions
@@ -46,11 +48,15 @@ def settings():
             form.monthly_budget.errors.append(str(error))
         except services.CurrencyChangeRefused:
             form.currency.errors.append(
-                f"{form.currency.data} uses a different number of decimal places from "
-                f"{current_user.currency}, so it cannot be chosen once you have expenses or category budgets."
+                _(
+                    "%(data)s uses a different number of decimal places from %(currency)s, so it cannot be "
+                    "chosen once you have expenses or category budgets.",
+                    data=form.currency.data,
+                    currency=current_user.currency,
+                )
             )
         else:
-            flash("Settings saved.", "success")
+            flash(_("Settings saved."), "success")
             return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form), form_status(form)
 
@@ -62,12 +68,18 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not check_password(current_user, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
+            form.current_password.errors.append(_("That is not your current password."))
         else:
             ended = run_and_commit(_set_password, current_user._get_current_object(), form.new_password.data)
             flash(
-                "Password changed. "
-                + (f"Signed out {ended} other session{'s' if ended != 1 else ''}." if ended else ""),
+                ngettext(
+                    "Password changed. Signed out %(count)s other session.",
+                    "Password changed. Signed out %(count)s other sessions.",
+                    ended,
+                    count=l10n.format_count(ended),
+                )
+                if ended
+                else _("Password changed."),
                 "success",
             )
             return redirect(url_for("account.active_sessions"))
@@ -100,16 +112,24 @@ def end_session(session_id: int):
         abort(404)
     if session_id == current_user.current_session.id:
         logout_user()
-        flash("You have been logged out.", "info")
+        flash(_("You have been logged out."), "info")
         return redirect(url_for("auth.login"))
-    flash("Session ended. That device is signed out.", "success")
+    flash(_("Session ended. That device is signed out."), "success")
     return redirect(url_for("account.active_sessions"))
 
 
 @bp.post("/sessions/end-others")
 def end_other_sessions():
     ended = run_and_commit(sessions.end_other_sessions, current_user)
-    flash(f"Signed out {ended} other session{'s' if ended != 1 else ''}.", "success")
+    flash(
+        ngettext(
+            "Signed out %(count)s other session.",
+            "Signed out %(count)s other sessions.",
+            ended,
+            count=l10n.format_count(ended),
+        ),
+        "success",
+    )
     return redirect(url_for("account.active_sessions"))
 
 
@@ -117,7 +137,7 @@ def end_other_sessions():
 def end_all_sessions():
     run_and_commit(sessions.end_all_sessions, current_user)
     logout_user()
-    flash("You have been signed out everywhere.", "info")
+    flash(_("You have been signed out everywhere."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -128,12 +148,12 @@ def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if not check_password(current_user, form.password.data):
-            form.password.errors.append("That is not your password.")
+            form.password.errors.append(_("That is not your password."))
         else:
             user = current_user._get_current_object()
             logout_user()
             run_and_commit(services.delete_account, user)
-            flash("Your account and all its data have been deleted.", "info")
+            flash(_("Your account and all its data have been deleted."), "info")
             return redirect(url_for("auth.login"))
     departures = settle.departures(current_user)
     return render_template("account/delete.html", form=form, departures=departures), form_status(form)

@@ -2,6 +2,7 @@
 to the request that made it), see when each was last used, revoke any at once."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import api_tokens
@@ -41,7 +42,7 @@ def create_api_token():
                 api_tokens.LIFETIMES[form.lifetime.data],
             )
         except api_tokens.TooManyTokens:
-            form.name.errors.append("You have as many tokens as an account may have. Revoke one you no longer use.")
+            form.name.errors.append(_("You have as many tokens as an account may have. Revoke one you no longer use."))
         else:
             # Shown in this answer only: the database keeps its hash, nothing can show it again.
             return _page(CreateTokenForm(formdata=None), new_token=token)
@@ -52,5 +53,5 @@ def create_api_token():
 def revoke_api_token(token_id: int):
     if not run_and_commit(api_tokens.revoke_token, current_user, token_id):
         abort(404)
-    flash("Token revoked. Requests with it are refused from now on.", "success")
+    flash(_("Token revoked. Requests with it are refused from now on."), "success")
     return redirect(url_for("account.api_tokens_page"))

@@ -2,6 +2,7 @@
 codes, turn it off. Recovery codes are shown once, in the answer to the request that made them."""
 
 from flask import flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import rate_limits, two_factor
@@ -85,7 +86,7 @@ def enable_two_factor():
     form = EnableTwoFactorForm()
     secret = _enrolment_secret(create=False)
     if secret is None:
-        flash("The setup expired. Scan the new QR code and enter the code again.", "warning")
+        flash(_("The setup expired. Scan the new QR code and enter the code again."), "warning")
         return redirect(url_for("account.two_factor_settings"))
     if form.validate_on_submit():
         if not check_password(current_user, form.password.data):
@@ -152,7 +153,7 @@ def disable_two_factor():
     regenerate_form, disable_form = _check_forms()
     if _checked_post(disable_form, _disable) is None:
         return _status_page(regenerate_form, disable_form, 422)
-    flash("Two-factor sign-in is off. Logging in now needs only your password.", "success")
+    flash(_("Two-factor sign-in is off. Logging in now needs only your password."), "success")
     return redirect(url_for("account.two_factor_settings"))
 
 

@@ -5,6 +5,7 @@ the per-token rate limits, and the problem responses each operation documents.""
 from collections.abc import Callable
 
 from flask import g, request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from .. import api_tokens, rate_limits
@@ -39,7 +40,7 @@ def authenticate():
     """Bearer token or 401; a read token may not write (403). Never looks at cookies."""
     if request.method == "OPTIONS":
         return None  # a CORS preflight carries no credentials
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
     found = api_tokens.authenticate(token.strip()) if scheme.lower() == "bearer" else None
     if found is None:
         return problem(401, headers={"WWW-Authenticate": 'Bearer realm="api"'})
@@ -47,7 +48,7 @@ def authenticate():
     if request.method not in SAFE_METHODS and not api_tokens.can_write(g.api_token):
         return problem(
             403,
-            "This token is read-only. Create a read and write token to change data.",
+            _("This token is read-only. Create a read and write token to change data."),
             headers={"WWW-Authenticate": 'Bearer realm="api", error="insufficient_scope"'},
         )
     return None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from .. import money
@@ -53,12 +54,14 @@ class UtcDateTime(fields.DateTime):
 class MoneySchema(Strict):
     amount = fields.String(
         required=True,
-        validate=validate.Regexp(AMOUNT_PATTERN, error="Write the amount as digits with a decimal point, like 12.30."),
+        validate=validate.Regexp(
+            AMOUNT_PATTERN, error=_l("Write the amount as digits with a decimal point, like 12.30.")
+        ),
         metadata={"description": "Exactly the currency's decimal places (12.30 EUR, 1200 JPY).", "example": "12.30"},
     )
     currency = fields.String(
         required=True,
-        validate=validate.Regexp(CURRENCY_PATTERN, error="Use the three-letter ISO 4217 code, like EUR."),
+        validate=validate.Regexp(CURRENCY_PATTERN, error=_l("Use the three-letter ISO 4217 code, like EUR.")),
         metadata={"description": "ISO 4217 code; it must be the ledger's currency.", "example": "EUR"},
     )
 

@@ -1,4 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from .. import pending_login, rate_limits, two_factor
@@ -23,10 +25,10 @@ def register():
         try:
             user = run_and_commit(create_user, form.email.data, form.password.data, form.chosen_time_zone)
         except EmailTaken:
-            form.email.errors.append("An account with this email already exists. Log in instead.")
+            form.email.errors.append(_("An account with this email already exists. Log in instead."))
         else:
             run_and_commit(start_session, user)
-            flash("Welcome! Your account is ready. Add your first expense below.", "success")
+            flash(_("Welcome! Your account is ready. Add your first expense below."), "success")
             # An invitation link sends people here with `next` to come back to it.
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form), form_status(form)
@@ -51,7 +53,7 @@ def login():
             run_and_commit(start_session, user, remember=form.remember.data)
             return redirect(next_url)
         # The same words whether the email is unknown or the password wrong.
-        form.password.errors.append("That email and password do not match an account.")
+        form.password.errors.append(_("That email and password do not match an account."))
     return render_template("auth/login.html", form=form), form_status(form)
 
 
@@ -66,7 +68,7 @@ def login_code():
     user = pending_login.pending_user() if state else None
     if user is None or not two_factor.is_enabled(user):
         pending_login.clear()
-        flash("Your sign-in timed out before the code was entered. Log in again.", "warning")
+        flash(_("Your sign-in timed out before the code was entered. Log in again."), "warning")
         return redirect(url_for("auth.login"))
     recovery = request.args.get("recovery") == "1"
     form = TwoFactorLoginForm()
@@ -77,17 +79,23 @@ def login_code():
             accepted = run_and_commit(_finish_login, user, form.code.data, state["remember"])
         except two_factor.WrongCode:
             form.code.errors.append(
-                "That recovery code is not right, or it was used already."
+                _("That recovery code is not right, or it was used already.")
                 if recovery
-                else "That code is not right, or it was used already. Wait for the next one and try again."
+                else _("That code is not right, or it was used already. Wait for the next one and try again.")
             )
         else:
             pending_login.clear()
             if accepted.recovery:
                 left = accepted.recovery_codes_left
                 flash(
-                    f"You signed in with a recovery code; {left} of them left. "
-                    "If your authenticator is lost, turn two-factor off and on again in Settings.",
+                    ngettext(
+                        "You signed in with a recovery code; %(count)s of them left. If your authenticator is lost,"
+                        " turn two-factor off and on again in Settings.",
+                        "You signed in with a recovery code; %(count)s of them left. If your authenticator is lost,"
+                        " turn two-factor off and on again in Settings.",
+                        left,
+                        count=left,
+                    ),
                     "warning",
                 )
             return redirect(safe_next(state["next"]))
@@ -106,5 +114,5 @@ def logout():
     # CSRFProtect has already checked the token: a cross-site page cannot log anyone out.
     run_and_commit(end_session, current_user, current_user.current_session.id)
     logout_user()
-    flash("You have been logged out.", "info")
+    flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))

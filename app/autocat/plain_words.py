@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel import numbers as babel_numbers
+from flask_babel import gettext as _
 
 from .. import money
 from ..l10n import decimal_mark
@@ -114,7 +115,7 @@ def _short_date_patterns(locale: Locale) -> list[re.Pattern]:
 def _most_recent_day(today: date, day: int) -> date | None:
     """The latest date on or before today falling on day `day` of its month."""
     year, month = today.year, today.month
-    for _ in range(12):
+    for _attempt in range(12):
         try:
             candidate = date(year, month, day)
         except ValueError:
@@ -146,11 +147,11 @@ def _read_date(text: str, locale: Locale, today: date) -> tuple[str, date | None
         return text, None, None
     if len(found) > 1:
         phrases = " and ".join(f"“{m.group(0).strip()}”" for m, _ in found)
-        raise PlainWordsError(f"That line has two dates, {phrases}. Keep one.")
+        raise PlainWordsError(_("That line has two dates, %(phrases)s. Keep one.", phrases=phrases))
     match, day = found[0]
     words = match.group(0).strip()
     if day is None:
-        raise PlainWordsError(f"“{words}” is not a date.")
+        raise PlainWordsError(_("“%(words)s” is not a date.", words=words))
     return text[: match.start()] + " " + text[match.end() :], day, words
 
 
@@ -234,22 +235,36 @@ def _read_amount(tokens: list[str], code: str, locale: Locale) -> tuple[Decimal,
         elif _NUMBER.fullmatch(token):
             candidates.append(_Candidate(position, token, marked=False))
         elif token[:1] in "-−" and _NUMBER.fullmatch(token[1:]):
-            raise PlainWordsError("The amount must be more than zero.")
+            raise PlainWordsError(_("The amount must be more than zero."))
         elif (number := _strip_mark(token, own)) is not None:
             candidates.append(_Candidate(position, number, marked=True))
         elif _strip_mark(token, foreign) is not None or (
             folded in foreign_folded and _next_to_number(tokens, position)
         ):
-            raise PlainWordsError(f"This ledger keeps its books in {code}; “{token}” is in another currency.")
+            raise PlainWordsError(
+                _(
+                    "This ledger keeps its books in %(code)s; “%(token)s” is in another currency.",
+                    code=code,
+                    token=token,
+                )
+            )
     used = set(mark_positions)
     for position in mark_positions:
         neighbour = next((c for c in candidates if c.position in (position - 1, position + 1) and not c.marked), None)
         if neighbour is None:
-            raise PlainWordsError(f"Write the amount next to “{tokens[position]}”, like {tokens[position]}12.")
+            raise PlainWordsError(
+                _(
+                    "Write the amount next to “%(value)s”, like %(value2)s12.",
+                    value=tokens[position],
+                    value2=tokens[position],
+                )
+            )
         neighbour.marked = True
     if not candidates:
         example = money.format_plain(Decimal("4.5"), code).replace(".", decimal_mark(locale))
-        raise PlainWordsError(f"There is no amount in that line. Add one, like “coffee {example}”.")
+        raise PlainWordsError(
+            _("There is no amount in that line. Add one, like “coffee %(example)s”.", example=example)
+        )
 
     def rank(candidate: _Candidate) -> int:
         return 2 if candidate.marked else 1 if _DECIMALS.search(candidate.text[-3:]) else 0
@@ -258,7 +273,7 @@ def _read_amount(tokens: list[str], code: str, locale: Locale) -> tuple[Decimal,
     chosen = [c for c in candidates if rank(c) == best]
     if len(chosen) > 1 and best > 0:
         amounts = " and ".join(f"“{c.text}”" for c in chosen)
-        raise PlainWordsError(f"That line has two amounts, {amounts}. Keep one.")
+        raise PlainWordsError(_("That line has two amounts, %(amounts)s. Keep one.", amounts=amounts))
     amount_token = chosen[-1]
     try:
         amount = money.parse_amount(amount_token.text, code, decimal_mark=decimal_mark(locale))
@@ -280,17 +295,17 @@ def parse_plain_words(text: str, *, currency_code: str, locale: Locale | str, to
     locale = Locale.parse(locale) if isinstance(locale, str) else locale
     text = (text or "").strip()
     if not text:
-        raise PlainWordsError("Type what you spent, like “coffee 4.50”.")
+        raise PlainWordsError(_("Type what you spent, like “coffee 4.50”."))
     if len(text) > LINE_MAX:
-        raise PlainWordsError(f"That line is too long: keep it under {LINE_MAX} characters.")
+        raise PlainWordsError(_("That line is too long: keep it under %(line_max)s characters.", line_max=LINE_MAX))
     if any(is_control(char) for char in text):
-        raise PlainWordsError("Use ordinary characters only: no tabs, line breaks or control codes.")
+        raise PlainWordsError(_("Use ordinary characters only: no tabs, line breaks or control codes."))
     rest, spent_on, date_words = _read_date(text, locale, today)
     tokens = [token for token in rest.split() if token.strip(",;!?")]
     tokens = [token.rstrip(",;!?") if not _NUMBER.fullmatch(token) else token for token in tokens]
     tags = [position for position, token in enumerate(tokens) if token.startswith("#") and len(token) > 1]
     if len(tags) > 1:
-        raise PlainWordsError("Give one #category, not " + " and ".join(tokens[p] for p in tags) + ".")
+        raise PlainWordsError(_("Give one #category, not ") + " and ".join(tokens[p] for p in tags) + ".")
     category = tokens[tags[0]][1:] if tags else None
     amount, used = _read_amount(tokens, currency_code, locale)
     words = [token for position, token in enumerate(tokens) if position not in used and position not in tags]
@@ -300,7 +315,9 @@ def parse_plain_words(text: str, *, currency_code: str, locale: Locale | str, to
         words.pop()
     description = " ".join(words)
     if not description:
-        raise PlainWordsError("Say what it was for too, like “coffee 4.50”.")
+        raise PlainWordsError(_("Say what it was for too, like “coffee 4.50”."))
     if len(description) > DESCRIPTION_MAX:
-        raise PlainWordsError(f"Keep the description under {DESCRIPTION_MAX} characters.")
+        raise PlainWordsError(
+            _("Keep the description under %(description_max)s characters.", description_max=DESCRIPTION_MAX)
+        )
     return PlainWords(amount, spent_on or today, description, category, date_words)

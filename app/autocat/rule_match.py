@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Protocol, TypeVar
 
 import regex
+from flask_babel import gettext as _
 
 DESCRIPTION_OPS = {
     "contains": "contains",
@@ -45,11 +46,11 @@ class PatternError(ValueError):
 def check_pattern(pattern: str) -> None:
     """Refuse a regular expression that does not compile or is too long, with a message to show."""
     if len(pattern) > PATTERN_MAX:
-        raise PatternError(f"Keep the pattern under {PATTERN_MAX} characters.")
+        raise PatternError(_("Keep the pattern under %(pattern_max)s characters.", pattern_max=PATTERN_MAX))
     try:
         regex.compile(pattern, regex.IGNORECASE)
     except regex.error as error:
-        raise PatternError(f"That is not a regular expression this app can read: {error}.") from None
+        raise PatternError(_("That is not a regular expression this app can read: %(error)s.", error=error)) from None
 
 
 def description_matches(op: str, value: str, description: str) -> bool:

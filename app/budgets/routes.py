@@ -1,4 +1,5 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import budgeting, clock, money
@@ -53,7 +54,10 @@ def index():
     if form.validate_budgets(request.form):
         changed = _save(form, categories, current)
         if changed is not None:
-            flash(f"Budgets saved ({changed} changed)." if changed else "No budget changed.", "success")
+            flash(
+                _("Budgets saved (%(changed)s changed).", changed=changed) if changed else _("No budget changed."),
+                "success",
+            )
         return redirect(url_for("budgets.index"))
     if form.stale:
         flash(STALE_FORM.format(period=current.label), "warning")
@@ -85,7 +89,7 @@ def edit(category_id: int):
     form = BudgetsForm([category], current_user.currency, period.key)
     if form.validate_budgets(request.form):
         if _save(form, [category], period) is not None:
-            flash(f"Budget for {category.name} saved.", "success")
+            flash(_("Budget for %(category_name)s saved.", category_name=category.name), "success")
         return redirect(url_for("budgets.index"))
     if form.stale:
         flash(STALE_FORM.format(period=period.label), "warning")

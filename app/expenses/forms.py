@@ -1,9 +1,12 @@
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, MultipleFileField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .. import l10n
 from ..clock import user_today
 from ..forms import choices, int_or_none
 from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
@@ -15,46 +18,57 @@ RECEIPT_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.he
 
 def sane_date(form, field):
     if field.data and not EARLIEST_DATE <= field.data <= LATEST_DATE:
-        raise ValidationError(f"Choose a date between {EARLIEST_DATE:%d %b %Y} and {LATEST_DATE:%d %b %Y}.")
+        raise ValidationError(
+            _(
+                "Choose a date between %(earliest)s and %(latest)s.",
+                earliest=l10n.format_day(EARLIEST_DATE),
+                latest=l10n.format_day(LATEST_DATE),
+            )
+        )
 
 
 def fits_name_key(form, field):
     # The case-insensitive key (casefold) can be longer than the name: "ß" becomes "ss".
     if field.data and len(field.data) <= CATEGORY_NAME_MAX < len(field.data.casefold()):
-        raise ValidationError(f"Keep the name under {CATEGORY_NAME_MAX + 1} characters (letters like ß count as two).")
+        raise ValidationError(
+            _("Keep the name under %(count)s characters (letters like ß count as two).", count=CATEGORY_NAME_MAX + 1)
+        )
 
 
 def hex_colour(form, field):
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", field.data or ""):
-        raise ValidationError("Choose a colour like #1565c0.")
+        raise ValidationError(_("Choose a colour like #1565c0."))
 
 
 class ExpenseForm(FlaskForm):
     amount = StringField(
-        "Amount",
+        _l("Amount"),
         filters=[strip_text],
         validators=[Amount()],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     description = StringField(
-        "Description",
+        _l("Description"),
         filters=[strip_text],
         validators=[
-            DataRequired("Describe the expense, for example “Groceries”."),
-            Length(max=DESCRIPTION_MAX, message=f"Keep the description under {DESCRIPTION_MAX + 1} characters."),
+            DataRequired(_l("Describe the expense, for example “Groceries”.")),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=_l("Keep the description under %(count)s characters.", count=DESCRIPTION_MAX + 1),
+            ),
             PlainText(),
         ],
     )
-    category_id = SelectField("Category", coerce=int_or_none, validate_choice=False)
+    category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
     spent_on = DateField(
-        "Date",
+        _l("Date"),
         default=user_today,
-        validators=[InputRequired("Choose the date of the expense."), sane_date],
+        validators=[InputRequired(_l("Choose the date of the expense.")), sane_date],
         render_kw={"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()},
     )
     # Read, checked and kept by app.receipts.storage once the rest of the form is valid.
-    receipts = MultipleFileField("Attach receipts", render_kw={"accept": RECEIPT_TYPES})
-    submit = SubmitField("Save expense")
+    receipts = MultipleFileField(_l("Attach receipts"), render_kw={"accept": RECEIPT_TYPES})
+    submit = SubmitField(_l("Save expense"))
 
     def __init__(self, categories, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +78,7 @@ class ExpenseForm(FlaskForm):
     def validate_category_id(self, field):
         # Someone else's category, or one that does not exist, is simply not among the choices.
         if field.data not in self.categories_by_id:
-            raise ValidationError("Choose one of your categories.")
+            raise ValidationError(_("Choose one of your categories."))
 
     @property
     def category(self):
@@ -73,27 +87,30 @@ class ExpenseForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         filters=[strip_text],
         validators=[
-            DataRequired("Give the category a name."),
-            Length(max=CATEGORY_NAME_MAX, message=f"Keep the name under {CATEGORY_NAME_MAX + 1} characters."),
+            DataRequired(_l("Give the category a name.")),
+            Length(
+                max=CATEGORY_NAME_MAX,
+                message=_l("Keep the name under %(count)s characters.", count=CATEGORY_NAME_MAX + 1),
+            ),
             fits_name_key,
             PlainText(),
         ],
     )
-    color = StringField("Colour", default="#546e7a", validators=[hex_colour], render_kw={"type": "color"})
-    submit = SubmitField("Save category")
+    color = StringField(_l("Colour"), default="#546e7a", validators=[hex_colour], render_kw={"type": "color"})
+    submit = SubmitField(_l("Save category"))
 
 
 class DeleteCategoryForm(FlaskForm):
     fate = RadioField(
-        "What should happen to its expenses?",
-        choices=choices([("move", "Move them to another category"), ("delete", "Delete them too")]),
+        _l("What should happen to its expenses?"),
+        choices=choices([("move", _l("Move them to another category")), ("delete", _l("Delete them too"))]),
         default="move",
     )
-    move_to = SelectField("Move them to", coerce=int_or_none, validate_choice=False)
-    submit = SubmitField("Delete category")
+    move_to = SelectField(_l("Move them to"), coerce=int_or_none, validate_choice=False)
+    submit = SubmitField(_l("Delete category"))
 
     def __init__(self, other_categories, *args, **kwargs):
         super().__init__(*args, **kwargs)

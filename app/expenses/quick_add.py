@@ -9,6 +9,7 @@ import json
 from functools import partial
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock, idempotency, money
@@ -39,7 +40,7 @@ def quick_add_options():
 
 
 KEY_INVALID = "The idempotency key must be 1 to 255 printable characters without spaces."
-KEY_REUSED = "This expense was sent before with other details: it was not saved again."
+KEY_REUSED = _l("This expense was sent before with other details: it was not saved again.")
 
 
 @bp.post("/expenses/quick-add")
@@ -66,7 +67,7 @@ def quick_add():
             return _respond(previous)
         return _validate_and_save(ledger, key, request_fingerprint)
     except idempotency.KeyReused:
-        return jsonify(errors={"idempotency_key": [KEY_REUSED]}), 409
+        return jsonify(errors={"idempotency_key": [str(KEY_REUSED)]}), 409
 
 
 def _validate_and_save(ledger: Ledger, key: str | None, request_fingerprint: str):

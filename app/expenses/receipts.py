@@ -12,6 +12,8 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField
@@ -38,7 +40,7 @@ WAIT_REFRESH_SECONDS = 2
 
 
 class ReceiptUploadForm(FlaskForm):
-    receipts = MultipleFileField("Receipt", render_kw={"accept": RECEIPT_TYPES})
+    receipts = MultipleFileField(_l("Receipt"), render_kw={"accept": RECEIPT_TYPES})
 
 
 @bp.route("/expenses/from-receipt", methods=["GET", "POST"])
@@ -49,7 +51,7 @@ def new_from_receipt():
     if form.validate_on_submit():
         uploads = chosen_receipts(form)
         if uploads is not None and len(uploads) != 1:
-            form.receipts.errors.append("Choose one receipt: a photo, an image or a PDF.")
+            form.receipts.errors.append(_("Choose one receipt: a photo, an image or a PDF."))
         elif uploads is not None:
             state = READING if ocr.available() else NOT_INSTALLED
             kept = save_or_explain(form, storage.keep_for_reading, ledger, current_user, uploads[0], state)
@@ -101,7 +103,7 @@ def expense_from_receipt(attachment_id: int):
         if uploads is not None:
             expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form), uploads, attachment)
             if expense is not None:
-                flash(f"Added {expense.description} with its receipt.", "success")
+                flash(_("Added %(description)s with its receipt.", description=expense.description), "success")
                 return redirect(url_for("expenses.edit_expense", expense_id=expense.id))
     # A field is marked "read from the receipt" while it still holds what was read.
     marked = {name for name, value in read.items() if form[name].data == value}
@@ -162,7 +164,7 @@ def delete_receipt(attachment_id: int):
         return redirect(url_for("expenses.list_expenses"))
     expense_id, name = attachment.expense_id, attachment.file_name
     run_and_commit(storage.delete, attachment)
-    flash(f"Deleted the receipt {name}.", "success")
+    flash(_("Deleted the receipt %(name)s.", name=name), "success")
     if expense_id is None:
         return redirect(url_for("expenses.new_from_receipt"))
     return redirect(url_for("expenses.edit_expense", expense_id=expense_id))

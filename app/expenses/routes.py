@@ -1,7 +1,9 @@
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from .. import budgeting, clock, expense_filters, money
+from .. import budgeting, clock, expense_filters, l10n, money
 from ..access import EDITOR, current_ledger
 from ..categories import (
     CategoryNameTaken,
@@ -149,14 +151,18 @@ def new_expense():
     ledger = current_ledger(EDITOR)
     categories = user_categories(current_user)
     if not categories:
-        flash("Create a category first: every expense belongs to one.", "warning")
+        flash(_("Create a category first: every expense belongs to one."), "warning")
         return redirect(url_for("expenses.categories"))
     form = ExpenseForm(categories)
     if form.validate_on_submit() and (uploads := chosen_receipts(form)) is not None:
         expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form), uploads)
         if expense is not None:
             flash(
-                f"Added {expense.description} ({money.format_amount(expense.amount_cents, current_user.currency)}).",
+                _(
+                    "Added %(description)s (%(value)s).",
+                    description=expense.description,
+                    value=money.format_amount(expense.amount_cents, current_user.currency),
+                ),
                 "success",
             )
             if "add_another" in request.form:
@@ -178,7 +184,7 @@ def edit_expense(expense_id: int):
         and (uploads := chosen_receipts(form)) is not None
         and save_or_explain(form, update_with_receipts, ledger, expense, expense_values(form), uploads) is not None
     ):
-        flash(f"Saved {expense.description}.", "success")
+        flash(_("Saved %(description)s.", description=expense.description), "success")
         return redirect(url_for("expenses.list_expenses"))
     receipts = storage.receipts_of(expense)
     return render_template("expenses/form.html", form=form, expense=expense, receipts=receipts), form_status(form)
@@ -190,7 +196,7 @@ def delete_expense(expense_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         run_and_commit(services.delete_expense, expense)
-        flash(f"Deleted {expense.description}.", "success")
+        flash(_("Deleted %(description)s.", description=expense.description), "success")
         return redirect(url_for("expenses.list_expenses"))
     return render_template("expenses/confirm_delete.html", expense=expense, form=form)
 
@@ -202,14 +208,17 @@ def categories():
         try:
             category = run_and_commit(create_category, current_user, form.name.data, form.color.data)
         except CategoryNameTaken:
-            form.name.errors.append("You already have a category with this name.")
+            form.name.errors.append(_("You already have a category with this name."))
         except TooManyCategories:
             form.name.errors.append(
-                f"You have {MAX_CATEGORIES} categories, the most an account can have. "
-                "Delete one you no longer need (its expenses can move to another) to add a new one."
+                _(
+                    "You have %(max_categories)s categories, the most an account can have. Delete one you no "
+                    "longer need (its expenses can move to another) to add a new one.",
+                    max_categories=MAX_CATEGORIES,
+                )
             )
         else:
-            flash(f"Created category {category.name}.", "success")
+            flash(_("Created category %(category_name)s.", category_name=category.name), "success")
             return redirect(url_for("expenses.categories"))
     stats = category_stats(current_user)
     return render_template("expenses/categories.html", form=form, stats=stats), form_status(form)
@@ -223,9 +232,9 @@ def edit_category(category_id: int):
         try:
             run_and_commit(update_category, current_user, category, form.name.data, form.color.data)
         except CategoryNameTaken:
-            form.name.errors.append("You already have a category with this name.")
+            form.name.errors.append(_("You already have a category with this name."))
         else:
-            flash(f"Saved category {category.name}.", "success")
+            flash(_("Saved category %(category_name)s.", category_name=category.name), "success")
             return redirect(url_for("expenses.categories"))
     return render_template("expenses/category_form.html", form=form, category=category), form_status(form)
 
@@ -243,18 +252,37 @@ def delete_category(category_id: int):
         if expense_count and form.fate.data == "move":
             move_to = form.others_by_id.get(form.move_to.data)
             if move_to is None:
-                form.move_to.errors.append("Choose the category that should take these expenses.")
+                form.move_to.errors.append(_("Choose the category that should take these expenses."))
         if not form.errors:
             name = category.name
             affected = run_and_commit(
                 remove_category, current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
             )
             if move_to is not None:
-                flash(f"Deleted {name}; moved {affected} expense(s) to {move_to.name}.", "success")
+                flash(
+                    ngettext(
+                        "Deleted %(name)s; moved %(count)s expense to %(move_to_name)s.",
+                        "Deleted %(name)s; moved %(count)s expenses to %(move_to_name)s.",
+                        affected,
+                        name=name,
+                        count=l10n.format_count(affected),
+                        move_to_name=move_to.name,
+                    ),
+                    "success",
+                )
             elif affected:
-                flash(f"Deleted {name} and its {affected} expense(s).", "success")
+                flash(
+                    ngettext(
+                        "Deleted %(name)s and its %(count)s expense.",
+                        "Deleted %(name)s and its %(count)s expenses.",
+                        affected,
+                        name=name,
+                        count=l10n.format_count(affected),
+                    ),
+                    "success",
+                )
             else:
-                flash(f"Deleted {name}.", "success")
+                flash(_("Deleted %(name)s.", name=name), "success")
             return redirect(url_for("expenses.categories"))
     return (
         render_template(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
@@ -83,7 +84,7 @@ def remove_member(ledger: Ledger, member_id: int, acting: User) -> None:
     keep pointing at it, so their next request for its pages is a 404 (app.access), not a page of a
     ledger they no longer belong to."""
     if member_id == acting.id:
-        raise MembershipRefused("To take yourself out of the ledger, use Leave this ledger.")
+        raise MembershipRefused(_("To take yourself out of the ledger, use Leave this ledger."))
     _lock(ledger)
     member = _member_or_404(ledger, member_id)
     _refuse_personal(ledger)
@@ -94,11 +95,11 @@ def remove_member(ledger: Ledger, member_id: int, acting: User) -> None:
 def leave(ledger: Ledger, user: User) -> None:
     """The account leaves the ledger; its browsers go back to its personal ledger."""
     if ledger.is_personal:
-        raise MembershipRefused("A personal ledger cannot be left; it goes only with its account.")
+        raise MembershipRefused(_("A personal ledger cannot be left; it goes only with its account."))
     _lock(ledger)
     member = _member_or_404(ledger, user.id)
     if member.role == OWNER and not _owners_besides(ledger, user.id):
-        raise MembershipRefused("You are the only owner. " + LAST_OWNER)
+        raise MembershipRefused(_("You are the only owner. ") + LAST_OWNER)
     db.session.delete(member)
     db.session.execute(
         update(UserSession)
@@ -113,7 +114,7 @@ def hand_over(ledger: Ledger, member_id: int, acting: User, *, step_down: bool) 
     member = _member_or_404(ledger, member_id)
     _refuse_personal(ledger)
     if member_id == acting.id:
-        raise MembershipRefused("Choose another member to hand ownership to.")
+        raise MembershipRefused(_("Choose another member to hand ownership to."))
     member.role = OWNER
     if step_down:
         _member_or_404(ledger, acting.id).role = EDITOR

@@ -1,5 +1,8 @@
 """Forms for creating a shared ledger, inviting to it and managing its members."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -12,41 +15,45 @@ from ..validators import Amount, PlainText, strip_text
 from .invitations import EXPIRY_DAYS
 
 ROLE_WORDS = {
-    VIEWER: "Viewer: sees and exports the ledger",
-    EDITOR: "Editor: also adds, edits and deletes expenses, categories, budgets and imports",
-    OWNER: "Owner: also manages members, invitations, settings and can delete the ledger",
+    VIEWER: _l("Viewer: sees and exports the ledger"),
+    EDITOR: _l("Editor: also adds, edits and deletes expenses, categories, budgets and imports"),
+    OWNER: _l("Owner: also manages members, invitations, settings and can delete the ledger"),
 }
 
 
-def _role_field(label: str, default: str = EDITOR) -> SelectField:
+def _role_field(label, default: str = EDITOR) -> SelectField:
     return SelectField(label, choices=choices((role, ROLE_WORDS[role]) for role in ROLES), default=default)
 
 
 class NewLedgerForm(FlaskForm):
     name = StringField(
-        "Name",
-        description="Say whose books these are, for example “Flat 3B” or “Holiday 2027”.",
+        _l("Name"),
+        description=_l("Say whose books these are, for example “Flat 3B” or “Holiday 2027”."),
         filters=[strip_text],
         validators=[
-            DataRequired("Give the ledger a name."),
-            Length(max=LEDGER_NAME_MAX, message=f"Keep the name under {LEDGER_NAME_MAX + 1} characters."),
+            DataRequired(_l("Give the ledger a name.")),
+            Length(
+                max=LEDGER_NAME_MAX, message=_l("Keep the name under %(count)s characters.", count=LEDGER_NAME_MAX + 1)
+            ),
             PlainText(),
         ],
     )
-    currency = SelectField("Currency", choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values()))
+    currency = SelectField(
+        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values())
+    )
     monthly_budget = StringField(
-        "Budget per period",
-        description="The most the ledger's members want to spend in one budget period, across all categories.",
+        _l("Budget per period"),
+        description=_l("The most the ledger's members want to spend in one budget period, across all categories."),
         filters=[strip_text],
         validators=[Amount()],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     period_start_day = SelectField(
-        "Budget period starts on day",
+        _l("Budget period starts on day"),
         coerce=int_or_none,
         choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
         default=MIN_START_DAY,
-        description="Periods are monthly. Pick the payday; days 29 to 31 do not exist in every month.",
+        description=_l("Periods are monthly. Pick the payday; days 29 to 31 do not exist in every month."),
     )
 
     @property
@@ -56,28 +63,30 @@ class NewLedgerForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    role = _role_field("They join as")
+    role = _role_field(_l("They join as"))
     days = SelectField(
-        "The link works for",
+        _l("The link works for"),
         coerce=int_or_none,
-        choices=choices((days, f"{days} day{'s' if days != 1 else ''}") for days in EXPIRY_DAYS),
+        choices=choices(
+            (days, lazy_ngettext("%(count)s day", "%(count)s days", days, count=days)) for days in EXPIRY_DAYS
+        ),
         default=EXPIRY_DAYS[-1],
     )
 
 
 class RoleForm(FlaskForm):
-    role = _role_field("Role")
+    role = _role_field(_l("Role"))
 
 
 class HandOverForm(FlaskForm):
-    step_down = BooleanField("and make me an editor")
+    step_down = BooleanField(_l("and make me an editor"))
 
 
 class DeleteLedgerForm(FlaskForm):
     confirm_name = StringField(
-        "Type the ledger's name to confirm",
+        _l("Type the ledger's name to confirm"),
         filters=[strip_text],
-        validators=[DataRequired("Type the ledger's name to confirm.")],
+        validators=[DataRequired(_l("Type the ledger's name to confirm."))],
         render_kw={"autocomplete": "off"},
     )
 
@@ -87,4 +96,4 @@ class DeleteLedgerForm(FlaskForm):
 
     def validate_confirm_name(self, field):
         if field.data != self.ledger_name:
-            raise ValidationError("That is not the ledger's name. Type it exactly as shown.")
+            raise ValidationError(_("That is not the ledger's name. Type it exactly as shown."))

@@ -5,6 +5,7 @@ to a non-member and 403 to a role too weak, so that a removed member's next requ
 """
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import money, rate_limits
@@ -36,7 +37,10 @@ def new_ledger():
         form.currency.data = current_user.currency
     if form.validate_on_submit():
         ledger = run_and_commit(_create_and_switch, form)
-        flash(f"Ledger “{ledger.name}” created. Invite people from its Members page.", "success")
+        flash(
+            _("Ledger “%(ledger_name)s” created. Invite people from its Members page.", ledger_name=ledger.name),
+            "success",
+        )
         return redirect(url_for("expenses.dashboard"))
     return render_template("ledgers/new.html", form=form), form_status(form)
 
@@ -56,7 +60,7 @@ def _create_and_switch(form: NewLedgerForm):
 @login_required
 def switch(ledger_id: int):
     ledger = run_and_commit(switch_ledger, current_user, ledger_id)
-    flash(f"Now showing the ledger “{ledger.name}”.", "info")
+    flash(_("Now showing the ledger “%(ledger_name)s”.", ledger_name=ledger.name), "info")
     return redirect(url_for("expenses.dashboard"))
 
 
@@ -88,13 +92,13 @@ def change_role(member_id: int):
     ledger = current_ledger(OWNER)
     form = RoleForm()
     if not form.validate():
-        flash("Choose a role from the list.", "danger")
+        flash(_("Choose a role from the list."), "danger")
         return redirect(url_for("ledgers.members"))
     try:
         run_and_commit(membership.change_role, ledger, member_id, form.role.data)
     except membership.MembershipRefused as error:
         return _refused(error)
-    flash("Role changed.", "success")
+    flash(_("Role changed."), "success")
     return redirect(url_for("ledgers.members"))
 
 
@@ -107,7 +111,10 @@ def hand_over(member_id: int):
         run_and_commit(membership.hand_over, ledger, member_id, current_user, step_down=form.step_down.data)
     except membership.MembershipRefused as error:
         return _refused(error)
-    flash("Ownership handed over." + (" You are an editor now." if form.step_down.data else ""), "success")
+    flash(
+        _("Ownership handed over. You are an editor now.") if form.step_down.data else _("Ownership handed over."),
+        "success",
+    )
     return redirect(url_for("ledgers.members"))
 
 
@@ -119,7 +126,7 @@ def remove_member(member_id: int):
         run_and_commit(membership.remove_member, ledger, member_id, current_user)
     except membership.MembershipRefused as error:
         return _refused(error)
-    flash("Member removed. They can no longer open this ledger.", "success")
+    flash(_("Member removed. They can no longer open this ledger."), "success")
     return redirect(url_for("ledgers.members"))
 
 
@@ -131,7 +138,9 @@ def leave():
         run_and_commit(membership.leave, ledger, current_user)
     except membership.MembershipRefused as error:
         return _refused(error)
-    flash(f"You left the ledger “{ledger.name}”. Now showing your personal ledger.", "info")
+    flash(
+        _("You left the ledger “%(ledger_name)s”. Now showing your personal ledger.", ledger_name=ledger.name), "info"
+    )
     return redirect(url_for("expenses.dashboard"))
 
 
@@ -144,7 +153,7 @@ def delete_ledger():
     if form.validate_on_submit():
         name = ledger.name
         run_and_commit(membership.delete_ledger, ledger)
-        flash(f"The ledger “{name}” and everything in it have been deleted.", "info")
+        flash(_("The ledger “%(name)s” and everything in it have been deleted.", name=name), "info")
         return redirect(url_for("expenses.dashboard"))
     return render_template("ledgers/delete.html", ledger=ledger, form=form), form_status(form)
 
@@ -174,7 +183,7 @@ def invitations_page():
 def revoke_invitation(invitation_id: int):
     ledger = current_ledger(OWNER)
     run_and_commit(invitations.revoke, ledger, invitation_id)
-    flash("Invitation revoked: its link no longer works.", "success")
+    flash(_("Invitation revoked: its link no longer works."), "success")
     return redirect(url_for("ledgers.invitations_page"))
 
 
@@ -186,7 +195,10 @@ def invitation(token: str):
     try:
         if form.validate_on_submit():
             ledger = run_and_commit(_accept_and_switch, token)
-            flash(f"You joined the ledger “{ledger.name}”. It is the one shown now.", "success")
+            flash(
+                _("You joined the ledger “%(ledger_name)s”. It is the one shown now.", ledger_name=ledger.name),
+                "success",
+            )
             return redirect(url_for("expenses.dashboard"))
         found, ledger = invitations.find_invitation(token)
     except invitations.InvitationUnusable as error:

@@ -12,6 +12,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 try:  # HEIC (iPhone photos) when pillow-heif is installed; everything else works without it.
@@ -69,7 +70,7 @@ def prepare(data: bytes, max_side: int, thumbnail_side: int) -> PreparedFile:
     when it is neither, or cannot be read."""
     kind = sniff(data)
     if kind is None:
-        raise UnsupportedFile("is not a JPEG, PNG, HEIC or WebP image or a PDF")
+        raise UnsupportedFile(_("is not a JPEG, PNG, HEIC or WebP image or a PDF"))
     if kind == PDF:
         return PreparedFile(data, PDF, pdf_thumbnail(data, thumbnail_side))
     image = _decode(data, kind)
@@ -85,7 +86,7 @@ def kept_as_is(data: bytes, thumbnail_side: int) -> PreparedFile:
     what its bytes say, kept byte for byte (its checksum still holds), with a new thumbnail."""
     kind = sniff(data)
     if kind not in EXTENSIONS:
-        raise UnsupportedFile("is not a JPEG, PNG or PDF kept by this site")
+        raise UnsupportedFile(_("is not a JPEG, PNG or PDF kept by this site"))
     if kind == PDF:
         return PreparedFile(data, PDF, pdf_thumbnail(data, thumbnail_side))
     image = _decode(data, kind)
@@ -100,16 +101,16 @@ def _decode(data: bytes, kind: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as opened:
                 if opened.format not in _PILLOW_FORMATS[kind]:
-                    raise UnsupportedFile("is not the image its first bytes say it is")
+                    raise UnsupportedFile(_("is not the image its first bytes say it is"))
                 opened.load()
                 # Applies the camera's orientation and returns a copy without it.
                 image = ImageOps.exif_transpose(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise UnsupportedFile("has too many pixels to open safely") from error
+        raise UnsupportedFile(_("has too many pixels to open safely")) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         if isinstance(error, UnsupportedFile):
             raise
-        raise UnsupportedFile("is damaged or cut short and could not be opened") from error
+        raise UnsupportedFile(_("is damaged or cut short and could not be opened")) from error
     if image.mode not in ("RGB", "L", "RGBA"):
         image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     return image
@@ -152,9 +153,9 @@ def render_pdf_page(
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise UnsupportedFile("is a PDF that took too long to open") from error
+        raise UnsupportedFile(_("is a PDF that took too long to open")) from error
     if finished.returncode != 0 or not finished.stdout.startswith(b"\x89PNG"):
-        raise UnsupportedFile("is a damaged PDF that could not be opened")
+        raise UnsupportedFile(_("is a damaged PDF that could not be opened"))
     return finished.stdout
 
 

@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from sqlalchemy import LargeBinary, event, func, select
 from sqlalchemy.orm import Session
 
@@ -67,20 +68,28 @@ def uploads_from(files) -> list[Upload]:
     config = current_app.config
     chosen = [file for file in files or () if file is not None and file.filename]
     if len(chosen) > config["RECEIPT_MAX_FILES_PER_UPLOAD"]:
-        raise ReceiptRefused(f"Choose at most {config['RECEIPT_MAX_FILES_PER_UPLOAD']} receipts at a time.")
+        raise ReceiptRefused(
+            _("Choose at most %(value)s receipts at a time.", value=config["RECEIPT_MAX_FILES_PER_UPLOAD"])
+        )
     limit = config["RECEIPT_MAX_FILE_BYTES"]
     uploads = []
     for file in chosen:
         shown = clean_file_name(file.filename, "x")[:-2]
         data = file.stream.read(limit + 1)
         if len(data) > limit:
-            raise ReceiptRefused(f"{shown} is larger than {file_size(limit)}, the most one receipt can be.")
+            raise ReceiptRefused(
+                _(
+                    "%(shown)s is larger than %(value)s, the most one receipt can be.",
+                    shown=shown,
+                    value=file_size(limit),
+                )
+            )
         if not data:
-            raise ReceiptRefused(f"{shown} is empty.")
+            raise ReceiptRefused(_("%(shown)s is empty.", shown=shown))
         try:
             kept = prepare(data, config["RECEIPT_MAX_SIDE"], config["RECEIPT_THUMBNAIL_SIDE"])
         except UnsupportedFile as error:
-            raise ReceiptRefused(f"{shown} {error}.") from error
+            raise ReceiptRefused(_("%(file_name)s %(problem)s.", file_name=shown, problem=error)) from error
         uploads.append(Upload(clean_file_name(file.filename, kept.extension), kept))
     return uploads
 
@@ -101,14 +110,19 @@ def keep(
     used = ledger_bytes(ledger)
     if used + adding > config["RECEIPT_MAX_LEDGER_BYTES"]:
         raise ReceiptRefused(
-            f"This ledger keeps {file_size(used)} of receipts; these would take it past "
-            f"{file_size(config['RECEIPT_MAX_LEDGER_BYTES'])}, the most a ledger can keep. "
-            "Delete receipts you no longer need, or attach smaller files."
+            _(
+                "This ledger keeps %(value)s of receipts; these would take it past %(value2)s, the most a "
+                "ledger can keep. Delete receipts you no longer need, or attach smaller files.",
+                value=file_size(used),
+                value2=file_size(config["RECEIPT_MAX_LEDGER_BYTES"]),
+            )
         )
     if expense is not None:
         count = db.session.scalar(select(func.count()).where(Attachment.expense_id == expense.id))
         if count + len(uploads) > config["RECEIPT_MAX_FILES_PER_EXPENSE"]:
-            raise ReceiptRefused(f"An expense can have at most {config['RECEIPT_MAX_FILES_PER_EXPENSE']} receipts.")
+            raise ReceiptRefused(
+                _("An expense can have at most %(value)s receipts.", value=config["RECEIPT_MAX_FILES_PER_EXPENSE"])
+            )
     kept = []
     for upload in uploads:
         attachment = Attachment(

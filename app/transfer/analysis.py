@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import money
@@ -303,13 +304,13 @@ def _amount(cells, settings: ImportSettings, code: str):
         debit = abs(money.parse_signed_amount(debit_text, code, settings.decimal_mark)) if debit_text else 0
         credit = abs(money.parse_signed_amount(credit_text, code, settings.decimal_mark)) if credit_text else 0
         if debit and credit:
-            raise money.AmountError("the row has both a debit and a credit.")
+            raise money.AmountError(_("the row has both a debit and a credit."))
         if not debit and not credit:
-            raise money.AmountError("there is no debit or credit.")
+            raise money.AmountError(_("there is no debit or credit."))
         return (debit, False) if debit else (credit, True)
     amount = money.parse_signed_amount(clean_cell(_cell(cells, settings.amount_column)), code, settings.decimal_mark)
     if amount == 0:
-        raise money.AmountError("the amount is zero.")
+        raise money.AmountError(_("the amount is zero."))
     spending_is_negative = settings.spending_sign == NEGATIVE_IS_SPENDING
     return abs(amount), (amount > 0) == spending_is_negative
 

@@ -14,6 +14,10 @@ import re
 import zipfile
 from collections.abc import Iterable
 
+from flask_babel import gettext as _
+
+from .. import l10n
+
 BACKUP_MEMBER = "backup.json"
 RECEIPTS_INDEX_MEMBER = "receipts.json"
 CHECKSUMS_MEMBER = "SHA256SUMS"
@@ -57,23 +61,34 @@ def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[dict[st
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError) as error:
-        raise ArchiveError("The file is a damaged ZIP file, not a backup from this site.") from error
+        raise ArchiveError(_("The file is a damaged ZIP file, not a backup from this site.")) from error
     if len(members) > max_members:
-        raise ArchiveError(f"The ZIP file holds more than {max_members:,} files: it is not a backup from this site.")
+        raise ArchiveError(
+            _(
+                "The ZIP file holds more than %(count)s files: it is not a backup from this site.",
+                count=l10n.format_count(max_members),
+            )
+        )
     names = [member.filename for member in members]
     if len(set(names)) != len(names):
-        raise ArchiveError("The ZIP file holds two files of the same name: it is not a backup from this site.")
+        raise ArchiveError(_("The ZIP file holds two files of the same name: it is not a backup from this site."))
     if BACKUP_MEMBER not in names or CHECKSUMS_MEMBER not in names:
         raise ArchiveError(
-            f"The ZIP file has no {BACKUP_MEMBER} or {CHECKSUMS_MEMBER}: it is not a backup from this site."
+            _(
+                "The ZIP file has no %(backup_member)s or %(checksums_member)s: it is not a backup from this site.",
+                backup_member=BACKUP_MEMBER,
+                checksums_member=CHECKSUMS_MEMBER,
+            )
         )
     strangers = [
         name for name in names if name not in (*_DOCUMENTS, CHECKSUMS_MEMBER) and not _RECEIPT_MEMBER.fullmatch(name)
     ]
     if strangers:
-        raise ArchiveError(f"The ZIP file holds {strangers[0][:80]}, which a backup from this site never does.")
+        raise ArchiveError(
+            _("The ZIP file holds %(value)s, which a backup from this site never does.", value=strangers[0][:80])
+        )
     if sum(member.file_size for member in members) > max_bytes:
-        raise ArchiveError("The ZIP file unpacks to more than a backup from this site can hold.")
+        raise ArchiveError(_("The ZIP file unpacks to more than a backup from this site can hold."))
     contents = {}
     try:
         for member in members:
@@ -81,10 +96,10 @@ def read_archive(data: bytes, max_members: int, max_bytes: int) -> tuple[dict[st
                 # Never more than the size the ZIP declares, whatever the compressed stream holds.
                 content = opened.read(member.file_size + 1)
             if len(content) != member.file_size:
-                raise ArchiveError(f"{member.filename} in the ZIP file is damaged.")
+                raise ArchiveError(_("%(filename)s in the ZIP file is damaged.", filename=member.filename))
             contents[member.filename] = content
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
-        raise ArchiveError("The ZIP file is damaged or encrypted, not a backup from this site.") from error
+        raise ArchiveError(_("The ZIP file is damaged or encrypted, not a backup from this site.")) from error
     _check_sums(contents)
     documents = {name: content for name, content in contents.items() if name in _DOCUMENTS}
     receipts = {name: content for name, content in contents.items() if name.startswith(RECEIPTS_FOLDER)}
@@ -96,15 +111,21 @@ def _check_sums(contents: dict[str, bytes]) -> None:
     for line in contents[CHECKSUMS_MEMBER].decode("utf-8", "replace").splitlines():
         match = _CHECKSUM_LINE.fullmatch(line.strip())
         if match is None:
-            raise ArchiveError(f"{CHECKSUMS_MEMBER} in the ZIP file is damaged.")
+            raise ArchiveError(_("%(checksums_member)s in the ZIP file is damaged.", checksums_member=CHECKSUMS_MEMBER))
         listed[match.group(2)] = match.group(1)
     for name, content in contents.items():
         if name == CHECKSUMS_MEMBER:
             continue
         if name not in listed:
-            raise ArchiveError(f"{name} in the ZIP file has no checksum: the backup is incomplete or altered.")
+            raise ArchiveError(
+                _("%(name)s in the ZIP file has no checksum: the backup is incomplete or altered.", name=name)
+            )
         if hashlib.sha256(content).hexdigest() != listed[name]:
-            raise ArchiveError(f"{name} in the ZIP file does not match its checksum: the backup is damaged.")
+            raise ArchiveError(
+                _("%(name)s in the ZIP file does not match its checksum: the backup is damaged.", name=name)
+            )
     missing = set(listed) - set(contents)
     if missing:
-        raise ArchiveError(f"{sorted(missing)[0]} is missing from the ZIP file: the backup is incomplete.")
+        raise ArchiveError(
+            _("%(value)s is missing from the ZIP file: the backup is incomplete.", value=sorted(missing)[0])
+        )

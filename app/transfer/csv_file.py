@@ -9,10 +9,15 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import l10n
 from ..validators import is_control
 
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# As the columns page says it: "… separated by semicolons".
+DELIMITER_NAMES = {",": _l("commas"), ";": _l("semicolons"), "\t": _l("tabs"), "|": _l("vertical bars")}
 # Lines read to find the delimiter and the header row.
 _SAMPLE_LINES = 60
 MAX_COLUMNS = 60
@@ -49,23 +54,28 @@ def header_signature(header: list[str]) -> str:
 def decode(data: bytes) -> str:
     """The file's text: UTF-8 with or without a byte-order mark. Anything else is refused."""
     if not data.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
-            "The file is saved as UTF-16. Save it as “CSV UTF-8” (in a spreadsheet: Save as → CSV UTF-8) and "
-            "upload it again."
+            _(
+                "The file is saved as UTF-16. Save it as “CSV UTF-8” (in a spreadsheet: Save as → CSV UTF-8) and "
+                "upload it again."
+            )
         )
     if b"\x00" in data:
         raise ImportFileError(
-            "This is not a CSV file: it contains binary data. Export the statement as CSV and upload that file."
+            _("This is not a CSV file: it contains binary data. Export the statement as CSV and upload that file.")
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFileError(
-            f"The file is not UTF-8 text (line {line} cannot be read as UTF-8). "
-            "If it is a CSV file, save it as “CSV UTF-8” and upload it again."
+            _(
+                "The file is not UTF-8 text (line %(line)s cannot be read as UTF-8). If it is a CSV file, "
+                "save it as “CSV UTF-8” and upload it again.",
+                line=line,
+            )
         ) from None
 
 
@@ -80,7 +90,7 @@ def _records(text: str, delimiter: str):
 
 def _sample(text: str) -> str:
     end = 0
-    for _ in range(_SAMPLE_LINES):
+    for _line in range(_SAMPLE_LINES):
         found = text.find("\n", end)
         if found < 0:
             return text
@@ -104,7 +114,7 @@ def detect_delimiter(text: str) -> tuple[str, int]:
             best = ((rows, width), delimiter, width)
     if best is None:
         raise ImportFileError(
-            "No columns found. The file needs a header row and columns separated by commas, semicolons or tabs."
+            _("No columns found. The file needs a header row and columns separated by commas, semicolons or tabs.")
         )
     return best[1], best[2]
 
@@ -120,7 +130,13 @@ def read_table(text: str, max_rows: int) -> CsvTable:
     so that lines a bank puts above it (account number, period) are passed over."""
     delimiter, width = detect_delimiter(text)
     if width > MAX_COLUMNS:
-        raise ImportFileError(f"The file has {width} columns; at most {MAX_COLUMNS} can be imported.")
+        raise ImportFileError(
+            _(
+                "The file has %(width)s columns; at most %(max_columns)s can be imported.",
+                width=width,
+                max_columns=MAX_COLUMNS,
+            )
+        )
     header, header_line, records, line = None, 0, [], 1
     try:
         for line, cells in _records(text, delimiter):  # noqa: B007 (line is reported on a CSV error)
@@ -132,13 +148,18 @@ def read_table(text: str, max_rows: int) -> CsvTable:
                 continue
             if len(records) == max_rows:
                 raise ImportFileError(
-                    f"The file has more than {max_rows:,} rows, the most one import takes. Split it into smaller "
-                    "files and import them one after another."
+                    _(
+                        "The file has more than %(count)s rows, the most one import takes. Split it into smaller "
+                        "files and import them one after another.",
+                        count=l10n.format_count(max_rows),
+                    )
                 )
             records.append(Record(line, cells))
     except csv.Error as error:
-        raise ImportFileError(f"The file could not be read as CSV near line {line}: {error}.") from None
+        raise ImportFileError(
+            _("The file could not be read as CSV near line %(line)s: %(error)s.", line=line, error=error)
+        ) from None
     if not records:
-        raise ImportFileError("The file has a header row but no rows below it.")
+        raise ImportFileError(_("The file has a header row but no rows below it."))
     header = [name or f"Column {index + 1}" for index, name in enumerate(header)]
     return CsvTable(delimiter, header, header_line, records)

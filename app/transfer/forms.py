@@ -3,6 +3,8 @@ the date formats that fit it, its unknown categories), so most are filled in by 
 
 import hashlib
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField, SubmitField
@@ -19,11 +21,11 @@ NOT_IN_FILE = ""
 class UploadForm(FlaskForm):
     csv_file = FileField(
         "CSV file",
-        description="UTF-8, with commas, semicolons or tabs between the columns, and a header row.",
+        description=_l("UTF-8, with commas, semicolons or tabs between the columns, and a header row."),
         validators=[FileRequired("Choose a CSV file to upload.")],
         render_kw={"accept": ".csv,.tsv,.txt,text/csv,text/plain"},
     )
-    submit = SubmitField("Upload and continue")
+    submit = SubmitField(_l("Upload and continue"))
 
 
 def column_or_none(value):
@@ -34,29 +36,29 @@ def column_or_none(value):
 
 
 class ColumnsForm(FlaskForm):
-    date_column = SelectField("Date", coerce=column_or_none, validate_choice=False)
-    description_column = SelectField("Description", coerce=column_or_none, validate_choice=False)
-    extra_columns = SelectMultipleField("Also add to the description", coerce=column_or_none, validate_choice=False)
+    date_column = SelectField(_l("Date"), coerce=column_or_none, validate_choice=False)
+    description_column = SelectField(_l("Description"), coerce=column_or_none, validate_choice=False)
+    extra_columns = SelectMultipleField(_l("Also add to the description"), coerce=column_or_none, validate_choice=False)
     category_column = SelectField(
-        "Category",
+        _l("Category"),
         coerce=column_or_none,
         validate_choice=False,
-        description="Optional. Rows without a category go to one you choose in the preview.",
+        description=_l("Optional. Rows without a category go to one you choose in the preview."),
     )
     amount_column = SelectField(
-        "Amount",
+        _l("Amount"),
         coerce=column_or_none,
         validate_choice=False,
-        description="One column with spending and income, told apart by the sign.",
+        description=_l("One column with spending and income, told apart by the sign."),
     )
     debit_column = SelectField(
-        "Debit (money out)",
+        _l("Debit (money out)"),
         coerce=column_or_none,
         validate_choice=False,
-        description="Only when the file has separate columns for money out and money in.",
+        description=_l("Only when the file has separate columns for money out and money in."),
     )
-    credit_column = SelectField("Credit (money in)", coerce=column_or_none, validate_choice=False)
-    submit = SubmitField("Continue")
+    credit_column = SelectField(_l("Credit (money in)"), coerce=column_or_none, validate_choice=False)
+    submit = SubmitField(_l("Continue"))
 
     SINGLE = ("date_column", "description_column", "category_column", "amount_column", "debit_column", "credit_column")
 
@@ -76,24 +78,24 @@ class ColumnsForm(FlaskForm):
         for name in self.SINGLE:
             field = getattr(self, name)
             if field.data is not None and not self._in_range(field.data):
-                field.errors.append("Choose one of the file's columns.")
+                field.errors.append(_("Choose one of the file's columns."))
                 valid = False
         if self.extra_columns.data and not all(self._in_range(c) for c in self.extra_columns.data):
-            self.extra_columns.errors.append("Choose among the file's columns.")
+            self.extra_columns.errors.append(_("Choose among the file's columns."))
             return False
         if self.date_column.data is None:
-            self.date_column.errors.append("Choose the column with the dates.")
+            self.date_column.errors.append(_("Choose the column with the dates."))
             valid = False
         if self.description_column.data is None:
-            self.description_column.errors.append("Choose the column with the descriptions.")
+            self.description_column.errors.append(_("Choose the column with the descriptions."))
             valid = False
         if self.amount_column.data is None and self.debit_column.data is None:
-            self.amount_column.errors.append("Choose the amount column, or the debit column if the file has two.")
+            self.amount_column.errors.append(_("Choose the amount column, or the debit column if the file has two."))
             valid = False
         if self.amount_column.data is not None and (
             self.debit_column.data is not None or self.credit_column.data is not None
         ):
-            self.amount_column.errors.append("Choose one amount column, or debit and credit columns, not both.")
+            self.amount_column.errors.append(_("Choose one amount column, or debit and credit columns, not both."))
             valid = False
         used = {}
         for name in self.SINGLE:
@@ -101,13 +103,23 @@ class ColumnsForm(FlaskForm):
             if field.data is None:
                 continue
             if field.data in used:
-                field.errors.append(f"“{self.header[field.data]}” is already chosen as {used[field.data]}.")
+                field.errors.append(
+                    _(
+                        "“%(value)s” is already chosen as %(value2)s.",
+                        value=self.header[field.data],
+                        value2=used[field.data],
+                    )
+                )
                 valid = False
             used[field.data] = field.label.text.lower()
         for column in self.extra_columns.data or []:
             if column in used:
                 self.extra_columns.errors.append(
-                    f"“{self.header[column]}” is already chosen as {used[column]}; it cannot also be added."
+                    _(
+                        "“%(value)s” is already chosen as %(value2)s; it cannot also be added.",
+                        value=self.header[column],
+                        value2=used[column],
+                    )
                 )
                 valid = False
                 break
@@ -115,23 +127,23 @@ class ColumnsForm(FlaskForm):
 
 
 class FormatsForm(FlaskForm):
-    date_format = RadioField("Date format", validate_choice=False)
+    date_format = RadioField(_l("Date format"), validate_choice=False)
     decimal_mark = RadioField(
-        "Decimal mark",
+        _l("Decimal mark"),
         choices=choices([(".", "A point: 1,234.56"), (",", "A comma: 1.234,56")]),
         validate_choice=False,
     )
     spending_sign = RadioField(
-        "Which amounts are spending?",
+        _l("Which amounts are spending?"),
         choices=choices(
             [
-                (NEGATIVE_IS_SPENDING, "Negative amounts (−12.50) are spending; positive ones are income"),
-                (POSITIVE_IS_SPENDING, "Positive amounts are spending; negative ones are refunds or income"),
+                (NEGATIVE_IS_SPENDING, _l("Negative amounts (−12.50) are spending; positive ones are income")),
+                (POSITIVE_IS_SPENDING, _l("Positive amounts are spending; negative ones are refunds or income")),
             ]
         ),
         validate_choice=False,
     )
-    submit = SubmitField("Continue to preview")
+    submit = SubmitField(_l("Continue to preview"))
 
     def __init__(self, date_formats: list[tuple[str, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,30 +151,30 @@ class FormatsForm(FlaskForm):
 
     def validate_date_format(self, field):
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose the date format the file uses.")
+            raise ValidationError(_("Choose the date format the file uses."))
 
     def validate_decimal_mark(self, field):
         if field.data not in DECIMAL_MARKS:
-            raise ValidationError("Choose the decimal mark.")
+            raise ValidationError(_("Choose the decimal mark."))
 
     def validate_spending_sign(self, field):
         if field.data not in (NEGATIVE_IS_SPENDING, POSITIVE_IS_SPENDING):
-            raise ValidationError("Choose which amounts are spending.")
+            raise ValidationError(_("Choose which amounts are spending."))
 
 
 class PreviewForm(FlaskForm):
-    default_category = SelectField("Category for rows without one", validate_choice=False)
-    import_duplicates = BooleanField("Import the duplicates anyway")
+    default_category = SelectField(_l("Category for rows without one"), validate_choice=False)
+    import_duplicates = BooleanField(_l("Import the duplicates anyway"))
     # How many rows the page said would be imported without and with the duplicates: the import
     # refuses to go ahead when that is no longer so.
     expected_rows = HiddenField()
     expected_with_duplicates = HiddenField()
-    refresh = SubmitField("Update preview")
-    submit = SubmitField("Import")
+    refresh = SubmitField(_l("Update preview"))
+    submit = SubmitField(_l("Import"))
 
     def validate_default_category(self, field):
         if field.data not in {choice.value for choice in field.choices}:
-            raise ValidationError("Choose a category.")
+            raise ValidationError(_("Choose a category."))
 
 
 def category_field_name(key: str) -> str:
@@ -201,15 +213,15 @@ def preview_form(unknown_categories, categories, *args, **kwargs) -> PreviewForm
 
 class RestoreForm(FlaskForm):
     backup_file = FileField(
-        "Backup file",
-        description="A .zip file downloaded from this page (or a .json file from before receipts).",
+        _l("Backup file"),
+        description=_l("A .zip file downloaded from this page (or a .json file from before receipts)."),
         validators=[FileRequired("Choose a backup file.")],
         render_kw={"accept": ".zip,application/zip,.json,application/json"},
     )
-    replace = BooleanField("Replace everything in my account with the backup")
+    replace = BooleanField(_l("Replace everything in my account with the backup"))
     password = PasswordField(
-        "Your password",
-        description="Needed only to replace data the account already has.",
+        _l("Your password"),
+        description=_l("Needed only to replace data the account already has."),
         validators=[Optional(), Length(max=PASSWORD_MAX)],
     )
-    submit = SubmitField("Restore backup")
+    submit = SubmitField(_l("Restore backup"))

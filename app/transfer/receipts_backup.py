@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -86,29 +87,39 @@ def read_receipts(text: bytes | None, files: dict[str, bytes], expense_count: in
     try:
         entries = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise ReceiptsBackupError(f"{RECEIPTS_MEMBER} in the ZIP file is not valid JSON.") from error
+        raise ReceiptsBackupError(
+            _("%(receipts_member)s in the ZIP file is not valid JSON.", receipts_member=RECEIPTS_MEMBER)
+        ) from error
     if not isinstance(entries, list):
-        raise ReceiptsBackupError(f"{RECEIPTS_MEMBER} in the ZIP file is not a list of receipts.")
+        raise ReceiptsBackupError(
+            _("%(receipts_member)s in the ZIP file is not a list of receipts.", receipts_member=RECEIPTS_MEMBER)
+        )
     side = current_app.config["RECEIPT_THUMBNAIL_SIDE"]
     restored = []
     for number, entry in enumerate(entries, 1):
         where = f"Receipt {number} in {RECEIPTS_MEMBER}"
         if not isinstance(entry, dict) or set(entry) != {"expense", "file", "file_name", "sha256"}:
-            raise ReceiptsBackupError(f"{where} does not have the expected fields.")
+            raise ReceiptsBackupError(_("%(where)s does not have the expected fields.", where=where))
         position, member, name = entry["expense"], entry["file"], entry["file_name"]
         if type(position) is not int or not 1 <= position <= expense_count:
-            raise ReceiptsBackupError(f"{where} names an expense the backup does not have.")
+            raise ReceiptsBackupError(_("%(where)s names an expense the backup does not have.", where=where))
         if not isinstance(member, str) or member not in files:
-            raise ReceiptsBackupError(f"{where} names a file the ZIP file does not have.")
+            raise ReceiptsBackupError(_("%(where)s names a file the ZIP file does not have.", where=where))
         if not isinstance(name, str) or not 0 < len(name) <= ATTACHMENT_NAME_MAX:
-            raise ReceiptsBackupError(f"{where} has no file name, or one past {ATTACHMENT_NAME_MAX} characters.")
+            raise ReceiptsBackupError(
+                _(
+                    "%(where)s has no file name, or one past %(attachment_name_max)s characters.",
+                    where=where,
+                    attachment_name_max=ATTACHMENT_NAME_MAX,
+                )
+            )
         data = files[member]
         if entry["sha256"] != hashlib.sha256(data).hexdigest():
-            raise ReceiptsBackupError(f"{where} does not match its checksum: the backup is damaged.")
+            raise ReceiptsBackupError(_("%(where)s does not match its checksum: the backup is damaged.", where=where))
         try:
             kept = kept_as_is(data, side)
         except UnsupportedFile as error:
-            raise ReceiptsBackupError(f"{where} {error}.") from error
+            raise ReceiptsBackupError(_("%(where)s %(problem)s.", where=where, problem=error)) from error
         restored.append(RestoredReceipt(position, storage.Upload(storage.clean_file_name(name, kept.extension), kept)))
     return restored
 
@@ -137,14 +148,18 @@ def read_backup_upload(data: bytes, user: User) -> tuple[Backup, list[RestoredRe
     reason when it cannot be restored."""
     if not is_archive(data):
         if len(data) > BACKUP_MAX_BYTES:
-            raise BackupError(f"The file is larger than {BACKUP_MAX_BYTES // (1024 * 1024)} MB: not a JSON backup.")
+            raise BackupError(
+                _("The file is larger than %(value)s MB: not a JSON backup.", value=BACKUP_MAX_BYTES // (1024 * 1024))
+            )
         return parse_backup(data, user), []
     try:
         documents, files = read_archive(data, MAX_ARCHIVE_MEMBERS, backup_upload_limit())
     except ArchiveError as error:
         raise BackupError(str(error)) from error
     if BACKUP_MEMBER not in documents:
-        raise BackupError(f"The ZIP file has no {BACKUP_MEMBER}: it is not a backup from this site.")
+        raise BackupError(
+            _("The ZIP file has no %(backup_member)s: it is not a backup from this site.", backup_member=BACKUP_MEMBER)
+        )
     parsed = parse_backup(documents[BACKUP_MEMBER], user)
     try:
         receipts = read_receipts(documents.get(RECEIPTS_MEMBER), files, len(parsed.expenses))

@@ -5,9 +5,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from .. import clock, money
+from .. import clock, l10n, money
 from ..expense_rows import insert_expenses
 from ..extensions import db
 from ..models import (
@@ -77,7 +78,13 @@ class _Reader:
 
     @staticmethod
     def fail(where: str, problem: str):
-        raise BackupError(f"The backup is damaged or was edited: {where} {problem}. Nothing was changed.")
+        raise BackupError(
+            _(
+                "The backup is damaged or was edited: %(where)s %(problem)s. Nothing was changed.",
+                where=where,
+                problem=problem,
+            )
+        )
 
     def obj(self, value, where: str, keys: tuple[str, ...]) -> dict:
         if not isinstance(value, dict):
@@ -138,28 +145,36 @@ def parse_backup(data: bytes, user: User) -> Backup:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise BackupError("This file is not a backup: it is not UTF-8 text. Nothing was changed.") from None
+        raise BackupError(_("This file is not a backup: it is not UTF-8 text. Nothing was changed.")) from None
     except json.JSONDecodeError as error:
         raise BackupError(
-            f"This file is not a backup, or it is damaged: it is not valid JSON (line {error.lineno}, column "
-            f"{error.colno}). Nothing was changed."
+            _(
+                "This file is not a backup, or it is damaged: it is not valid JSON (line %(lineno)s, "
+                "column %(colno)s). Nothing was changed.",
+                lineno=error.lineno,
+                colno=error.colno,
+            )
         ) from None
     except (ValueError, RecursionError):
         # Numbers with thousands of digits, or lists nested thousands deep: not something this app wrote.
         raise BackupError(
-            "This file is not a backup, or it is damaged: it is not valid JSON. Nothing was changed."
+            _("This file is not a backup, or it is damaged: it is not valid JSON. Nothing was changed.")
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError("This file is not an Expense Tracker backup. Nothing was changed.")
+        raise BackupError(_("This file is not an Expense Tracker backup. Nothing was changed."))
     if (where := _first_broken_text(document)) is not None:
         _Reader.fail(where, "holds text that is not valid Unicode (a lone surrogate such as \\ud800)")
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise BackupError("This backup has no valid format version. Nothing was changed.")
+        raise BackupError(_("This backup has no valid format version. Nothing was changed."))
     if version > VERSION:
         raise BackupError(
-            f"This backup was made by a newer version of Expense Tracker (format version {version}); this one reads "
-            f"version {VERSION}. Update the app, then restore it. Nothing was changed."
+            _(
+                "This backup was made by a newer version of Expense Tracker (format version %(version)s); "
+                "this one reads version %(readable)s. Update the app, then restore it. Nothing was changed.",
+                version=version,
+                readable=VERSION,
+            )
         )
     reader = _Reader()
     account_keys = ("email", "currency", "monthly_budget", "period_start_day")
@@ -168,8 +183,12 @@ def parse_backup(data: bytes, user: User) -> Backup:
     if not isinstance(email, str) or email.strip().lower() != user.email:
         shown = email if isinstance(email, str) else "an unknown address"
         raise BackupError(
-            f"This backup is from another account ({shown[:254]}). Only a backup of {user.email} can be restored "
-            "here. Nothing was changed."
+            _(
+                "This backup is from another account (%(value)s). Only a backup of %(email)s can be "
+                "restored here. Nothing was changed.",
+                value=shown[:254],
+                email=user.email,
+            )
         )
     if account["currency"] not in money.CURRENCIES:
         reader.fail("account.currency", "is not a currency this app knows")
@@ -222,14 +241,19 @@ def _first_broken_text(document) -> str | None:
 def _refuse_past_limit(count: int, limit: int, what: str) -> None:
     if count > limit:
         raise BackupError(
-            f"This backup holds {count:,} {what}; an account keeps at most {limit:,}. Nothing was changed."
+            _(
+                "This backup holds %(count)s %(what)s; an account keeps at most %(limit)s. Nothing was changed.",
+                count=l10n.format_count(count),
+                what=what,
+                limit=l10n.format_count(limit),
+            )
         )
 
 
 def _read_categories(reader: _Reader, items, backup: Backup) -> set[str]:
     keys = set()
     items = reader.items(items, "categories")
-    _refuse_past_limit(len(items), MAX_CATEGORIES, "categories")
+    _refuse_past_limit(len(items), MAX_CATEGORIES, _("categories"))
     for index, item in enumerate(items):
         where = f"categories[{index}]"
         item = reader.obj(item, where, ("name", "color"))
@@ -286,8 +310,8 @@ def _read_budgets(reader: _Reader, budgets, categories: set[str], backup: Backup
     by_category = reader.items(budgets.get("category_budgets", []), "budgets.category_budgets")
     # Counted before any row is read: past these the budgets page would have to do more work than
     # any account needs (see models.MAX_CATEGORY_BUDGET_ROWS).
-    _refuse_past_limit(len(overall), MAX_OVERALL_BUDGET_ROWS, "overall budget changes")
-    _refuse_past_limit(len(by_category), MAX_CATEGORY_BUDGET_ROWS, "category limit changes")
+    _refuse_past_limit(len(overall), MAX_OVERALL_BUDGET_ROWS, _("overall budget changes"))
+    _refuse_past_limit(len(by_category), MAX_CATEGORY_BUDGET_ROWS, _("category limit changes"))
     seen = set()
     for index, item in enumerate(overall):
         where = f"budgets.overall_budgets[{index}]"
@@ -341,7 +365,7 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
 def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
     signatures = set()
     items = reader.items(items, "import_mappings")
-    _refuse_past_limit(len(items), MAX_IMPORT_MAPPINGS, "saved CSV column mappings")
+    _refuse_past_limit(len(items), MAX_IMPORT_MAPPINGS, _("saved CSV column mappings"))
     for index, item in enumerate(items):
         where = f"import_mappings[{index}]"
         item = reader.obj(item, where, ("header", "settings", "updated_at"))

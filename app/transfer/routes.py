@@ -6,10 +6,12 @@ import re
 import tempfile
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, rate_limits
+from .. import clock, l10n, rate_limits
 from ..access import personal_ledger
 from ..categories import user_categories
 from ..errors import render_error
@@ -87,7 +89,7 @@ def upload():
 @bp.errorhandler(ImportFileError)
 def stored_file_unreadable(error: ImportFileError):
     """A stored draft that no longer reads (say, the row limit was lowered since it was uploaded)."""
-    flash(f"{error} Nothing was imported; upload the file again.", "danger")
+    flash(_("%(error)s Nothing was imported; upload the file again.", error=error), "danger")
     return redirect(url_for("transfer.upload"))
 
 
@@ -102,7 +104,7 @@ def cancel(draft_id: int):
     draft = csv_import.get_draft_or_404(_user(), draft_id)
     if ConfirmForm().validate_on_submit():
         run_and_commit(csv_import.cancel_draft, draft)
-        flash(f"Cancelled the import of {draft.file_name}. Nothing was imported.", "info")
+        flash(_("Cancelled the import of %(file_name)s. Nothing was imported.", file_name=draft.file_name), "info")
     return redirect(url_for("transfer.upload"))
 
 
@@ -240,28 +242,37 @@ def _import(draft, settings):
     try:
         batch = run_and_commit(csv_import.run_import, _user(), draft, settings, expected)
     except csv_import.ImportGone:
-        flash("That file has already been imported or the import was cancelled.", "info")
+        flash(_("That file has already been imported or the import was cancelled."), "info")
         return redirect(url_for("transfer.imports"))
     except csv_import.NotReady as problem:
-        flash(f"Nothing was imported yet: {problem}", "warning")
+        flash(_("Nothing was imported yet: %(problem)s", problem=problem), "warning")
         return redirect(url_for("transfer.preview", draft_id=draft.id))
     except csv_import.PreviewChanged:
         flash(
-            "What this file would import changed since the preview was shown (your expenses or categories "
-            "changed), so nothing was imported. Check the updated preview and import again.",
+            _(
+                "What this file would import changed since the preview was shown (your expenses or categories "
+                "changed), so nothing was imported. Check the updated preview and import again."
+            ),
             "warning",
         )
         return redirect(url_for("transfer.preview", draft_id=draft.id))
     except csv_import.NothingToImport:
-        flash("There is nothing new to import in this file, so nothing was imported.", "warning")
+        flash(_("There is nothing new to import in this file, so nothing was imported."), "warning")
         return redirect(url_for("transfer.preview", draft_id=draft.id))
     skipped = batch.duplicate_count + batch.income_count + batch.invalid_count
-    flash(
-        f"Imported {batch.row_count:,} expense{'s' if batch.row_count != 1 else ''} from {batch.file_name}"
-        + (f"; skipped {skipped:,} row{'s' if skipped != 1 else ''}" if skipped else "")
-        + ". You can undo this import below.",
-        "success",
+    imported = ngettext(
+        "Imported %(count)s expense from %(file_name)s",
+        "Imported %(count)s expenses from %(file_name)s",
+        batch.row_count,
+        count=l10n.format_count(batch.row_count),
+        file_name=batch.file_name,
     )
+    if skipped:
+        rows = ngettext("skipped %(count)s row", "skipped %(count)s rows", skipped, count=l10n.format_count(skipped))
+        done = _("%(imported)s; %(skipped)s.", imported=imported, skipped=rows)
+    else:
+        done = _("%(imported)s.", imported=imported)
+    flash(done + " " + _("You can undo this import below."), "success")
     return redirect(url_for("transfer.imports"))
 
 
@@ -306,7 +317,16 @@ def undo_import(batch_id: int):
     if ConfirmForm().validate_on_submit():
         file_name = batch.file_name
         deleted = run_and_commit(csv_import.undo_batch, _user(), batch)
-        flash(f"Undid the import of {file_name}: deleted {deleted:,} expense{'s' if deleted != 1 else ''}.", "success")
+        flash(
+            ngettext(
+                "Undid the import of %(file_name)s: deleted %(count)s expense.",
+                "Undid the import of %(file_name)s: deleted %(count)s expenses.",
+                deleted,
+                file_name=file_name,
+                count=l10n.format_count(deleted),
+            ),
+            "success",
+        )
     return redirect(url_for("transfer.imports"))
 
 
@@ -371,28 +391,37 @@ def _restore(user, form: RestoreForm) -> None:
     if not restoring.account_is_empty(user):
         if not form.replace.data:
             form.replace.errors.append(
-                "Your account already has expenses, budgets or imports. Tick this box and enter your password to "
-                "replace them with the backup."
+                _(
+                    "Your account already has expenses, budgets or imports. Tick this box and enter your password to "
+                    "replace them with the backup."
+                )
             )
             return
         if not form.password.data or not check_password(user, form.password.data):
-            form.password.errors.append("That is not your password.")
+            form.password.errors.append(_("That is not your password."))
             return
         replace = True
     try:
         run_and_commit(receipts_backup.restore_with_receipts, user, personal_ledger(user), parsed, receipts, replace)
     except ReceiptRefused as refused:
-        form.backup_file.errors.append(f"{refused} Nothing was changed.")
+        form.backup_file.errors.append(_("%(problem)s Nothing was changed.", problem=refused))
         return
     except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
-        form.replace.errors.append("Your account has data now. Tick this box and enter your password to replace it.")
+        form.replace.errors.append(_("Your account has data now. Tick this box and enter your password to replace it."))
         return
     except (IntegrityError, Conflict):
-        form.backup_file.errors.append("The backup contains rows that contradict each other. Nothing was changed.")
+        form.backup_file.errors.append(_("The backup contains rows that contradict each other. Nothing was changed."))
         return
-    with_receipts = f" and {len(receipts):,} receipts" if receipts else ""
-    flash(
-        f"Restored the backup: {len(parsed.expenses):,} expenses in {len(parsed.categories):,} categories"
-        f"{with_receipts}.",
-        "success",
-    )
+    counts = {
+        "expenses": l10n.format_count(len(parsed.expenses)),
+        "categories": l10n.format_count(len(parsed.categories)),
+        "receipts": l10n.format_count(len(receipts)),
+    }
+    if receipts:
+        restored = _(
+            "Restored the backup: %(expenses)s expenses in %(categories)s categories and %(receipts)s receipts.",
+            **counts,
+        )
+    else:
+        restored = _("Restored the backup: %(expenses)s expenses in %(categories)s categories.", **counts)
+    flash(restored, "success")
