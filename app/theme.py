@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Blueprint, redirect, request
+from flask_babel import lazy_gettext as _l
 
 from .routing import safe_next
 
@@ -30,9 +31,9 @@ class Theme(NamedTuple):
 THEMES = {
     theme.value: theme
     for theme in (
-        Theme("light", "Light", "sun-fill", "dark"),
-        Theme("dark", "Dark", "moon-stars-fill", "auto"),
-        Theme("auto", "Auto", "circle-half", "light"),
+        Theme("light", _l("Light"), "sun-fill", "dark"),
+        Theme("dark", _l("Dark"), "moon-stars-fill", "auto"),
+        Theme("auto", _l("Auto"), "circle-half", "light"),
     )
 }
 

@@ -366,7 +366,7 @@ def test_settings_offer_the_browser_default_and_every_locale_with_examples(app, 
     offered = options(page, "locale")
     de_today = f"{today.day:02d}.{today.month:02d}.{today.year}"
     # options() collapses the no-break spaces into plain ones.
-    assert offered[0] == ("", "Browser default · Deutsch (Deutschland)")
+    assert offered[0] == ("", "Browser-Standard · Deutsch (Deutschland)")  # in German: the browser asks for it
     assert [value for value, _ in offered[1:]] == list(l10n.OFFERED_LOCALES)
     assert offered[1] == ("en_US", "English (United States) · ₹1,234.56")
     assert ("fr_FR", "Français (France) · 1 234,56 ₹") in offered
@@ -436,7 +436,7 @@ def test_percentages_in_the_locale(app, header, texts):
 def test_dashboard_percentages_and_report_charts_follow_the_locale(app, client, user):
     add_expense(app, user.id, "Housing", 1_000_000, date.today(), "Rent")
     page = client.get("/", headers=GERMAN).get_data(as_text=True)
-    assert f"12,5{NBSP}% of 80.000,00{NBSP}₹" in page
+    assert f"12,5{NBSP}% von 80.000,00{NBSP}₹" in page
     page = client.get("/reports", headers=GERMAN).get_data(as_text=True)
     chart = json_block(page, "monthly-chart-data")
     assert chart["locale"] == "de-DE"

@@ -1,3 +1,4 @@
+import flask_babel
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -56,6 +57,8 @@ def settings():
                 )
             )
         else:
+            # Said in the language just chosen: the locale of this request was picked before the save.
+            flask_babel.refresh()
             flash(_("Settings saved."), "success")
             return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form), form_status(form)

@@ -6,12 +6,12 @@
 (function () {
   const root = document.documentElement;
   const systemDark = window.matchMedia("(prefers-color-scheme: dark)");
-  const labels = { light: "Light", dark: "Dark", auto: "Auto" };
+  const choices = ["light", "dark", "auto"];
   const nextChoice = { light: "dark", dark: "auto", auto: "light" };
 
   function choice() {
     const value = root.dataset.themeChoice;
-    return value in labels ? value : "auto";
+    return choices.includes(value) ? value : "auto";
   }
 
   function apply() {
@@ -24,7 +24,8 @@
     const value = choice();
     const toggle = form.querySelector(".theme-toggle");
     const item = form.querySelector('.dropdown-item[value="' + value + '"]');
-    toggle.setAttribute("aria-label", "Colour theme: " + labels[value]);
+    // In the page's language: each menu item carries the button's name for its choice.
+    toggle.setAttribute("aria-label", item.dataset.toggleLabel);
     toggle.value = nextChoice[value];
     toggle.querySelector(".theme-icon use").setAttribute("href", item.querySelector("use").getAttribute("href"));
     form.querySelectorAll(".dropdown-item").forEach(function (button) {
@@ -50,7 +51,7 @@
       return;
     }
     const value = event.submitter ? event.submitter.value : "";
-    if (!(value in labels)) {
+    if (!choices.includes(value)) {
       return;
     }
     event.preventDefault();
