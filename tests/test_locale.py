@@ -402,7 +402,8 @@ def test_settings_refuse_a_locale_not_offered_and_write_nothing(app, client, use
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert field_errors(page) == {"locale": "Choose a number and date format from the list."}
+    # Said in the account's language, French.
+    assert field_errors(page) == {"locale": "Choisissez un format de nombres et de dates dans la liste."}
     assert _user(app, user.id) == ("fr_FR", "INR", 8_000_000, 1)
     assert count_rows(app, OverallBudget) == 0
     assert count_rows(app, Category) == 8

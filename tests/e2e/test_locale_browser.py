@@ -17,12 +17,14 @@ pytestmark = pytest.mark.e2e
 NBSP = "\xa0"
 
 
-# The register form's words in the interface languages these tests browse in (French has no
-# catalogue yet: English).
+# The register form's words in the interface languages these tests browse in.
 REGISTER_WORDS = {
     "en": ("Email", "Password", "Repeat password", "Create account"),
     "de": ("E-Mail", "Passwort", "Passwort wiederholen", "Konto erstellen"),
+    "fr": ("E-mail", "Mot de passe", "Répétez le mot de passe", "Créer le compte"),
 }
+# The start of each expense row's delete link ("Delete Rent, Dec 5, 2026"; German puts the verb last).
+DELETE_LINKS = {"en-US": re.compile("^Delete"), "de-DE": re.compile(" löschen$"), "fr-FR": re.compile("^Supprimer")}
 
 
 def _register(page: Page, language: str = "en") -> None:
@@ -106,6 +108,5 @@ def test_long_formats_fit_a_phone(page: Page, app, viewport, language):
     )
     assert scroll_width <= client_width
     row = page.locator("#expense-table tbody tr").first
-    delete = re.compile(" löschen$") if language == "de-DE" else re.compile("^Delete")
-    expect(row.get_by_role("link", name=delete)).to_be_in_viewport(ratio=1)
+    expect(row.get_by_role("link", name=DELETE_LINKS[language])).to_be_in_viewport(ratio=1)
     assert page.evaluate(LINES, "#expense-table tbody tr time") <= 2
