@@ -51,7 +51,7 @@ for _locale_id in OFFERED_LOCALES:
     _BY_LANGUAGE.setdefault(_locale_id.split("_")[0], _locale_id)
 
 # Languages with a catalogue in app/translations; the interface is in English for the other locales.
-TRANSLATED_LANGUAGES: tuple[str, ...] = ("de", "es", "fr")
+TRANSLATED_LANGUAGES: tuple[str, ...] = ("de", "es", "fr", "hi")
 
 # configure_jinja=False: gettext and the filters are installed in app.templating.
 _babel = flask_babel.Babel(configure_jinja=False)
