@@ -17,14 +17,14 @@ from sqlalchemy import ColumnElement
 
 from . import l10n, money
 from .clock import user_today
-from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
+from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, Ledger
 from .periods import period_containing
 
 SORTS = {"date": _l("Date"), "amount": _l("Amount"), "category": _l("Category")}
 DIRECTIONS = {"desc": _l("Descending"), "asc": _l("Ascending")}
 PAGE_SIZES = (25, 50, 100)
 # Quick picks for the date range; they stay relative in a bookmark ("this period" next month is
-# next month's period). "Period" is the user's budget period, which starts on their payday.
+# next month's period). "Period" is the ledger's budget period, which starts on their payday.
 QUICK_RANGES = {
     "all": _l("All dates"),
     "this-period": _l("This period"),
@@ -60,7 +60,7 @@ def escape_like(text: str) -> str:
 
 @dataclass(frozen=True)
 class ExpenseFilter:
-    """Which of a user's expenses to show, and in which order. Dates are inclusive."""
+    """Which of a ledger's expenses to show, and in which order. Dates are inclusive."""
 
     currency: str = "USD"
     q: str = ""
@@ -73,17 +73,17 @@ class ExpenseFilter:
     sort: str = DEFAULT_SORT
     direction: str = DEFAULT_DIRECTION
     per_page: int = DEFAULT_PER_PAGE
-    # What was wrong with the parameters, in words for the user; each bad value was ignored.
+    # What was wrong with the parameters, in words for the ledger; each bad value was ignored.
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_args(
-        cls, args: Mapping, user: User, own_category_ids: Iterable[int], today: date | None = None
+        cls, args: Mapping, ledger: Ledger, own_category_ids: Iterable[int], today: date | None = None
     ) -> "ExpenseFilter":
         """Parse request arguments (a MultiDict). Never raises on bad input."""
-        today = today or user_today(user)
+        today = today or user_today()
         messages: list[str] = []
-        code = user.currency
+        code = ledger.currency
 
         q = (args.get("q") or "").strip()
         if len(q) > DESCRIPTION_MAX:
@@ -113,7 +113,7 @@ class ExpenseFilter:
         date_from = _parse_date(args.get("from"), _("start date"), messages)
         date_to = _parse_date(args.get("to"), _("end date"), messages)
         if range_name in QUICK_RANGES:
-            quick_dates = quick_range_dates(range_name, today, user.period_start_day)
+            quick_dates = quick_range_dates(range_name, today, ledger.period_start_day)
             # The form sends the quick pick's dates along with it; dates that differ were edited
             # by hand, and then they win (this works without JavaScript).
             if not dates_given or (date_from, date_to) == quick_dates:
@@ -164,9 +164,9 @@ class ExpenseFilter:
     def ascending(self) -> bool:
         return self.direction == "asc"
 
-    def conditions(self, user: User) -> list[ColumnElement[bool]]:
-        """The WHERE clauses: the user's own expenses, narrowed by every filter that is set."""
-        where = [Expense.user_id == user.id]
+    def conditions(self, ledger: Ledger) -> list[ColumnElement[bool]]:
+        """The WHERE clauses: the ledger's own expenses, narrowed by every filter that is set."""
+        where = [Expense.ledger_id == ledger.id]
         if self.q:
             where.append(Expense.description.ilike(f"%{escape_like(self.q)}%", escape="\\"))
         if self.category_ids:

@@ -47,7 +47,7 @@ def receipts_for_backup(user: User, ledger: Ledger) -> tuple[str, Iterator[tuple
         expense_id: position
         for position, expense_id in enumerate(
             db.session.scalars(
-                select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.spent_on, Expense.id)
+                select(Expense.id).where(Expense.ledger_id == ledger.id).order_by(Expense.spent_on, Expense.id)
             ),
             1,
         )
@@ -129,7 +129,9 @@ def restore_receipts(user: User, ledger: Ledger, restored: list[RestoredReceipt]
     receipts, within the ledger's limits."""
     if not restored:
         return
-    expense_ids = list(db.session.scalars(select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.id)))
+    expense_ids = list(
+        db.session.scalars(select(Expense.id).where(Expense.ledger_id == ledger.id).order_by(Expense.id))
+    )
     by_position: dict[int, list[storage.Upload]] = {}
     for receipt in restored:
         by_position.setdefault(receipt.expense_position, []).append(receipt.upload)
@@ -172,10 +174,10 @@ def restore_with_receipts(user: User, ledger: Ledger, parsed: Backup, receipts: 
     """restore.restore, then the receipts, in the caller's one transaction (ReceiptRefused past the
     ledger's limits: then nothing is written)."""
     storage.forget_files_of_expenses_in(ledger)
-    restore(user, parsed, replace=replace)
+    restore(user, ledger, parsed, replace=replace)
     restore_receipts(user, ledger, receipts)
 
 
 def write_backup_zip(out, user: User, ledger: Ledger) -> None:
     index, files = receipts_for_backup(user, ledger)
-    write_archive(out, {BACKUP_MEMBER: backup_json(user), RECEIPTS_MEMBER: index}, files)
+    write_archive(out, {BACKUP_MEMBER: backup_json(user, ledger), RECEIPTS_MEMBER: index}, files)

@@ -26,6 +26,7 @@ from ..models import (
     ImportBatch,
     ImportDraft,
     ImportMapping,
+    Ledger,
     OverallBudget,
     User,
 )
@@ -394,47 +395,49 @@ def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
 # Restore
 
 
-def account_is_empty(user: User) -> bool:
+def ledger_is_empty(ledger: Ledger) -> bool:
     """No expenses, budgets or imports: a restore replaces nothing anyone would miss (unused
     categories, such as the starter ones, are replaced by the backup's)."""
     for model in (Expense, OverallBudget, CategoryBudget, ImportBatch):
-        if db.session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None:
+        if db.session.scalar(select(model.id).where(model.ledger_id == ledger.id).limit(1)) is not None:
             return False
     return True
 
 
-def restore(user: User, backup: Backup, replace: bool) -> None:
-    """Replace everything the user has with the backup's; the caller commits it as one transaction.
+def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
+    """Replace everything the ledger has with the backup's; the caller commits it as one transaction.
+    Restored into the person's own ledger, the backup's time zone becomes the account's again.
 
-    Raises AccountNotEmpty when the account has data and `replace` was not confirmed.
+    Raises AccountNotEmpty when the ledger has data and `replace` was not confirmed.
     """
-    if not replace and not account_is_empty(user):
+    if not replace and not ledger_is_empty(ledger):
         raise AccountNotEmpty()
     for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
         # The default session synchronisation drops deleted objects from the session, so that a
         # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
-        db.session.execute(delete(model).where(model.user_id == user.id))
-    user.currency = backup.currency
-    user.monthly_budget_cents = backup.monthly_budget_cents
-    user.period_start_day = backup.period_start_day
-    user.time_zone = backup.time_zone
+        db.session.execute(delete(model).where(model.ledger_id == ledger.id))
+    ledger.currency = backup.currency
+    ledger.monthly_budget_cents = backup.monthly_budget_cents
+    ledger.period_start_day = backup.period_start_day
+    if ledger.personal_user_id == user.id:
+        user.time_zone = backup.time_zone
 
     categories = {}
     for item in backup.categories:
-        categories[item["name_key"]] = Category(user_id=user.id, **item)
+        categories[item["name_key"]] = Category(ledger_id=ledger.id, **item)
         db.session.add(categories[item["name_key"]])
     batches = {}
     for item in backup.import_batches:
         values = {k: v for k, v in item.items() if k != "number"}
-        batches[item["number"]] = ImportBatch(user_id=user.id, **values)
+        batches[item["number"]] = ImportBatch(ledger_id=ledger.id, **values)
         db.session.add(batches[item["number"]])
     db.session.flush()
 
-    _insert(OverallBudget, [{"user_id": user.id, **item} for item in backup.overall_budgets])
+    _insert(OverallBudget, [{"ledger_id": ledger.id, **item} for item in backup.overall_budgets])
     _insert(
         CategoryBudget,
         [
-            {**item, "user_id": user.id, "category_id": categories[item.pop("category")].id}
+            {**item, "ledger_id": ledger.id, "category_id": categories[item.pop("category")].id}
             for item in [dict(b) for b in backup.category_budgets]
         ],
     )
@@ -442,14 +445,15 @@ def restore(user: User, backup: Backup, replace: bool) -> None:
         [
             {
                 **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
-                "user_id": user.id,
+                "ledger_id": ledger.id,
                 "category_id": categories[item["category"]].id,
                 "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,
+                "created_by_id": user.id,
             }
             for item in backup.expenses
         ],
     )
-    _insert(ImportMapping, [{"user_id": user.id, **item} for item in backup.import_mappings])
+    _insert(ImportMapping, [{"ledger_id": ledger.id, **item} for item in backup.import_mappings])
 
 
 def _insert(model, rows: list[dict]) -> None:

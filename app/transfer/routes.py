@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock, l10n, rate_limits
-from ..access import personal_ledger
-from ..categories import user_categories
+from ..access import EDITOR, OWNER, VIEWER, current_ledger, current_role, may
+from ..categories import ledger_categories
 from ..errors import render_error
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
@@ -66,6 +66,11 @@ def _user():
     return current_user._get_current_object()
 
 
+def _importing():
+    """The ledger an import works on: importing adds expenses, which takes an editor."""
+    return current_ledger(EDITOR)
+
+
 # Step 1: upload
 
 
@@ -75,7 +80,7 @@ def upload():
     if form.validate_on_submit():
         upload = form.csv_file.data
         try:
-            draft = run_and_commit(csv_import.create_draft, _user(), upload.filename, upload.read())
+            draft = run_and_commit(csv_import.create_draft, _importing(), upload.filename, upload.read())
         except ImportFileError as error:
             form.csv_file.errors.append(str(error))
         else:
@@ -94,14 +99,14 @@ def stored_file_unreadable(error: ImportFileError):
 
 
 def _draft_context(draft_id: int):
-    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    draft = csv_import.get_draft_or_404(_importing(), draft_id)
     table = csv_import.draft_table(draft)
     return draft, table, csv_import.draft_settings(draft, table)
 
 
 @bp.post("/import/<int:draft_id>/cancel")
 def cancel(draft_id: int):
-    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    draft = csv_import.get_draft_or_404(_importing(), draft_id)
     if ConfirmForm().validate_on_submit():
         run_and_commit(csv_import.cancel_draft, draft)
         flash(_("Cancelled the import of %(file_name)s. Nothing was imported.", file_name=draft.file_name), "info")
@@ -129,7 +134,7 @@ def columns(draft_id: int):
         if date_moved:
             guess_date_format(settings, table)
         if amounts_moved:
-            guess_amount_format(settings, table, current_user.currency)
+            guess_amount_format(settings, table, _importing().currency)
         run_and_commit(csv_import.save_draft_settings, draft, settings)
         return redirect(url_for("transfer.formats", draft_id=draft.id))
     return (
@@ -140,7 +145,7 @@ def columns(draft_id: int):
             table=table,
             sample=table.records[:5],
             delimiter=DELIMITER_NAMES[table.delimiter],
-            mapping=csv_import.saved_mapping(_user(), table),
+            mapping=csv_import.saved_mapping(_importing(), table),
             step=2,
         ),
         form_status(form),
@@ -203,10 +208,10 @@ def formats(draft_id: int):
 @bp.route("/import/<int:draft_id>/preview", methods=["GET", "POST"])
 def preview(draft_id: int):
     draft, table, settings = _draft_context(draft_id)
-    user = _user()
-    categories = user_categories(user)
+    ledger = _importing()
+    categories = ledger_categories(ledger)
     if request.method == "POST":
-        form = preview_form(unknown_categories(user, table, settings), categories)
+        form = preview_form(unknown_categories(ledger, table, settings), categories)
         if form.validate_on_submit():
             # The choices sent with the form decide what is imported; the plan is made again from them.
             settings.default_category = form.default_category.data or ""
@@ -217,9 +222,9 @@ def preview(draft_id: int):
                 return _import(draft, settings)
             run_and_commit(csv_import.save_draft_settings, draft, settings)
             return redirect(url_for("transfer.preview", draft_id=draft.id))
-        plan = analyse(user, table, settings)
+        plan = analyse(ledger, table, settings)
     else:
-        plan = analyse(user, table, settings)
+        plan = analyse(ledger, table, settings)
         form = preview_form(plan.unknown_categories, categories)
         form.default_category.data = settings.default_category
         form.import_duplicates.data = settings.import_duplicates
@@ -240,7 +245,7 @@ def _import(draft, settings):
         )
     expected = int(shown)
     try:
-        batch = run_and_commit(csv_import.run_import, _user(), draft, settings, expected)
+        batch = run_and_commit(csv_import.run_import, _importing(), draft, settings, expected, current_user.id)
     except csv_import.ImportGone:
         flash(_("That file has already been imported or the import was cancelled."), "info")
         return redirect(url_for("transfer.imports"))
@@ -308,15 +313,18 @@ def _render_preview(draft, table, settings, plan, form):
 
 @bp.get("/imports")
 def imports():
-    return render_template("transfer/imports.html", summaries=csv_import.batch_summaries(_user()), form=ConfirmForm())
+    return render_template(
+        "transfer/imports.html", summaries=csv_import.batch_summaries(current_ledger(VIEWER)), form=ConfirmForm()
+    )
 
 
 @bp.post("/imports/<int:batch_id>/undo")
 def undo_import(batch_id: int):
-    batch = csv_import.get_batch_or_404(_user(), batch_id)
+    ledger = current_ledger(EDITOR)
+    batch = csv_import.get_batch_or_404(ledger, batch_id)
     if ConfirmForm().validate_on_submit():
         file_name = batch.file_name
-        deleted = run_and_commit(csv_import.undo_batch, _user(), batch)
+        deleted = run_and_commit(csv_import.undo_batch, ledger, batch)
         flash(
             ngettext(
                 "Undid the import of %(file_name)s: deleted %(count)s expense.",
@@ -337,9 +345,8 @@ def undo_import(batch_id: int):
 def download_backup_zip():
     """Everything, with the receipts: written to a temporary file (on disk past 16 MB), then sent
     from it in slices; the file goes when the last slice has."""
-    user = _user()
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by slices()
-    receipts_backup.write_backup_zip(spool, user, personal_ledger(user))
+    receipts_backup.write_backup_zip(spool, _user(), current_ledger(VIEWER))
     size = spool.tell()
     spool.seek(0)
 
@@ -358,7 +365,7 @@ def download_backup_zip():
 
 @bp.get("/backup.json")
 def download_backup():
-    body = backup_json(_user())
+    body = backup_json(_user(), current_ledger(VIEWER))
     filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.json"
     return Response(
         body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -369,26 +376,32 @@ def download_backup():
 @rate_limits.password_per_ip
 @rate_limits.password_per_account
 def backup():
-    user = _user()
+    ledger = current_ledger(OWNER if request.method == "POST" else VIEWER)
     form = RestoreForm()
     if form.validate_on_submit():
-        _restore(user, form)
+        _restore(_user(), ledger, form)
         if not form.errors:
             return redirect(url_for("expenses.dashboard"))
     return (
-        render_template("transfer/backup.html", form=form, empty=restoring.account_is_empty(user), step=None),
+        render_template(
+            "transfer/backup.html",
+            form=form,
+            empty=restoring.ledger_is_empty(ledger),
+            may_restore=may(current_role(), OWNER),
+            step=None,
+        ),
         form_status(form),
     )
 
 
-def _restore(user, form: RestoreForm) -> None:
+def _restore(user, ledger, form: RestoreForm) -> None:
     try:
         parsed, receipts = receipts_backup.read_backup_upload(form.backup_file.data.read(), user)
     except restoring.BackupError as error:
         form.backup_file.errors.append(str(error))
         return
     replace = False
-    if not restoring.account_is_empty(user):
+    if not restoring.ledger_is_empty(ledger):
         if not form.replace.data:
             form.replace.errors.append(
                 _(
@@ -402,7 +415,7 @@ def _restore(user, form: RestoreForm) -> None:
             return
         replace = True
     try:
-        run_and_commit(receipts_backup.restore_with_receipts, user, personal_ledger(user), parsed, receipts, replace)
+        run_and_commit(receipts_backup.restore_with_receipts, user, ledger, parsed, receipts, replace)
     except ReceiptRefused as refused:
         form.backup_file.errors.append(_("%(problem)s Nothing was changed.", problem=refused))
         return
