@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 
 from app.extensions import db
 from app.models import Category, User
-from tests.conftest import PASSWORD, AuthActions, count_rows, post_form
+from tests.conftest import PASSWORD, AuthActions, count_rows, ledger_of, post_form
 from tests.pages import field_errors, flashes, input_value
 
 LOGIN_FAILED = "That email and password do not match an account."
@@ -40,7 +40,7 @@ def test_register_creates_the_account_and_signs_in(app, client, auth):
     with app.app_context():
         categories = db.session.execute(
             db.select(Category.name, Category.name_key, Category.color)
-            .where(Category.user_id == user.id)
+            .where(Category.ledger_id == ledger_of(user.id))
             .order_by(Category.id)
         ).all()
     assert [tuple(row) for row in categories] == [

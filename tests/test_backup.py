@@ -18,7 +18,7 @@ from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMap
 from app.transfer import restore as restoring
 from app.transfer.csv_file import read_table
 from app.transfer.layout import DATE_FORMATS
-from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, post_form
+from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, ledger_of, post_form
 from tests.test_import import do_import, expenses, upload_ok
 
 FIXED = '"exported_at": "2000-01-01T00:00:00"'
@@ -143,7 +143,7 @@ def test_the_backup_file_exactly(app, client, user):
 
 
 def delete_categories_except(user_id, names):
-    return Category.__table__.delete().where(Category.user_id == user_id, Category.name.not_in(names))
+    return Category.__table__.delete().where(Category.ledger_id == ledger_of(user_id), Category.name.not_in(names))
 
 
 def test_a_full_backup_names_categories_and_numbers_batches(app, client, user):

@@ -9,7 +9,7 @@ from app import budgeting
 from app.extensions import db
 from app.models import Category, CategoryBudget, OverallBudget, User
 from app.periods import period_containing
-from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
+from tests.conftest import AuthActions, add_expense, category_id, count_rows, ledger_of, post_form
 from tests.pages import text
 
 
@@ -25,7 +25,7 @@ def _alice(user_id: int) -> User:
 
 
 def _category(user_id: int, name: str) -> Category:
-    return db.session.scalar(db.select(Category).where(Category.user_id == user_id, Category.name == name))
+    return db.session.scalar(db.select(Category).where(Category.ledger_id == ledger_of(user_id), Category.name == name))
 
 
 def _set(app, user_id, name, limit_cents, rollover, period_start: date):

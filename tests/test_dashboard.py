@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import Category, User
-from tests.conftest import AuthActions, add_expense, category_id
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of
 from tests.pages import element_text, json_block, swatches, table_rows, text
 
 
@@ -127,7 +127,7 @@ def test_category_and_description_text_is_escaped_in_the_chart_and_table(app, cl
     with app.app_context():
         db.session.execute(
             db.update(Category)
-            .where(Category.user_id == user.id, Category.name == "Other")
+            .where(Category.ledger_id == ledger_of(user.id), Category.name == "Other")
             .values(name=name, name_key=name.casefold())
         )
         db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import Category, Expense, User
-from tests.conftest import AuthActions, add_expense, category_id
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of
 
 BOM = "\ufeff".encode()
 HEADER = b"date,description,category,amount,currency\r\n"
@@ -31,7 +31,7 @@ def _rename_category(app, user_id, old, new):
     with app.app_context():
         db.session.execute(
             db.update(Category)
-            .where(Category.user_id == user_id, Category.name == old)
+            .where(Category.ledger_id == ledger_of(user_id), Category.name == old)
             .values(name=new, name_key=new.casefold())
         )
         db.session.commit()

@@ -21,7 +21,7 @@ from app.expense_filters import ExpenseFilter, escape_like
 from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing
-from tests.conftest import AuthActions, add_expense, category_id
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of
 from tests.pages import element_text, input_value, selected_option, shown_date, table_rows
 
 # (category, amount in paise, date, description), added in this order (so ids rise down the list).
@@ -378,7 +378,7 @@ def test_only_my_categories_are_offered_and_others_are_ignored(app, client, user
     bob_housing = category_id(app, bob, "Housing")
     add_expense(app, bob, "Housing", 99900, date(2026, 2, 1), "Bob's rent")
     with app.app_context():
-        mine = set(db.session.scalars(db.select(Category.id).where(Category.user_id == user.id)))
+        mine = set(db.session.scalars(db.select(Category.id).where(Category.ledger_id == ledger_of(user.id))))
 
     page = _get(client, "/expenses")
     assert offered_categories(page) == mine
@@ -536,7 +536,7 @@ def test_a_quick_range_sent_with_its_own_dates_stays_a_quick_range(client, user,
 
 def _bulk_expenses(app, user_id, count=130):
     with app.app_context():
-        categories = list(db.session.scalars(db.select(Category).where(Category.user_id == user_id)))
+        categories = list(db.session.scalars(db.select(Category).where(Category.ledger_id == ledger_of(user_id))))
         numbers = list(range(count))
         random.Random(6).shuffle(numbers)  # ids do not follow dates or amounts
         db.session.execute(

@@ -27,7 +27,7 @@ from app.transfer.layout import (
     guess_decimal_mark,
     guess_spending_sign,
 )
-from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, csrf_token, post_form
+from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, csrf_token, ledger_of, post_form
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "bank-statement.csv"
 
@@ -90,7 +90,7 @@ def expenses(app, user_id) -> list[tuple]:
             for spent_on, description, name, cents in db.session.execute(
                 select(Expense.spent_on, Expense.description, Category.name, Expense.amount_cents)
                 .join(Category, Category.id == Expense.category_id)
-                .where(Expense.user_id == user_id)
+                .where(Expense.ledger_id == ledger_of(user_id))
                 .order_by(Expense.spent_on, Expense.id)
             )
         ]
@@ -348,7 +348,9 @@ def test_the_sample_bank_statement_through_every_step(app, client, user):
         assert (batch.user_id, batch.file_name, batch.row_count) == (user.id, "bank-statement.csv", 11)
         assert (batch.duplicate_count, batch.income_count, batch.invalid_count) == (0, 2, 2)
         assert db.session.scalars(select(Expense.import_batch_id).distinct()).all() == [batch.id]
-        fitness = db.session.scalar(select(Category).where(Category.user_id == user.id, Category.name == "Fitness"))
+        fitness = db.session.scalar(
+            select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name == "Fitness")
+        )
         assert fitness.name_key == "fitness"
         assert db.session.scalar(select(Category).where(Category.name == "Hobbies")) is None
         assert count_rows(app, ImportDraft) == 0
@@ -827,7 +829,9 @@ def test_ten_thousand_rows(app, client, user):
     assert counts(client, draft_id) == {"new": 9_999, "duplicate": 0, "income": 0, "invalid": 1}
     assert do_import(client, draft_id).headers["Location"] == "/imports"
     with app.app_context():
-        total = db.session.scalar(select(db.func.sum(Expense.amount_cents)).where(Expense.user_id == user.id))
+        total = db.session.scalar(
+            select(db.func.sum(Expense.amount_cents)).where(Expense.ledger_id == ledger_of(user.id))
+        )
         names = db.session.scalars(select(Category.name).where(Category.name.like("Category %"))).all()
     assert count_rows(app, Expense) == 9_999
     assert total == sum(range(10_000))

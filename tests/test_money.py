@@ -21,7 +21,7 @@ from app.money import (
     percent,
     to_minor,
 )
-from tests.conftest import category_id
+from tests.conftest import category_id, ledger_of
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
 
@@ -282,7 +282,7 @@ def _insert_expenses(app, user_id, category, amount_cents, count):
             ],
         )
         db.session.commit()
-        return db.session.scalar(select(func.sum(Expense.amount_cents)).where(Expense.user_id == user_id))
+        return db.session.scalar(select(func.sum(Expense.amount_cents)).where(Expense.ledger_id == ledger_of(user_id)))
 
 
 def _card(html, card):

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Category, Expense, User
 from app.periods import period_containing, period_from_key
 from app.rollups import totals_by_period
+from tests.conftest import ledger_of
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_database_puts_every_day_of_a_leap_year_in_the_same_period_as_python(app
     days = [first + timedelta(days=n) for n in range(400)]  # all of 2024 and both year ends
     with app.app_context():
         transport = db.session.scalar(
-            db.select(Category.id).where(Category.user_id == user.id, Category.name == "Transport")
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == "Transport")
         )
         db.session.execute(
             db.insert(Expense),

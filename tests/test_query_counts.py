@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Category, Expense
-from tests.conftest import recorded_statements
+from tests.conftest import ledger_of, recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
 # of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers.
@@ -27,7 +27,7 @@ PAGES = {
 
 def _add(app, user_id, how_many):
     with app.app_context():
-        categories = db.session.scalars(db.select(Category.id).where(Category.user_id == user_id)).all()
+        categories = db.session.scalars(db.select(Category.id).where(Category.ledger_id == ledger_of(user_id))).all()
         today = date.today()
         db.session.execute(
             db.insert(Expense),

@@ -7,7 +7,7 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.models import Category, Expense, User
-from tests.conftest import AuthActions, category_id, count_rows, csrf_token, expense_rows, post_form
+from tests.conftest import AuthActions, category_id, count_rows, csrf_token, expense_rows, ledger_of, post_form
 
 URL = "/expenses/quick-add"
 OPTIONS_URL = "/expenses/quick-add.json"
@@ -146,7 +146,7 @@ def test_quick_add_needs_a_signed_in_user(app, client, user):
 
 def test_without_categories_quick_add_offers_none_and_saves_nothing(app, client, user):
     with app.app_context():
-        db.session.execute(db.delete(Category).where(Category.user_id == user.id))
+        db.session.execute(db.delete(Category).where(Category.ledger_id == ledger_of(user.id)))
         db.session.commit()
     today = clock.user_today().isoformat()  # the account is in UTC
     assert client.get(OPTIONS_URL).get_json() == {"categories": [], "currency": "INR", "today": today}

@@ -22,7 +22,7 @@ from app.expenses import routes as expenses_routes
 from app.extensions import db
 from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User
 from app.transactions import Conflict, run_and_commit
-from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token
+from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token, ledger_of
 
 RACERS = 2
 WAIT_SECONDS = 10
@@ -129,7 +129,9 @@ def test_creating_the_same_category_twice_at_once(app, client, user):
     assert sorted(status for status, _ in results) == [302, 422]
     (refused,) = [body for status, body in results if status == 422]
     assert "You already have a category with this name." in refused
-    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+    assert (
+        count(app, select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name_key == "coffee")) == 1
+    )
 
 
 def test_saving_the_same_budget_twice_at_once(app, client, user):
@@ -152,7 +154,7 @@ def test_saving_the_same_budget_twice_at_once(app, client, user):
     with app.app_context():
         rows = db.session.execute(
             select(CategoryBudget.category_id, CategoryBudget.limit_cents, CategoryBudget.rollover).where(
-                CategoryBudget.user_id == user.id
+                CategoryBudget.ledger_id == ledger_of(user.id)
             )
         ).all()
     assert rows == [(health, 5000, True)]
@@ -171,7 +173,7 @@ def test_saving_the_same_settings_twice_at_once(app, client, user):
     with app.app_context():
         rows = db.session.execute(
             select(OverallBudget.effective_from, OverallBudget.amount_cents)
-            .where(OverallBudget.user_id == user.id)
+            .where(OverallBudget.ledger_id == ledger_of(user.id))
             .order_by(OverallBudget.effective_from)
         ).all()
         budget = db.session.get(User, user.id).monthly_budget_cents
@@ -208,7 +210,9 @@ def test_a_unit_that_clashes_again_is_run_twice_then_refused_with_nothing_saved(
     with app.app_context(), pytest.raises(Conflict):
         run_and_commit(insert_coffee_again)
     assert len(runs) == 2
-    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+    assert (
+        count(app, select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name_key == "coffee")) == 1
+    )
     assert count(app, select(User).where(User.locale == "de_DE")) == 0  # rolled back with it
 
 
@@ -217,7 +221,9 @@ def test_a_refused_check_constraint_is_not_run_again(app, user):
 
     def insert_a_zero_expense():
         runs.append(1)
-        health = db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == "Health"))
+        health = db.session.scalar(
+            select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == "Health")
+        )
         db.session.add(
             Expense(user_id=user.id, category_id=health, spent_on=date(2026, 1, 5), description="Zero", amount_cents=0)
         )
@@ -239,7 +245,7 @@ def test_a_form_whose_save_clashes_twice_gets_the_409_page(app, client, user, mo
     assert "Something else changed the same data at the same moment, so nothing was saved." in response.get_data(
         as_text=True
     )
-    assert count(app, select(Category).where(Category.user_id == user.id)) == 8
+    assert count(app, select(Category).where(Category.ledger_id == ledger_of(user.id))) == 8
 
 
 def _prepared_import(client, name: str, rows: str) -> tuple[str, dict]:

@@ -15,7 +15,7 @@ from app.expense_rows import insert_expenses
 from app.expenses import listing
 from app.extensions import db
 from app.models import Category, Expense, SpendingDay, SpendingMonth, User
-from tests.conftest import add_expense, category_id, post_form, recorded_statements
+from tests.conftest import add_expense, category_id, ledger_of, post_form, recorded_statements
 
 
 def _expected() -> tuple[dict, dict]:
@@ -50,7 +50,7 @@ def alice(app, user):
 
 
 def _category(user: User, name: str) -> int:
-    return db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == name))
+    return db.session.scalar(select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == name))
 
 
 def _add(user: User, category: str, cents: int, day: date, description: str = "Thing") -> Expense:
@@ -188,7 +188,9 @@ def test_the_expense_form_moves_an_edit_between_months(app, client, user):
 
 
 def _raw_totals(user: User, start: date | None, end: date | None, category_ids=()) -> tuple[int, int]:
-    query = select(func.count(), func.coalesce(func.sum(Expense.amount_cents), 0)).where(Expense.user_id == user.id)
+    query = select(func.count(), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
+        Expense.ledger_id == ledger_of(user.id)
+    )
     if start:
         query = query.where(Expense.spent_on >= start)
     if end:
@@ -258,7 +260,7 @@ def _statements(app, action) -> tuple[list[str], object]:
 
 
 def _filter(alice: User, **args) -> ExpenseFilter:
-    own = db.session.scalars(select(Category.id).where(Category.user_id == alice.id)).all()
+    own = db.session.scalars(select(Category.id).where(Category.ledger_id == ledger_of(alice.id))).all()
     return ExpenseFilter.from_args(MultiDict(args), alice, own)
 
 

@@ -11,7 +11,7 @@ from app.expense_filters import escape_like
 from app.expense_rows import insert_expenses
 from app.extensions import db
 from app.models import Expense
-from tests.conftest import add_expense, category_id, recorded_statements
+from tests.conftest import add_expense, category_id, ledger_of, recorded_statements
 from tests.pages import element_text, table_rows
 
 DESCRIPTIONS = [
@@ -76,7 +76,8 @@ def _by_ilike_alone(app, user_id: int, q: str) -> list[str]:
         return sorted(
             db.session.scalars(
                 select(Expense.description).where(
-                    Expense.user_id == user_id, Expense.description.ilike(f"%{escape_like(q)}%", escape="\\")
+                    Expense.ledger_id == ledger_of(user_id),
+                    Expense.description.ilike(f"%{escape_like(q)}%", escape="\\"),
                 )
             )
         )
