@@ -13,7 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func
 
 from . import l10n, money
 from .clock import user_today
@@ -58,6 +58,11 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def payer():
+    """Who paid for an expense: the member named as payer, or else the member who added it."""
+    return func.coalesce(Expense.paid_by_id, Expense.created_by_id)
+
+
 @dataclass(frozen=True)
 class ExpenseFilter:
     """Which of a ledger's expenses to show, and in which order. Dates are inclusive."""
@@ -65,6 +70,7 @@ class ExpenseFilter:
     currency: str = "USD"
     q: str = ""
     category_ids: tuple[int, ...] = ()
+    member_id: int | None = None  # a shared ledger's member: who paid, or added it when nobody was named
     range: str = ""  # a QUICK_RANGES key, which then sets the dates; "" for the dates given
     date_from: date | None = None
     date_to: date | None = None
@@ -78,9 +84,15 @@ class ExpenseFilter:
 
     @classmethod
     def from_args(
-        cls, args: Mapping, ledger: Ledger, own_category_ids: Iterable[int], today: date | None = None
+        cls,
+        args: Mapping,
+        ledger: Ledger,
+        own_category_ids: Iterable[int],
+        today: date | None = None,
+        member_ids: Iterable[int] = (),
     ) -> "ExpenseFilter":
-        """Parse request arguments (a MultiDict). Never raises on bad input."""
+        """Parse request arguments (a MultiDict). Never raises on bad input. `member_ids` are the
+        ledger's members, whom a shared ledger's list can be filtered by."""
         today = today or user_today()
         messages: list[str] = []
         code = ledger.currency
@@ -107,6 +119,12 @@ class ExpenseFilter:
                 unknown = True
         if unknown:
             messages.append(_("A category in the address is not one of yours, so it was ignored."))
+
+        member_id = _parse_int(args.get("member"))
+        if member_id not in set(member_ids):
+            if (args.get("member") or "").strip():
+                messages.append(_("The member in the address is not in this ledger, so it was ignored."))
+            member_id = None
 
         range_name = args.get("range", "")
         dates_given = bool((args.get("from") or "").strip() or (args.get("to") or "").strip())
@@ -137,6 +155,7 @@ class ExpenseFilter:
             currency=code,
             q=q,
             category_ids=tuple(chosen),
+            member_id=member_id,
             range=range_name,
             date_from=date_from,
             date_to=date_to,
@@ -154,6 +173,7 @@ class ExpenseFilter:
         return bool(
             self.q
             or self.category_ids
+            or self.member_id is not None
             or self.date_from
             or self.date_to
             or self.min_cents is not None
@@ -171,6 +191,8 @@ class ExpenseFilter:
             where.append(Expense.description.ilike(f"%{escape_like(self.q)}%", escape="\\"))
         if self.category_ids:
             where.append(Expense.category_id.in_(self.category_ids))
+        if self.member_id is not None:
+            where.append(payer() == self.member_id)
         if self.date_from:
             where.append(Expense.spent_on >= self.date_from)
         if self.date_to:
@@ -209,6 +231,8 @@ class ExpenseFilter:
             params["q"] = this.q
         if this.category_ids:
             params["category"] = list(this.category_ids)
+        if this.member_id is not None:
+            params["member"] = this.member_id
         if this.range and this.range != "all":
             params["range"] = this.range
         elif not this.range:

@@ -156,10 +156,11 @@ def count_and_total(ledger: Ledger, expense_filter: ExpenseFilter) -> ListTotals
     """How many expenses match and what they add up to, in one query.
 
     Filtered by no more than categories and dates, that is the rollup tables (a few hundred rows
-    for any range, see app.rollups). A search or an amount range adds up the matching expenses
+    for any range, see app.rollups). A search, an amount range or a member adds up the matching expenses
     themselves, a search through the trigram index (app.search) so that only rows holding the
     text's trigrams are read."""
-    if not expense_filter.q and expense_filter.min_cents is None and expense_filter.max_cents is None:
+    by_rollups = expense_filter.member_id is None and not expense_filter.q
+    if by_rollups and expense_filter.min_cents is None and expense_filter.max_cents is None:
         end = expense_filter.date_to + timedelta(days=1) if expense_filter.date_to else None
         span = rollups.Span(expense_filter.date_from, end)
         return ListTotals(*rollups.totals(ledger, span, expense_filter.category_ids))

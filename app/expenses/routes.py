@@ -20,6 +20,7 @@ from ..categories import (
 )
 from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
+from ..ledgers.membership import members_of
 from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from ..receipts import storage
@@ -83,6 +84,7 @@ def dashboard():
         chart=chart,
         budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
         recent=services.recent_expenses(ledger),
+        by_member=[] if ledger.is_personal else services.spent_by_member(ledger, period.start, period.end),
         has_expenses=summary.count > 0 or has_expenses(ledger),
         has_categories=bool(categories),
     )
@@ -92,7 +94,8 @@ def dashboard():
 def list_expenses():
     ledger = current_ledger(VIEWER)
     categories = ledger_categories(ledger)
-    expense_filter = _filter_from_request(ledger, categories)
+    members = shared_members(ledger)
+    expense_filter = _filter_from_request(ledger, categories, members)
     totals = listing.count_and_total(ledger, expense_filter)
     # Nothing matches: a search would otherwise read every expense looking for a first row.
     page = listing.NO_ROWS
@@ -114,6 +117,8 @@ def list_expenses():
         filter=expense_filter,
         totals=totals,
         categories=categories,
+        members=members,
+        member_emails={member.user_id: member.email for member in members},
         has_expenses=totals.count > 0 or has_expenses(ledger),
         quick_ranges={
             name: (label, *expense_filters.quick_range_dates(name, today, ledger.period_start_day))
@@ -125,15 +130,20 @@ def list_expenses():
     )
 
 
-def _filter_from_request(ledger, categories) -> expense_filters.ExpenseFilter:
-    return expense_filters.ExpenseFilter.from_args(request.args, ledger, [category.id for category in categories])
+def _filter_from_request(ledger, categories, members=()) -> expense_filters.ExpenseFilter:
+    return expense_filters.ExpenseFilter.from_args(
+        request.args,
+        ledger,
+        [category.id for category in categories],
+        member_ids=[member.user_id for member in members],
+    )
 
 
 @bp.get("/expenses/export.csv")
 def export_filtered_csv():
     """Exactly the expenses the list shows with the same parameters, in the list's order."""
     ledger = current_ledger(VIEWER)
-    expense_filter = _filter_from_request(ledger, ledger_categories(ledger))
+    expense_filter = _filter_from_request(ledger, ledger_categories(ledger), shared_members(ledger))
     rows = listing.filtered_export_rows(ledger, expense_filter)
     return csv_response(rows, ledger.currency, f"expenses-filtered-{clock.user_today().isoformat()}.csv")
 
@@ -145,7 +155,13 @@ def expense_values(form: ExpenseForm, ledger) -> dict:
         "spent_on": form.spent_on.data,
         "description": form.description.data,
         "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
+        "paid_by_id": form.paid_by_id,
     }
+
+
+def shared_members(ledger) -> list:
+    """A shared ledger's members (who may be named as payer, and filtered by); none for a personal one."""
+    return [] if ledger.is_personal else members_of(ledger)
 
 
 @bp.route("/expenses/new", methods=["GET", "POST"])
@@ -156,7 +172,7 @@ def new_expense():
     if not categories:
         flash(_("Create a category first: every expense belongs to one."), "warning")
         return redirect(url_for("expenses.categories"))
-    form = ExpenseForm(categories)
+    form = ExpenseForm(categories, members=shared_members(ledger))
     if form.validate_on_submit() and (uploads := chosen_receipts(form)) is not None:
         expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form, ledger), uploads)
         if expense is not None:
@@ -179,7 +195,7 @@ def new_expense():
 def edit_expense(expense_id: int):
     ledger = current_ledger(EDITOR)
     expense = services.get_expense_or_404(ledger, expense_id)
-    form = ExpenseForm(ledger_categories(ledger), obj=expense)
+    form = ExpenseForm(ledger_categories(ledger), obj=expense, members=shared_members(ledger))
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, ledger.currency)
     if (

@@ -9,8 +9,9 @@ from flask import abort
 from sqlalchemy import Select, func, select
 
 from .. import rollups
+from ..expense_filters import payer
 from ..extensions import db
-from ..models import Category, Expense, Ledger
+from ..models import Category, Expense, Ledger, User
 from ..receipts import storage
 from .export import day_text
 
@@ -75,7 +76,16 @@ def create_expense(
     return expense
 
 
-def update_expense(expense: Expense, category: Category, spent_on: date, description: str, amount_cents: int) -> None:
+def update_expense(
+    expense: Expense,
+    category: Category,
+    spent_on: date,
+    description: str,
+    amount_cents: int,
+    *,
+    paid_by_id: int | None = None,
+) -> None:
+    expense.paid_by_id = paid_by_id
     expense.category_id = category.id
     expense.spent_on = spent_on
     expense.description = description
@@ -98,6 +108,28 @@ def suggested_category(ledger: Ledger, description: str, categories: list[Catego
         .limit(1)
     )
     return next((category for category in categories if category.id == category_id), None)
+
+
+@dataclass(frozen=True)
+class MemberTotal:
+    user_id: int | None  # None: the account that paid is gone
+    email: str | None
+    count: int
+    total_cents: int
+
+
+def spent_by_member(ledger: Ledger, start: date, end: date) -> list[MemberTotal]:
+    """What each member paid for from `start` up to (not including) `end`: the member named as
+    payer, or else the one who added the expense; most first, then by email."""
+    who = payer().label("who")
+    rows = db.session.execute(
+        select(who, User.email, func.count(Expense.id), func.sum(Expense.amount_cents))
+        .outerjoin(User, User.id == who)
+        .where(Expense.ledger_id == ledger.id, Expense.spent_on >= start, Expense.spent_on < end)
+        .group_by(who, User.email)
+    )
+    totals = [MemberTotal(user_id, email, int(count), int(cents)) for user_id, email, count, cents in rows]
+    return sorted(totals, key=lambda total: (-total.total_cents, total.email or ""))
 
 
 def period_summary(ledger: Ledger, start: date, end: date, categories: list[Category]) -> PeriodSummary:
