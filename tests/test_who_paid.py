@@ -10,6 +10,7 @@ from app.models import Category, Expense, User
 from tests.conftest import count_rows, post_form
 from tests.ledger_helpers import browser_of, create_shared, join, user_id
 from tests.pages import element_text, table_rows
+from tests.test_races import at_once, db_dialect, held_at_first_insert, poster
 
 ALICE, BOB, CAROL = "alice@example.com", "bob@example.com", "carol@example.com"
 TODAY = date.today().isoformat()
@@ -134,3 +135,21 @@ def test_a_personal_ledger_asks_nobody_who_paid(app, client, user):
     assert 'name="paid_by"' not in page
     dashboard = client.get("/").get_data(as_text=True)
     assert 'id="spent-per-member"' not in dashboard
+
+
+def test_two_members_adding_at_once_lose_nothing(app):
+    """Both INSERTs are held until each has reached its own, so that the two transactions really
+    overlap (on PostgreSQL; SQLite takes writers one at a time); both land, with exact totals."""
+    alice, bob, ledger_id, groceries = _flat(app)
+    fields = {"ledger": ledger_id, "category_id": groceries, "spent_on": TODAY, "paid_by": ""}
+    with held_at_first_insert(app, "expenses") as met:
+        results = at_once(
+            poster(alice, "/expenses/new", fields | {"amount": "12.34", "description": "Milk"}),
+            poster(bob, "/expenses/new", fields | {"amount": "56.78", "description": "Eggs"}),
+        )
+    assert [status for status, _body in results] == [302, 302]
+    if db_dialect(app) == "postgresql":
+        assert met == [True, True]
+    assert sorted(_who(app)) == [("Eggs", 5678, BOB, None), ("Milk", 1234, ALICE, None)]
+    page = alice.get("/expenses").get_data(as_text=True)
+    assert (element_text(page, "list-count"), element_text(page, "list-total")) == ("2 expenses", "€69.12")
