@@ -2,21 +2,24 @@
 expenses silently. Every query is scoped to one ledger; nothing here commits (see app/transactions.py)."""
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, update
 
 from . import rollups
 from .extensions import db
 from .models import MAX_CATEGORIES, Category, Expense, Ledger
 
+# Named in the language of the request that registers the account: they
+# are the person's own data from then on, renamed or deleted like any other category.
 STARTER_CATEGORIES = (
-    ("Food & groceries", "#2e7d32"),
-    ("Transport", "#1565c0"),
-    ("Housing", "#6a1b9a"),
-    ("Utilities", "#00838f"),
-    ("Health", "#c62828"),
-    ("Entertainment", "#ef6c00"),
-    ("Shopping", "#ad1457"),
-    ("Other", "#546e7a"),
+    (_l("Food & groceries"), "#2e7d32"),
+    (_l("Transport"), "#1565c0"),
+    (_l("Housing"), "#6a1b9a"),
+    (_l("Utilities"), "#00838f"),
+    (_l("Health"), "#c62828"),
+    (_l("Entertainment"), "#ef6c00"),
+    (_l("Shopping"), "#ad1457"),
+    (_l("Other"), "#546e7a"),
 )
 
 
@@ -49,7 +52,8 @@ def get_category_or_404(ledger: Ledger, category_id: int) -> Category:
 
 
 def create_starter_categories(ledger: Ledger) -> None:
-    for name, color in STARTER_CATEGORIES:
+    for lazy_name, color in STARTER_CATEGORIES:
+        name = str(lazy_name)
         db.session.add(Category(ledger_id=ledger.id, name=name, name_key=name.casefold(), color=color))
 
 

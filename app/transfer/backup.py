@@ -25,9 +25,10 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def backup_data(user: User, ledger: Ledger, exported_at: datetime) -> dict:
+def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | None = None) -> dict:
     """Everything the ledger has, in the order and shape of the backup file; `account` names who
-    made it (their email and time zone) and the ledger's settings."""
+    made it (their email and time zone), the ledger and its settings, and `site` the server's
+    address, so that a restore elsewhere can say where the backup came from."""
     code = ledger.currency
     # Text is sorted here, not by the database, whose collation differs between SQLite and PostgreSQL.
     categories = sorted(
@@ -71,8 +72,10 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(exported_at),
+        **({"site": site} if site else {}),
         "account": {
             "email": user.email,
+            "ledger": ledger.name,
             "currency": code,
             "monthly_budget": money.format_plain(ledger.monthly_budget_cents, code),
             "period_start_day": ledger.period_start_day,
@@ -135,9 +138,9 @@ def _dump(value) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
-def backup_json(user: User, ledger: Ledger, exported_at: datetime | None = None) -> str:
+def backup_json(user: User, ledger: Ledger, exported_at: datetime | None = None, site: str | None = None) -> str:
     """The backup file's text: one line per category, budget, expense and batch, keys in a fixed order."""
-    data = backup_data(user, ledger, exported_at or utcnow())
+    data = backup_data(user, ledger, exported_at or utcnow(), site)
     lines = ["{"]
     items = list(data.items())
     for position, (key, value) in enumerate(items):

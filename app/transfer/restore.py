@@ -15,7 +15,9 @@ from ..models import (
     CATEGORY_NAME_MAX,
     DESCRIPTION_MAX,
     EARLIEST_DATE,
+    EMAIL_MAX,
     LATEST_DATE,
+    LEDGER_NAME_MAX,
     MAX_CATEGORIES,
     MAX_CATEGORY_BUDGET_ROWS,
     MAX_IMPORT_MAPPINGS,
@@ -41,6 +43,7 @@ from .layout import ImportSettings
 # A backup is larger than a CSV of the same expenses; its upload may be this large (about
 # 100,000 expenses). Everything else keeps MAX_CONTENT_LENGTH.
 BACKUP_MAX_BYTES = 20 * 1024 * 1024
+SITE_MAX = 2000  # the address of the site a backup was made on, as the browser reached it
 _COLOUR_CHARS = set("0123456789abcdefABCDEF")
 
 
@@ -62,6 +65,7 @@ class Backup:
     currency: str
     monthly_budget_cents: int
     period_start_day: int
+    source: "Source"
     time_zone: str = clock.DEFAULT_TIME_ZONE
     categories: list[dict] = field(default_factory=list)
     overall_budgets: list[dict] = field(default_factory=list)
@@ -69,6 +73,26 @@ class Backup:
     expenses: list[dict] = field(default_factory=list)  # "category" is a name key, "import_batch" a number
     import_batches: list[dict] = field(default_factory=list)
     import_mappings: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a backup came from, as it says: the account, its ledger and the site (backups from
+    before ledgers name no ledger, and those from before this name no site)."""
+
+    email: str
+    ledger: str | None
+    site: str | None
+    exported_at: datetime | None
+
+    def is_elsewhere(self, user: User, ledger: Ledger, site: str) -> bool:
+        """Whether restoring it into `ledger` moves data from another account, ledger or site: then
+        the person confirms where it came from first."""
+        return (
+            self.email != user.email
+            or (self.site is not None and self.site != site)
+            or (ledger.personal_user_id != user.id if self.ledger is None else self.ledger != ledger.name)
+        )
 
 
 class _Reader:
@@ -141,8 +165,8 @@ class _Reader:
             self.fail(where, f"“{value[:40]}”: {error}")
 
 
-def parse_backup(data: bytes, user: User) -> Backup:
-    """Read and check a whole backup file for `user`; raises BackupError with the reason."""
+def parse_backup(data: bytes) -> Backup:
+    """Read and check a whole backup file; raises BackupError with the reason."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -180,21 +204,17 @@ def parse_backup(data: bytes, user: User) -> Backup:
     reader = _Reader()
     account_keys = ("email", "currency", "monthly_budget", "period_start_day")
     account = reader.obj(document.get("account"), "account", account_keys)
-    email = account["email"]
-    if not isinstance(email, str) or email.strip().lower() != user.email:
-        shown = email if isinstance(email, str) else "an unknown address"
-        raise BackupError(
-            _(
-                "This backup is from another account (%(value)s). Only a backup of %(email)s can be "
-                "restored here. Nothing was changed.",
-                value=shown[:254],
-                email=user.email,
-            )
-        )
+    source = Source(
+        email=reader.text(account["email"], "account.email", EMAIL_MAX).strip().lower(),
+        ledger=reader.text(account["ledger"], "account.ledger", LEDGER_NAME_MAX) if "ledger" in account else None,
+        site=reader.text(document["site"], "site", SITE_MAX) if "site" in document else None,
+        exported_at=reader.moment(document["exported_at"], "exported_at") if "exported_at" in document else None,
+    )
     if account["currency"] not in money.CURRENCIES:
         reader.fail("account.currency", "is not a currency this app knows")
     reader.code = account["currency"]
     backup = Backup(
+        source=source,
         currency=account["currency"],
         monthly_budget_cents=reader.cents(account["monthly_budget"], "account.monthly_budget", allow_zero=True),
         period_start_day=reader.integer(

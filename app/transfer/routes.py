@@ -2,6 +2,7 @@
 and backup and restore. Every step is a plain form POST followed by a redirect; the file and the
 choices made so far live in the database (ImportDraft), so any worker can serve any step."""
 
+import hashlib
 import re
 import tempfile
 
@@ -76,11 +77,12 @@ def _importing():
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload():
+    ledger = _importing()  # a viewer is refused the page, not only the upload
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.csv_file.data
         try:
-            draft = run_and_commit(csv_import.create_draft, _importing(), upload.filename, upload.read())
+            draft = run_and_commit(csv_import.create_draft, ledger, upload.filename, upload.read())
         except ImportFileError as error:
             form.csv_file.errors.append(str(error))
         else:
@@ -344,28 +346,30 @@ def undo_import(batch_id: int):
 @bp.get("/backup.zip")
 def download_backup_zip():
     """Everything, with the receipts: written to a temporary file (on disk past 16 MB), then sent
-    from it in slices; the file goes when the last slice has."""
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by slices()
-    receipts_backup.write_backup_zip(spool, _user(), current_ledger(VIEWER))
+    from it in slices; the file goes when the response is closed."""
+    ledger = current_ledger(VIEWER)  # before the file is made: a refusal must not leave it open
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed with the response
+    receipts_backup.write_backup_zip(spool, _user(), ledger, site=_site())
     size = spool.tell()
     spool.seek(0)
 
     def slices():
-        with spool:
-            while chunk := spool.read(256 * 1024):
-                yield chunk
+        while chunk := spool.read(256 * 1024):
+            yield chunk
 
     filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.zip"
     response = Response(
         slices(), mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
     response.content_length = size
+    # Closed when the response is, also when the browser goes away before the last slice.
+    response.call_on_close(spool.close)
     return response
 
 
 @bp.get("/backup.json")
 def download_backup():
-    body = backup_json(_user(), current_ledger(VIEWER))
+    body = backup_json(_user(), current_ledger(VIEWER), site=_site())
     filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.json"
     return Response(
         body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -386,26 +390,44 @@ def backup():
         render_template(
             "transfer/backup.html",
             form=form,
+            ledger=ledger,
             empty=restoring.ledger_is_empty(ledger),
             may_restore=may(current_role(), OWNER),
+            source=getattr(form, "source", None),
             step=None,
         ),
         form_status(form),
     )
 
 
+def _site() -> str:
+    """This site's address, as the browser reached it: what a backup made here says it came from."""
+    return request.url_root
+
+
 def _restore(user, ledger, form: RestoreForm) -> None:
+    data = form.backup_file.data.read()
     try:
-        parsed, receipts = receipts_backup.read_backup_upload(form.backup_file.data.read(), user)
+        parsed, receipts = receipts_backup.read_backup_upload(data)
     except restoring.BackupError as error:
         form.backup_file.errors.append(str(error))
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    if parsed.source.is_elsewhere(user, ledger, _site()) and not (
+        form.confirm_source.data and form.source_file.data == digest
+    ):
+        # Said on the page, with the file's checksum, so that the tick confirms this very file.
+        form.source, form.source_file.data, form.confirm_source.data = parsed.source, digest, False
+        form.confirm_source.errors.append(
+            _("Check where this backup came from, choose the same file again and tick this box to restore it.")
+        )
         return
     replace = False
     if not restoring.ledger_is_empty(ledger):
         if not form.replace.data:
             form.replace.errors.append(
                 _(
-                    "Your account already has expenses, budgets or imports. Tick this box and enter your password to "
+                    "This ledger already has expenses, budgets or imports. Tick this box and enter your password to "
                     "replace them with the backup."
                 )
             )
@@ -420,7 +442,7 @@ def _restore(user, ledger, form: RestoreForm) -> None:
         form.backup_file.errors.append(_("%(problem)s Nothing was changed.", problem=refused))
         return
     except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
-        form.replace.errors.append(_("Your account has data now. Tick this box and enter your password to replace it."))
+        form.replace.errors.append(_("This ledger has data now. Tick this box and enter your password to replace it."))
         return
     except (IntegrityError, Conflict):
         form.backup_file.errors.append(_("The backup contains rows that contradict each other. Nothing was changed."))
