@@ -7,7 +7,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from app.extensions import db
-from app.models import Category, User
+from app.models import Category, Ledger, User
 from tests.conftest import PASSWORD, AuthActions, count_rows, ledger_of, post_form
 from tests.pages import field_errors, flashes, input_value
 
@@ -31,8 +31,9 @@ def test_register_creates_the_account_and_signs_in(app, client, auth):
     user = _user(app, "alice.smith@example.com")
     assert user is not None
     assert user.email == "alice.smith@example.com"
-    assert user.currency == "INR"
-    assert user.monthly_budget_cents == 8_000_000
+    with app.app_context():
+        ledger = db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user.id))
+        assert (ledger.currency, ledger.monthly_budget_cents) == ("INR", 8_000_000)
     assert user.password_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
     assert PasswordHasher().verify(user.password_hash, PASSWORD)
     assert PASSWORD not in user.password_hash
