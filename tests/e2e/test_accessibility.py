@@ -127,7 +127,7 @@ SIGNED_IN_FORMS = {
         BadSubmit("expenses.edit_category", "Save category", _fill("Name", "")),
         BadSubmit("budgets.index", "Save budgets", lambda page: page.locator(".budget-input").first.fill("lots")),
         BadSubmit("budgets.edit", "Save budget", _fill("Limit per period (INR)", "-5")),
-        BadSubmit("account.settings", "Save settings", _fill("Budget per period", "abc")),
+        BadSubmit("ledgers.settings", "Save ledger settings", _fill("Budget per period", "abc")),
         BadSubmit("account.change_password", "Change password", _nothing),
         BadSubmit("account.two_factor_settings", "Turn on two-factor sign-in", _nothing),
         BadSubmit("account.delete_account", "Delete my account", _nothing),
