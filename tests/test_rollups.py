@@ -180,6 +180,17 @@ def test_deleting_a_category_or_a_user_cascades_to_the_rollups(app, client, alic
     assert _stored() == ({}, {})
 
 
+def test_deleting_an_account_row_directly_also_cascades(app, client, alice):
+    """An operator's DELETE FROM users: the personal ledger, its categories and expenses go in one
+    cascade, which also sets `created_by_id` to NULL; that UPDATE moves no figures, so the rollup
+    triggers leave it alone instead of writing rows for categories already gone."""
+    _add(alice, "Housing", 1000, date(2026, 6, 6))
+    db.session.execute(delete(User).where(User.id == alice.id))
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Expense)) == 0
+    assert _stored() == ({}, {})
+
+
 def test_the_expense_form_moves_an_edit_between_months(app, client, user):
     expense_id = add_expense(app, user.id, "Housing", 1000, date(2026, 1, 31))
     response = post_form(

@@ -253,11 +253,25 @@ def _create_sqlite_triggers(owner: str) -> None:
 def _pg_grouped(rows: str, key: str, owner: str) -> str:
     return (
         f"SELECT {owner}, category_id, {key} AS k, count(*) AS n, sum(amount_cents) AS cents "
-        f"FROM {rows} GROUP BY {owner}, category_id, {key}"
+        f"FROM {rows} AS r GROUP BY {owner}, category_id, {key}"
+    )
+
+
+def _pg_changed(rows: str, other: str, owner: str) -> str:
+    """The rows of an UPDATE whose figures moved: a change of description, payer or who added it
+    (set to NULL when that account is deleted, maybe in the cascade that deletes the ledger's
+    categories too) leaves the rollups alone."""
+    figures = f"{owner}, category_id, spent_on, amount_cents"
+    return (
+        f"(SELECT a.* FROM {rows} AS a JOIN {other} AS b ON b.id = a.id "
+        f"WHERE (a.{figures.replace(', ', ', a.')}) IS DISTINCT FROM (b.{figures.replace(', ', ', b.')}))"
     )
 
 
 def _pg_body(old: bool, new: bool, owner: str) -> str:
+    old_rows, new_rows = "old_rows", "new_rows"
+    if old and new:
+        old_rows, new_rows = _pg_changed("old_rows", "new_rows", owner), _pg_changed("new_rows", "old_rows", owner)
     statements = []
     for table, column in ROLLUPS:
         key = "spent_on" if column == "day" else "date_trunc('month', spent_on)::date"
@@ -267,11 +281,11 @@ def _pg_body(old: bool, new: bool, owner: str) -> str:
             # rollup rows go in the same cascade, and there must be nothing to insert for them.
             statements.append(f"""
     UPDATE {table} AS t SET expense_count = t.expense_count - o.n, total_cents = t.total_cents - o.cents
-    FROM ({_pg_grouped("old_rows", key, owner)}) AS o WHERE {match};""")
+    FROM ({_pg_grouped(old_rows, key, owner)}) AS o WHERE {match};""")
         if new:
             statements.append(f"""
     INSERT INTO {table} AS t ({owner}, category_id, {column}, expense_count, total_cents)
-    SELECT {owner}, category_id, k, n, cents FROM ({_pg_grouped("new_rows", key, owner)}) AS changes
+    SELECT {owner}, category_id, k, n, cents FROM ({_pg_grouped(new_rows, key, owner)}) AS changes
     -- The same order in every transaction, so that concurrent writers do not deadlock.
     ORDER BY {owner}, k, category_id
     ON CONFLICT ({owner}, {column}, category_id) DO UPDATE
@@ -279,7 +293,7 @@ def _pg_body(old: bool, new: bool, owner: str) -> str:
         total_cents = t.total_cents + excluded.total_cents;""")
         if old:
             statements.append(f"""
-    DELETE FROM {table} AS t USING ({_pg_grouped("old_rows", key, owner)}) AS o
+    DELETE FROM {table} AS t USING ({_pg_grouped(old_rows, key, owner)}) AS o
     WHERE {match} AND t.expense_count = 0;""")
     return "".join(statements)
 
