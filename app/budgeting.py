@@ -14,7 +14,7 @@ from sqlalchemy import and_, delete, func, select
 
 from . import rollups
 from .extensions import db
-from .models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, Category, CategoryBudget, OverallBudget, User
+from .models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, Category, CategoryBudget, Ledger, OverallBudget
 from .money import percent
 from .periods import Period, period_containing, period_from_index
 
@@ -68,8 +68,8 @@ class CategoryBudgetStatus:
         return "ok"
 
 
-def spent_by_category(user: User, period: Period) -> dict[int, int]:
-    figures = rollups.totals_by_category(user, rollups.Span(period.start, period.end))
+def spent_by_category(ledger: Ledger, period: Period) -> dict[int, int]:
+    figures = rollups.totals_by_category(ledger, rollups.Span(period.start, period.end))
     return {category_id: cents for category_id, (_count, cents) in figures.items()}
 
 
@@ -87,7 +87,7 @@ class _Segment:
         return self.rollover and self.limit_cents is not None
 
 
-def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int, list[_Segment]]:
+def _histories(ledger: Ledger, period: Period, category_ids: list[int]) -> dict[int, list[_Segment]]:
     """Each category's budget rows up to `period`, as segments. One indexed query; at most
     MAX_CATEGORY_BUDGET_ROWS rows (saving and restoring refuse more)."""
     if not category_ids:
@@ -96,13 +96,13 @@ def _histories(user: User, period: Period, category_ids: list[int]) -> dict[int,
     rows = db.session.execute(
         select(*columns, CategoryBudget.rollover)
         .where(
-            CategoryBudget.user_id == user.id,
+            CategoryBudget.ledger_id == ledger.id,
             CategoryBudget.category_id.in_(category_ids),
             CategoryBudget.effective_from < period.end,
         )
         .order_by(CategoryBudget.category_id, CategoryBudget.effective_from)
     )
-    start_day = user.period_start_day
+    start_day = ledger.period_start_day
     last: dict[int, tuple[int, int | None, bool]] = {}  # the latest row of each period, by category
     histories: dict[int, list[_Segment]] = {}
     for category_id, effective_from, limit_cents, rollover in rows:
@@ -134,7 +134,7 @@ def _rollover_chain(segments: list[_Segment], until: int) -> tuple[int, int] | N
 
 
 def category_budgets(
-    user: User, period: Period, categories: list[Category], spent_now: dict[int, int] | None = None
+    ledger: Ledger, period: Period, categories: list[Category], spent_now: dict[int, int] | None = None
 ) -> list[CategoryBudgetStatus]:
     """Each category's limit, carried amount and spending for `period`, in the given order.
 
@@ -147,8 +147,8 @@ def category_budgets(
     their budget rows, not by how many periods lie between them.
     """
     if spent_now is None:
-        spent_now = spent_by_category(user, period)
-    histories = _histories(user, period, [category.id for category in categories])
+        spent_now = spent_by_category(ledger, period)
+    histories = _histories(ledger, period, [category.id for category in categories])
     chains = {}
     for category_id, segments in histories.items():
         chain = _rollover_chain(segments, period.index)
@@ -156,8 +156,8 @@ def category_budgets(
             chains[category_id] = chain
     spent_before = {}
     for first, category_ids in _group_by_first(chains).items():
-        span = rollups.Span(period_from_index(first, user.period_start_day).start, period.start)
-        for category_id, (_count, cents) in rollups.totals_by_category(user, span, category_ids).items():
+        span = rollups.Span(period_from_index(first, ledger.period_start_day).start, period.start)
+        for category_id, (_count, cents) in rollups.totals_by_category(ledger, span, category_ids).items():
             spent_before[category_id] = cents
 
     statuses = []
@@ -184,15 +184,15 @@ def _group_by_first(chains: dict[int, tuple[int, int]]) -> dict[int, list[int]]:
     return groups
 
 
-def overall_budget_cents(user: User, period: Period) -> int:
+def overall_budget_cents(ledger: Ledger, period: Period) -> int:
     """The overall budget in force for `period` (today's budget if it was never changed)."""
     amount = db.session.scalar(
         select(OverallBudget.amount_cents)
-        .where(OverallBudget.user_id == user.id, OverallBudget.effective_from < period.end)
+        .where(OverallBudget.ledger_id == ledger.id, OverallBudget.effective_from < period.end)
         .order_by(OverallBudget.effective_from.desc())
         .limit(1)
     )
-    return user.monthly_budget_cents if amount is None else amount
+    return ledger.monthly_budget_cents if amount is None else amount
 
 
 class BudgetHistoryFull(Exception):
@@ -204,31 +204,33 @@ class BudgetHistoryFull(Exception):
         )
 
 
-def set_overall_budget(user: User, amount_cents: int, today: date) -> None:
+def set_overall_budget(ledger: Ledger, amount_cents: int, today: date) -> None:
     """Change the budget from the current period on; earlier periods keep theirs. Not committed;
     raises BudgetHistoryFull past MAX_OVERALL_BUDGET_ROWS (the session then needs a rollback)."""
-    period = period_containing(today, user.period_start_day)
-    has_history = db.session.scalar(select(OverallBudget.id).where(OverallBudget.user_id == user.id).limit(1))
-    if has_history is None and amount_cents != user.monthly_budget_cents:
+    period = period_containing(today, ledger.period_start_day)
+    has_history = db.session.scalar(select(OverallBudget.id).where(OverallBudget.ledger_id == ledger.id).limit(1))
+    if has_history is None and amount_cents != ledger.monthly_budget_cents:
         # Keep what every earlier period had before this first change.
-        db.session.add(OverallBudget(user_id=user.id, effective_from=BEGINNING, amount_cents=user.monthly_budget_cents))
-    _drop_later_in_period(OverallBudget, OverallBudget.user_id == user.id, period)
+        db.session.add(
+            OverallBudget(ledger_id=ledger.id, effective_from=BEGINNING, amount_cents=ledger.monthly_budget_cents)
+        )
+    _drop_later_in_period(OverallBudget, OverallBudget.ledger_id == ledger.id, period)
     _upsert(
         OverallBudget,
-        {"user_id": user.id, "effective_from": period.start},
+        {"ledger_id": ledger.id, "effective_from": period.start},
         {"amount_cents": amount_cents},
     )
-    user.monthly_budget_cents = amount_cents
+    ledger.monthly_budget_cents = amount_cents
     db.session.flush()
-    if _row_count(OverallBudget, user) > MAX_OVERALL_BUDGET_ROWS:
+    if _row_count(OverallBudget, ledger) > MAX_OVERALL_BUDGET_ROWS:
         raise BudgetHistoryFull(_("overall budget changes"), MAX_OVERALL_BUDGET_ROWS)
 
 
-def _in_force(user: User, category: Category, period: Period) -> CategoryBudget | None:
+def _in_force(ledger: Ledger, category: Category, period: Period) -> CategoryBudget | None:
     return db.session.scalar(
         select(CategoryBudget)
         .where(
-            CategoryBudget.user_id == user.id,
+            CategoryBudget.ledger_id == ledger.id,
             CategoryBudget.category_id == category.id,
             CategoryBudget.effective_from < period.end,
         )
@@ -238,37 +240,37 @@ def _in_force(user: User, category: Category, period: Period) -> CategoryBudget 
 
 
 def set_category_budget(
-    user: User, category: Category, limit_cents: int | None, rollover: bool, period: Period
+    ledger: Ledger, category: Category, limit_cents: int | None, rollover: bool, period: Period
 ) -> bool:
     """Set a category's limit from `period` on; returns whether anything changed. Not committed:
     call check_category_budget_rows before committing."""
     rollover = rollover and limit_cents is not None
-    current = _in_force(user, category, period)
+    current = _in_force(ledger, category, period)
     if current is None and limit_cents is None:
         return False
     if current is not None and (current.limit_cents, current.rollover) == (limit_cents, rollover):
         return False
     _drop_later_in_period(
-        CategoryBudget, and_(CategoryBudget.user_id == user.id, CategoryBudget.category_id == category.id), period
+        CategoryBudget, and_(CategoryBudget.ledger_id == ledger.id, CategoryBudget.category_id == category.id), period
     )
     _upsert(
         CategoryBudget,
-        {"user_id": user.id, "category_id": category.id, "effective_from": period.start},
+        {"ledger_id": ledger.id, "category_id": category.id, "effective_from": period.start},
         {"limit_cents": limit_cents, "rollover": rollover},
     )
     return True
 
 
-def check_category_budget_rows(user: User) -> None:
+def check_category_budget_rows(ledger: Ledger) -> None:
     """Raises BudgetHistoryFull when the account's category budget rows, pending ones included, are
     past MAX_CATEGORY_BUDGET_ROWS (the session then needs a rollback)."""
     db.session.flush()
-    if _row_count(CategoryBudget, user) > MAX_CATEGORY_BUDGET_ROWS:
+    if _row_count(CategoryBudget, ledger) > MAX_CATEGORY_BUDGET_ROWS:
         raise BudgetHistoryFull(_("category limit changes"), MAX_CATEGORY_BUDGET_ROWS)
 
 
-def _row_count(model, user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(model.user_id == user.id))
+def _row_count(model, ledger: Ledger) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(model.ledger_id == ledger.id))
 
 
 def _drop_later_in_period(model, owner, period: Period) -> None:
@@ -289,8 +291,10 @@ def _upsert(model, key: dict, values: dict) -> None:
             setattr(row, name, value)
 
 
-def has_category_budgets(user: User) -> bool:
-    return db.session.scalar(select(CategoryBudget.id).where(CategoryBudget.user_id == user.id).limit(1)) is not None
+def has_category_budgets(ledger: Ledger) -> bool:
+    return (
+        db.session.scalar(select(CategoryBudget.id).where(CategoryBudget.ledger_id == ledger.id).limit(1)) is not None
+    )
 
 
 def days_left(period: Period, today: date) -> int:

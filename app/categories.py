@@ -1,22 +1,25 @@
-"""Categories: the starter set, names unique per user ignoring case, and deleting one without losing
-expenses silently. Every query is scoped to one user; nothing here commits (see app/transactions.py)."""
+"""Categories: the starter set, names unique per ledger ignoring case, and deleting one without losing
+expenses silently. Every query is scoped to one ledger; nothing here commits (see app/transactions.py)."""
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select, update
 
 from . import rollups
 from .extensions import db
-from .models import MAX_CATEGORIES, Category, Expense, User
+from .models import MAX_CATEGORIES, Category, Expense, Ledger
 
+# Named in the language of the request that registers the account: they
+# are the person's own data from then on, renamed or deleted like any other category.
 STARTER_CATEGORIES = (
-    ("Food & groceries", "#2e7d32"),
-    ("Transport", "#1565c0"),
-    ("Housing", "#6a1b9a"),
-    ("Utilities", "#00838f"),
-    ("Health", "#c62828"),
-    ("Entertainment", "#ef6c00"),
-    ("Shopping", "#ad1457"),
-    ("Other", "#546e7a"),
+    (_l("Food & groceries"), "#2e7d32"),
+    (_l("Transport"), "#1565c0"),
+    (_l("Housing"), "#6a1b9a"),
+    (_l("Utilities"), "#00838f"),
+    (_l("Health"), "#c62828"),
+    (_l("Entertainment"), "#ef6c00"),
+    (_l("Shopping"), "#ad1457"),
+    (_l("Other"), "#546e7a"),
 )
 
 
@@ -28,79 +31,80 @@ class TooManyCategories(Exception):
     """The account already has MAX_CATEGORIES categories."""
 
 
-def count_categories(user: User) -> int:
-    return db.session.scalar(select(func.count(Category.id)).where(Category.user_id == user.id))
+def count_categories(ledger: Ledger) -> int:
+    return db.session.scalar(select(func.count(Category.id)).where(Category.ledger_id == ledger.id))
 
 
-def categories_query(user: User) -> Select:
-    return select(Category).where(Category.user_id == user.id).order_by(Category.name_key, Category.id)
+def categories_query(ledger: Ledger) -> Select:
+    return select(Category).where(Category.ledger_id == ledger.id).order_by(Category.name_key, Category.id)
 
 
-def user_categories(user: User) -> list[Category]:
-    return list(db.session.scalars(categories_query(user)))
+def ledger_categories(ledger: Ledger) -> list[Category]:
+    return list(db.session.scalars(categories_query(ledger)))
 
 
-def get_category_or_404(user: User, category_id: int) -> Category:
-    """The user's category, or 404 whether it does not exist or belongs to someone else."""
-    category = db.session.scalar(select(Category).where(Category.id == category_id, Category.user_id == user.id))
+def get_category_or_404(ledger: Ledger, category_id: int) -> Category:
+    """The ledger's category, or 404 whether it does not exist or belongs to someone else."""
+    category = db.session.scalar(select(Category).where(Category.id == category_id, Category.ledger_id == ledger.id))
     if category is None:
         abort(404)
     return category
 
 
-def create_starter_categories(user: User) -> None:
-    for name, color in STARTER_CATEGORIES:
-        db.session.add(Category(user_id=user.id, name=name, name_key=name.casefold(), color=color))
+def create_starter_categories(ledger: Ledger) -> None:
+    for lazy_name, color in STARTER_CATEGORIES:
+        name = str(lazy_name)
+        db.session.add(Category(ledger_id=ledger.id, name=name, name_key=name.casefold(), color=color))
 
 
-def _check_name_free(user: User, name: str, exclude_id: int | None = None) -> None:
-    query = select(Category.id).where(Category.user_id == user.id, Category.name_key == name.casefold())
+def _check_name_free(ledger: Ledger, name: str, exclude_id: int | None = None) -> None:
+    query = select(Category.id).where(Category.ledger_id == ledger.id, Category.name_key == name.casefold())
     if exclude_id is not None:
         query = query.where(Category.id != exclude_id)
     if db.session.scalar(query) is not None:
         raise CategoryNameTaken(name)
 
 
-def create_category(user: User, name: str, color: str) -> Category:
+def create_category(ledger: Ledger, name: str, color: str) -> Category:
     """Raises CategoryNameTaken or TooManyCategories, having written nothing."""
-    _check_name_free(user, name)
-    if count_categories(user) >= MAX_CATEGORIES:
+    _check_name_free(ledger, name)
+    if count_categories(ledger) >= MAX_CATEGORIES:
         raise TooManyCategories()
-    category = Category(user_id=user.id, name=name, name_key=name.casefold(), color=color)
+    category = Category(ledger_id=ledger.id, name=name, name_key=name.casefold(), color=color)
     db.session.add(category)
     return category
 
 
-def update_category(user: User, category: Category, name: str, color: str) -> None:
-    _check_name_free(user, name, exclude_id=category.id)
+def update_category(ledger: Ledger, category: Category, name: str, color: str) -> None:
+    _check_name_free(ledger, name, exclude_id=category.id)
     category.name = name
     category.name_key = name.casefold()
     category.color = color
 
 
-def category_stats(user: User) -> list[tuple[Category, int, int]]:
-    """Every category of the user with its number of expenses and their total, by name."""
-    figures = rollups.totals_by_category(user, rollups.Span(None, None))
-    return [(category, *figures.get(category.id, (0, 0))) for category in user_categories(user)]
+def category_stats(ledger: Ledger) -> list[tuple[Category, int, int]]:
+    """Every category of the ledger with its number of expenses and their total, by name."""
+    figures = rollups.totals_by_category(ledger, rollups.Span(None, None))
+    return [(category, *figures.get(category.id, (0, 0))) for category in ledger_categories(ledger)]
 
 
-def count_expenses_in(user: User, category: Category) -> int:
+def count_expenses_in(ledger: Ledger, category: Category) -> int:
     return db.session.scalar(
-        select(func.count(Expense.id)).where(Expense.user_id == user.id, Expense.category_id == category.id)
+        select(func.count(Expense.id)).where(Expense.ledger_id == ledger.id, Expense.category_id == category.id)
     )
 
 
 def delete_category(
-    user: User, category: Category, move_to: Category | None = None, delete_expenses: bool = False
+    ledger: Ledger, category: Category, move_to: Category | None = None, delete_expenses: bool = False
 ) -> int:
     """Delete a category, first moving its expenses to `move_to` or, if asked, deleting them.
 
     Returns how many expenses were moved or deleted. With neither choice, a category that still has
     expenses is not deleted (ValueError): expenses are never removed silently.
     """
-    scope = (Expense.user_id == user.id, Expense.category_id == category.id)
+    scope = (Expense.ledger_id == ledger.id, Expense.category_id == category.id)
     if move_to is not None:
-        if move_to.user_id != user.id or move_to.id == category.id:
+        if move_to.ledger_id != ledger.id or move_to.id == category.id:
             raise ValueError("choose another of your own categories")
         affected = db.session.execute(
             update(Expense).where(*scope).values(category_id=move_to.id),
@@ -111,7 +115,7 @@ def delete_category(
             delete(Expense).where(*scope), execution_options={"synchronize_session": False}
         ).rowcount
     else:
-        if count_expenses_in(user, category):
+        if count_expenses_in(ledger, category):
             raise ValueError("the category still has expenses")
         affected = 0
     db.session.delete(category)

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import delete
 
 from . import clock, money, two_factor
+from .access import personal_ledger
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
 from .models import Category, CategoryBudget, Expense, OverallBudget, User
@@ -40,15 +41,18 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
         return user.email, 0
     if user is None:
         user = create_user(account["email"], account["password"])
+    ledger = personal_ledger(user)
     code = account["currency"]
-    user.currency = code
-    user.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
-    user.period_start_day = account.get("period_start_day", 1)
+    ledger.currency = code
+    ledger.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
+    ledger.period_start_day = account.get("period_start_day", 1)
     for model in (Expense, CategoryBudget, OverallBudget, Category):
-        db.session.execute(delete(model).where(model.user_id == user.id))
+        db.session.execute(delete(model).where(model.ledger_id == ledger.id))
     categories = {}
     for item in data["categories"]:
-        category = Category(user_id=user.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"])
+        category = Category(
+            ledger_id=ledger.id, name=item["name"], name_key=item["name"].casefold(), color=item["color"]
+        )
         db.session.add(category)
         categories[item["name"]] = category
     db.session.flush()
@@ -60,19 +64,20 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
         amount = money.parse_amount(item["amount"], code)
         db.session.add(
             Expense(
-                user_id=user.id,
+                ledger_id=ledger.id,
                 category_id=categories[item["category"]].id,
                 spent_on=spent_on,
                 description=item["description"],
                 amount_cents=money.to_minor(amount, code),
+                created_by_id=user.id,
             )
         )
         added += 1
-    current = period_containing(today, user.period_start_day)
+    current = period_containing(today, ledger.period_start_day)
     for item in data.get("budgets", []):
         db.session.add(
             CategoryBudget(
-                user_id=user.id,
+                ledger_id=ledger.id,
                 category_id=categories[item["category"]].id,
                 effective_from=current.shift(-item["months_ago"]).start,
                 limit_cents=money.to_minor(money.parse_amount(item["limit"], code), code),

@@ -13,18 +13,18 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func
 
 from . import l10n, money
 from .clock import user_today
-from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, User
+from .models import DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE, Category, Expense, Ledger
 from .periods import period_containing
 
 SORTS = {"date": _l("Date"), "amount": _l("Amount"), "category": _l("Category")}
 DIRECTIONS = {"desc": _l("Descending"), "asc": _l("Ascending")}
 PAGE_SIZES = (25, 50, 100)
 # Quick picks for the date range; they stay relative in a bookmark ("this period" next month is
-# next month's period). "Period" is the user's budget period, which starts on their payday.
+# next month's period). "Period" is the ledger's budget period, which starts on their payday.
 QUICK_RANGES = {
     "all": _l("All dates"),
     "this-period": _l("This period"),
@@ -58,13 +58,19 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def payer():
+    """Who paid for an expense: the member named as payer, or else the member who added it."""
+    return func.coalesce(Expense.paid_by_id, Expense.created_by_id)
+
+
 @dataclass(frozen=True)
 class ExpenseFilter:
-    """Which of a user's expenses to show, and in which order. Dates are inclusive."""
+    """Which of a ledger's expenses to show, and in which order. Dates are inclusive."""
 
     currency: str = "USD"
     q: str = ""
     category_ids: tuple[int, ...] = ()
+    member_id: int | None = None  # a shared ledger's member: who paid, or added it when nobody was named
     range: str = ""  # a QUICK_RANGES key, which then sets the dates; "" for the dates given
     date_from: date | None = None
     date_to: date | None = None
@@ -73,17 +79,23 @@ class ExpenseFilter:
     sort: str = DEFAULT_SORT
     direction: str = DEFAULT_DIRECTION
     per_page: int = DEFAULT_PER_PAGE
-    # What was wrong with the parameters, in words for the user; each bad value was ignored.
+    # What was wrong with the parameters, in words for the ledger; each bad value was ignored.
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def from_args(
-        cls, args: Mapping, user: User, own_category_ids: Iterable[int], today: date | None = None
+        cls,
+        args: Mapping,
+        ledger: Ledger,
+        own_category_ids: Iterable[int],
+        today: date | None = None,
+        member_ids: Iterable[int] = (),
     ) -> "ExpenseFilter":
-        """Parse request arguments (a MultiDict). Never raises on bad input."""
-        today = today or user_today(user)
+        """Parse request arguments (a MultiDict). Never raises on bad input. `member_ids` are the
+        ledger's members, whom a shared ledger's list can be filtered by."""
+        today = today or user_today()
         messages: list[str] = []
-        code = user.currency
+        code = ledger.currency
 
         q = (args.get("q") or "").strip()
         if len(q) > DESCRIPTION_MAX:
@@ -108,12 +120,18 @@ class ExpenseFilter:
         if unknown:
             messages.append(_("A category in the address is not one of yours, so it was ignored."))
 
+        member_id = _parse_int(args.get("member"))
+        if member_id not in set(member_ids):
+            if (args.get("member") or "").strip():
+                messages.append(_("The member in the address is not in this ledger, so it was ignored."))
+            member_id = None
+
         range_name = args.get("range", "")
         dates_given = bool((args.get("from") or "").strip() or (args.get("to") or "").strip())
         date_from = _parse_date(args.get("from"), _("start date"), messages)
         date_to = _parse_date(args.get("to"), _("end date"), messages)
         if range_name in QUICK_RANGES:
-            quick_dates = quick_range_dates(range_name, today, user.period_start_day)
+            quick_dates = quick_range_dates(range_name, today, ledger.period_start_day)
             # The form sends the quick pick's dates along with it; dates that differ were edited
             # by hand, and then they win (this works without JavaScript).
             if not dates_given or (date_from, date_to) == quick_dates:
@@ -137,6 +155,7 @@ class ExpenseFilter:
             currency=code,
             q=q,
             category_ids=tuple(chosen),
+            member_id=member_id,
             range=range_name,
             date_from=date_from,
             date_to=date_to,
@@ -154,6 +173,7 @@ class ExpenseFilter:
         return bool(
             self.q
             or self.category_ids
+            or self.member_id is not None
             or self.date_from
             or self.date_to
             or self.min_cents is not None
@@ -164,13 +184,15 @@ class ExpenseFilter:
     def ascending(self) -> bool:
         return self.direction == "asc"
 
-    def conditions(self, user: User) -> list[ColumnElement[bool]]:
-        """The WHERE clauses: the user's own expenses, narrowed by every filter that is set."""
-        where = [Expense.user_id == user.id]
+    def conditions(self, ledger: Ledger) -> list[ColumnElement[bool]]:
+        """The WHERE clauses: the ledger's own expenses, narrowed by every filter that is set."""
+        where = [Expense.ledger_id == ledger.id]
         if self.q:
             where.append(Expense.description.ilike(f"%{escape_like(self.q)}%", escape="\\"))
         if self.category_ids:
             where.append(Expense.category_id.in_(self.category_ids))
+        if self.member_id is not None:
+            where.append(payer() == self.member_id)
         if self.date_from:
             where.append(Expense.spent_on >= self.date_from)
         if self.date_to:
@@ -209,6 +231,8 @@ class ExpenseFilter:
             params["q"] = this.q
         if this.category_ids:
             params["category"] = list(this.category_ids)
+        if this.member_id is not None:
+            params["member"] = this.member_id
         if this.range and this.range != "all":
             params["range"] = this.range
         elif not this.range:

@@ -4,7 +4,7 @@ restore, and whether an account has any expense at all."""
 from sqlalchemy import insert, select
 
 from .extensions import db
-from .models import Expense, User
+from .models import Expense, Ledger
 
 
 def insert_expenses(rows: list[dict]) -> None:
@@ -18,5 +18,5 @@ def insert_expenses(rows: list[dict]) -> None:
         db.session.execute(insert(Expense).returning(Expense.id), rows)
 
 
-def has_expenses(user: User) -> bool:
-    return db.session.scalar(select(Expense.id).where(Expense.user_id == user.id).limit(1)) is not None
+def has_expenses(ledger: Ledger) -> bool:
+    return db.session.scalar(select(Expense.id).where(Expense.ledger_id == ledger.id).limit(1)) is not None

@@ -57,10 +57,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     # Wide enough for argon2 hashes with any future parameters.
     password_hash: Mapped[str] = mapped_column(String(512))
-    currency: Mapped[str] = mapped_column(String(3))
-    monthly_budget_cents: Mapped[int] = mapped_column(BigInteger)
-    # Budget periods are monthly and start on this day of the month (1 to 28): payday.
-    period_start_day: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     # How amounts and dates are written ("de_DE"); None follows the browser's Accept-Language.
     locale: Mapped[str | None] = mapped_column(String(16))
     # The IANA time zone ("Asia/Kolkata") whose today every date default, period and check uses
@@ -177,14 +173,14 @@ class UserSession(db.Model):
 class Category(db.Model):
     __tablename__ = "categories"
     __table_args__ = (
-        UniqueConstraint("user_id", "name_key"),
-        # Lets expenses point at (category, user) so the database itself refuses a category
-        # that belongs to someone else.
-        UniqueConstraint("id", "user_id"),
+        UniqueConstraint("ledger_id", "name_key"),
+        # Lets expenses point at (category, ledger) so the database itself refuses a category
+        # of another ledger.
+        UniqueConstraint("id", "ledger_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(CATEGORY_NAME_MAX))
     # casefold() of the name: "Food" and "FOOD" are the same category.
     name_key: Mapped[str] = mapped_column(String(CATEGORY_NAME_MAX))
@@ -200,12 +196,12 @@ class OverallBudget(db.Model):
 
     __tablename__ = "overall_budgets"
     __table_args__ = (
-        UniqueConstraint("user_id", "effective_from"),
+        UniqueConstraint("ledger_id", "effective_from"),
         CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     effective_from: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
 
@@ -218,18 +214,18 @@ class CategoryBudget(db.Model):
 
     __tablename__ = "category_budgets"
     __table_args__ = (
-        UniqueConstraint("user_id", "category_id", "effective_from"),
+        UniqueConstraint("ledger_id", "category_id", "effective_from"),
         ForeignKeyConstraint(
-            ["category_id", "user_id"],
-            ["categories.id", "categories.user_id"],
-            name="fk_category_budgets_category_id_user_id_categories",
+            ["category_id", "ledger_id"],
+            ["categories.id", "categories.ledger_id"],
+            name="fk_category_budgets_category_id_ledger_id_categories",
             ondelete="CASCADE",
         ),
         CheckConstraint("limit_cents >= 0", name="limit_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     category_id: Mapped[int] = mapped_column()
     effective_from: Mapped[date] = mapped_column(Date)
     # None: no limit from this period on (the category was unbudgeted).
@@ -244,23 +240,23 @@ class Expense(db.Model):
     __tablename__ = "expenses"
     __table_args__ = (
         ForeignKeyConstraint(
-            ["category_id", "user_id"],
-            ["categories.id", "categories.user_id"],
-            name="fk_expenses_category_id_user_id_categories",
+            ["category_id", "ledger_id"],
+            ["categories.id", "categories.ledger_id"],
+            name="fk_expenses_category_id_ledger_id_categories",
         ),
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         # The list (newest first) and every date-bounded aggregate.
-        Index("ix_expenses_user_id_spent_on_id", "user_id", "spent_on", "id"),
+        Index("ix_expenses_ledger_id_spent_on_id", "ledger_id", "spent_on", "id"),
         # Per-category figures and deleting or moving a category's expenses.
-        Index("ix_expenses_user_id_category_id_spent_on", "user_id", "category_id", "spent_on"),
+        Index("ix_expenses_ledger_id_category_id_spent_on", "ledger_id", "category_id", "spent_on"),
         # The list sorted by amount (keyset pages on amount and id) and amount ranges; also covers
         # the count and total of a list filtered by nothing but amount.
-        Index("ix_expenses_user_id_amount_cents_id", "user_id", "amount_cents", "id"),
+        Index("ix_expenses_ledger_id_amount_cents_id", "ledger_id", "amount_cents", "id"),
         # Covers date-bounded sums per day and category (reports, filtered totals) without reading
         # the table.
         Index(
-            "ix_expenses_user_id_spent_on_category_id_amount_cents",
-            "user_id",
+            "ix_expenses_ledger_id_spent_on_category_id_amount_cents",
+            "ledger_id",
             "spent_on",
             "category_id",
             "amount_cents",
@@ -270,7 +266,7 @@ class Expense(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     category_id: Mapped[int] = mapped_column()
     spent_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
@@ -279,10 +275,13 @@ class Expense(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # The CSV import that created the expense (None: added by hand); undoing the import deletes it.
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # The member who added it (None: that account was deleted since) and, optionally, who paid.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     category: Mapped[Category] = relationship(
-        primaryjoin="and_(Expense.category_id == Category.id, Expense.user_id == Category.user_id)",
-        foreign_keys=[category_id, user_id],
+        primaryjoin="and_(Expense.category_id == Category.id, Expense.ledger_id == Category.ledger_id)",
+        foreign_keys=[category_id, ledger_id],
         lazy="joined",
         viewonly=True,
     )
@@ -292,7 +291,7 @@ class Expense(db.Model):
 
 
 class _SpendingRollup:
-    """Columns shared by the rollup tables: one row per user, category and day (or month) with the
+    """Columns shared by the rollup tables: one row per ledger, category and day (or month) with the
     number and total of the expenses in it.
 
     The database keeps them up to date itself: triggers on `expenses` (migration
@@ -301,7 +300,7 @@ class _SpendingRollup:
     up a few hundred rollup rows instead of every expense; see app/rollups.py.
     """
 
-    user_id: Mapped[int] = mapped_column()
+    ledger_id: Mapped[int] = mapped_column()
     category_id: Mapped[int] = mapped_column()
     expense_count: Mapped[int] = mapped_column(Integer)
     total_cents: Mapped[int] = mapped_column(BigInteger)
@@ -310,13 +309,13 @@ class _SpendingRollup:
 def _rollup_table_args(table: str, key: str) -> tuple:
     return (
         ForeignKeyConstraint(
-            ["category_id", "user_id"],
-            ["categories.id", "categories.user_id"],
-            name=f"fk_{table}_category_id_user_id_categories",
+            ["category_id", "ledger_id"],
+            ["categories.id", "categories.ledger_id"],
+            name=f"fk_{table}_category_id_ledger_id_categories",
             ondelete="CASCADE",
         ),
-        # Date ranges of one user, all categories or some.
-        PrimaryKeyConstraint("user_id", key, "category_id"),
+        # Date ranges of one ledger, all categories or some.
+        PrimaryKeyConstraint("ledger_id", key, "category_id"),
     )
 
 
@@ -339,10 +338,10 @@ class ImportBatch(db.Model):
     """One finished CSV import; its expenses point at it, so the whole import can be undone."""
 
     __tablename__ = "import_batches"
-    __table_args__ = (Index("ix_import_batches_user_id_created_at", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_import_batches_ledger_id_created_at", "ledger_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     file_name: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Expenses added, and the rows of the file that were left out, by reason.
@@ -360,10 +359,10 @@ class ImportDraft(db.Model):
     memory or the cookie, so any worker can serve the next step; deleted once imported or stale."""
 
     __tablename__ = "import_drafts"
-    __table_args__ = (Index("ix_import_drafts_user_id_created_at", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_import_drafts_ledger_id_created_at", "ledger_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     file_name: Mapped[str] = mapped_column(String(255))
     content: Mapped[str] = mapped_column(Text)
     # The wizard's choices so far (columns, formats, categories): see transfer.settings.
@@ -376,10 +375,10 @@ class ImportMapping(db.Model):
     with the same header."""
 
     __tablename__ = "import_mappings"
-    __table_args__ = (UniqueConstraint("user_id", "header_signature"),)
+    __table_args__ = (UniqueConstraint("ledger_id", "header_signature"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
     # SHA-256 of the header cells, trimmed and case-folded.
     header_signature: Mapped[str] = mapped_column(String(64))
     header: Mapped[list] = mapped_column(JSON)

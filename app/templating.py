@@ -17,6 +17,21 @@ def url_for_each(endpoint: str, argument: str) -> Callable[[int], str]:
     return lambda value: f"{head}{int(value)}{tail}"
 
 
+def script_messages() -> dict[str, str]:
+    """What the page's scripts may say, in the request's language: scripts read it from a JSON block
+    (see window.scriptMessage in static/app.js) instead of holding English text."""
+    _ = flask_babel.gettext
+    return {
+        "not-saved": _("The expense could not be saved. Reload the page and try again, or use the full form."),
+        "unreachable": _("The server could not be reached. Check your connection and try again."),
+        "kept-offline": _("No connection: the expense is kept on this device, waiting to send."),
+        "refused": _("The server refused this expense (HTTP %(status)s)."),
+        "discard": _("Discard %(description)s"),
+        "copied": _("Link copied."),
+        "copy-refused": _("Copying was refused: the link is selected, press Ctrl+C (⌘C on a Mac)."),
+    }
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(money.format_amount, "money")
     app.add_template_filter(money.format_plain, "money_plain")
@@ -34,6 +49,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["icon"] = icons.icon
     app.jinja_env.globals["icon_symbols"] = icons.icon_symbols
     app.jinja_env.globals["swatch"] = icons.swatch
+    app.jinja_env.globals["script_messages"] = script_messages
     app.add_template_filter(l10n.format_count, "count")
     app.jinja_env.add_extension("jinja2.ext.do")
     # _() and ngettext() in templates, in the request's language (app.l10n); "newstyle": the

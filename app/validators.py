@@ -3,10 +3,10 @@
 import unicodedata
 
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms.validators import StopValidation, ValidationError
 
 from . import l10n, money
+from .access import current_ledger
 
 # Bidirectional overrides and isolates can make text display as something other than it is.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -48,7 +48,7 @@ class Amount:
         self.allow_zero = allow_zero
 
     def __call__(self, form, field):
-        code = getattr(form, "currency_code", None) or current_user.currency
+        code = getattr(form, "currency_code", None) or current_ledger().currency
         try:
             field.amount = money.parse_amount(
                 field.data, code, allow_zero=self.allow_zero, decimal_mark=l10n.decimal_mark()

@@ -174,19 +174,28 @@ def user(app, auth):
         return db.session.scalar(db.select(User).where(User.email == "alice@example.com"))
 
 
+def ledger_of(user_id: int):
+    """The id of the account's personal ledger, as a subquery: the ledger a user_id meant before ledgers."""
+    return db.select(Ledger.id).where(Ledger.personal_user_id == user_id).scalar_subquery()
+
+
 def category_id(app, user_id: int, name: str) -> int:
+    """The id of a category in the account's personal ledger."""
     with app.app_context():
-        return db.session.scalar(db.select(Category.id).where(Category.user_id == user_id, Category.name == name))
+        return db.session.scalar(
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user_id), Category.name == name)
+        )
 
 
 def add_expense(app, user_id, category_name, amount_cents, spent_on=None, description="Something"):
-    """Insert an expense directly, for tests about what pages show."""
+    """Insert an expense directly into the account's personal ledger, for tests about what pages show."""
     with app.app_context():
         category = db.session.scalar(
-            db.select(Category).where(Category.user_id == user_id, Category.name == category_name)
+            db.select(Category).where(Category.ledger_id == ledger_of(user_id), Category.name == category_name)
         )
         expense = Expense(
-            user_id=user_id,
+            ledger_id=category.ledger_id,
+            created_by_id=user_id,
             category_id=category.id,
             spent_on=spent_on or date.today(),
             description=description,
@@ -198,13 +207,15 @@ def add_expense(app, user_id, category_name, amount_cents, spent_on=None, descri
 
 
 def expense_rows(app, user_id=None) -> list[tuple]:
-    """Every expense as (user_id, category name, date, description, amount_cents), in id order."""
+    """Every expense as (owner of its personal ledger, category name, date, description, amount_cents), in id
+    order; with user_id, only those in that account's personal ledger."""
     with app.app_context():
-        query = db.select(Expense).order_by(Expense.id)
+        query = db.select(Expense, Ledger.personal_user_id).join(Ledger).order_by(Expense.id)
         if user_id is not None:
-            query = query.where(Expense.user_id == user_id)
+            query = query.where(Expense.ledger_id == ledger_of(user_id))
         return [
-            (e.user_id, e.category.name, e.spent_on, e.description, e.amount_cents) for e in db.session.scalars(query)
+            (owner, e.category.name, e.spent_on, e.description, e.amount_cents)
+            for e, owner in db.session.execute(query)
         ]
 
 

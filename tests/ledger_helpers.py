@@ -88,15 +88,10 @@ def share_demo(app, demo_email: str) -> str:
     that its page asks to accept. The demo's browsers stay on its personal ledger."""
     with app.app_context():
         demo = db.session.scalar(select(User).where(User.email == demo_email))
-        mate = User(
-            email="flatmate@example.com",
-            password_hash=hash_password("flatmate-password"),
-            currency=demo.currency,
-            monthly_budget_cents=0,
-        )
+        mate = User(email="flatmate@example.com", password_hash=hash_password("flatmate-password"))
         db.session.add(mate)
         db.session.flush()
-        create_ledger(mate, "Personal", mate.currency, 0, personal=True)
+        create_ledger(mate, "Personal", "INR", 0, personal=True)
         flat = create_ledger(demo, "Flat 3B", "EUR", 150_000)
         db.session.add(LedgerMember(ledger_id=flat.id, user_id=mate.id, role=EDITOR, joined_at=utcnow()))
         create_invitation(flat, demo, VIEWER, 3)

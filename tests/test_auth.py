@@ -7,8 +7,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from app.extensions import db
-from app.models import Category, User
-from tests.conftest import PASSWORD, AuthActions, count_rows, post_form
+from app.models import Category, Ledger, User
+from tests.conftest import PASSWORD, AuthActions, count_rows, ledger_of, post_form
 from tests.pages import field_errors, flashes, input_value
 
 LOGIN_FAILED = "That email and password do not match an account."
@@ -31,8 +31,9 @@ def test_register_creates_the_account_and_signs_in(app, client, auth):
     user = _user(app, "alice.smith@example.com")
     assert user is not None
     assert user.email == "alice.smith@example.com"
-    assert user.currency == "INR"
-    assert user.monthly_budget_cents == 8_000_000
+    with app.app_context():
+        ledger = db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user.id))
+        assert (ledger.currency, ledger.monthly_budget_cents) == ("INR", 8_000_000)
     assert user.password_hash.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
     assert PasswordHasher().verify(user.password_hash, PASSWORD)
     assert PASSWORD not in user.password_hash
@@ -40,7 +41,7 @@ def test_register_creates_the_account_and_signs_in(app, client, auth):
     with app.app_context():
         categories = db.session.execute(
             db.select(Category.name, Category.name_key, Category.color)
-            .where(Category.user_id == user.id)
+            .where(Category.ledger_id == ledger_of(user.id))
             .order_by(Category.id)
         ).all()
     assert [tuple(row) for row in categories] == [

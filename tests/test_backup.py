@@ -5,6 +5,8 @@ PostgreSQL), and every file that must be refused leaving the account exactly as 
 the comparisons replace it with a fixed value.
 """
 
+import hashlib
+import io
 import json
 import re
 from datetime import date, datetime
@@ -14,11 +16,21 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User
+from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User
 from app.transfer import restore as restoring
 from app.transfer.csv_file import read_table
 from app.transfer.layout import DATE_FORMATS
-from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, post_form
+from tests.conftest import (
+    PASSWORD,
+    AuthActions,
+    add_expense,
+    category_id,
+    count_rows,
+    csrf_token,
+    ledger_of,
+    personal_ledger_id,
+    post_form,
+)
 from tests.test_import import do_import, expenses, upload_ok
 
 FIXED = '"exported_at": "2000-01-01T00:00:00"'
@@ -35,9 +47,13 @@ def normalised(text: str) -> str:
     return re.sub(r'"exported_at": "[^"]*"', FIXED, text, count=1)
 
 
-def restore(client, content: str | bytes, replace: bool = False, password: str | None = None):
+def restore(
+    client, content: str | bytes, replace: bool = False, password: str | None = None, confirm_source: bool = False
+):
     """POST the restore form. The multipart body is built here: for bodies past 500 KB the test
-    client would spool it to a temporary file that it never closes (a ResourceWarning)."""
+    client would spool it to a temporary file that it never closes (a ResourceWarning).
+    `confirm_source` ticks the box that confirms where the file came from, naming this very file
+    (its SHA-256) as the page that asked for it does."""
     if isinstance(content, str):
         content = content.encode()
     fields = {"csrf_token": csrf_token(client)}
@@ -45,6 +61,9 @@ def restore(client, content: str | bytes, replace: bool = False, password: str |
         fields["replace"] = "y"
     if password is not None:
         fields["password"] = password
+    if confirm_source:
+        fields["source_file"] = hashlib.sha256(content).hexdigest()
+        fields["confirm_source"] = "y"
     boundary = "----backup-boundary"
     body = b"".join(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
@@ -58,18 +77,34 @@ def restore(client, content: str | bytes, replace: bool = False, password: str |
     return client.post("/backup", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
+def save_settings(client, currency: str, monthly_budget: str, period_start_day: str, time_zone: str | None = None):
+    """The personal ledger's currency, budget and period start day (its settings page) and, when
+    given, the account's time zone (the account's settings page)."""
+    ledger_settings = {
+        "name": "Personal",
+        "currency": currency,
+        "monthly_budget": monthly_budget,
+        "period_start_day": period_start_day,
+    }
+    response = post_form(client, "/ledger/settings", ledger_settings)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if time_zone is not None:
+        response = post_form(client, "/account/settings", {"time_zone": time_zone})
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+
 def fill_account(app, client, user_id) -> None:
     """Everything an account can hold: settings, budgets with history, expenses typed in and imported,
     a category the import created, a saved mapping."""
-    settings = {"currency": "INR", "monthly_budget": "50000.00", "period_start_day": "5", "time_zone": "Asia/Kolkata"}
-    post_form(client, "/account/settings", settings)
+    save_settings(client, "INR", "50000.00", "5", time_zone="Asia/Kolkata")
     add_expense(app, user_id, "Food & groceries", 10, date(2025, 12, 31), "Chai <script>alert(1)</script>")
     add_expense(app, user_id, "Food & groceries", 20, date(2025, 12, 31), "=1+1 ünïcödé 🍵")
     add_expense(app, user_id, "Housing", 12_345_678, date(2026, 1, 1), "Rent")
+    ledger_id = personal_ledger_id(app, user_id)
     with app.app_context():
         db.session.add(
             CategoryBudget(
-                user_id=user_id,
+                ledger_id=ledger_id,
                 category_id=category_id(app, user_id, "Housing"),
                 effective_from=date(2025, 12, 5),
                 limit_cents=15_000_000,
@@ -78,7 +113,7 @@ def fill_account(app, client, user_id) -> None:
         )
         db.session.add(
             CategoryBudget(
-                user_id=user_id,
+                ledger_id=ledger_id,
                 category_id=category_id(app, user_id, "Transport"),
                 effective_from=date(2026, 1, 5),
                 limit_cents=None,
@@ -104,7 +139,9 @@ def test_the_backup_file_exactly(app, client, user):
     with app.app_context():
         db.session.execute(update(Expense).values(created_at=CREATED, updated_at=CREATED))
         db.session.execute(delete_categories_except(user.id, ("Food & groceries", "Housing")))
-        db.session.add(OverallBudget(user_id=user.id, effective_from=date(1970, 1, 1), amount_cents=8_000_000))
+        db.session.add(
+            OverallBudget(ledger_id=ledger_of(user.id), effective_from=date(1970, 1, 1), amount_cents=8_000_000)
+        )
         db.session.commit()
     response = client.get("/backup.json")
     assert response.mimetype == "application/json"
@@ -116,8 +153,9 @@ def test_the_backup_file_exactly(app, client, user):
         '  "format": "expense-tracker-backup",\n'
         '  "version": 1,\n'
         f"  {FIXED},\n"
-        '  "account": {"email": "alice@example.com", "currency": "INR", "monthly_budget": "80000.00", '
-        '"period_start_day": 1, "time_zone": "UTC"},\n'
+        '  "site": "http://localhost/",\n'
+        '  "account": {"email": "alice@example.com", "ledger": "Personal", "currency": "INR", '
+        '"monthly_budget": "80000.00", "period_start_day": 1, "time_zone": "UTC"},\n'
         '  "categories": [\n'
         '    {"name": "Food & groceries", "color": "#2e7d32"},\n'
         '    {"name": "Housing", "color": "#6a1b9a"}\n'
@@ -143,14 +181,16 @@ def test_the_backup_file_exactly(app, client, user):
 
 
 def delete_categories_except(user_id, names):
-    return Category.__table__.delete().where(Category.user_id == user_id, Category.name.not_in(names))
+    return Category.__table__.delete().where(Category.ledger_id == ledger_of(user_id), Category.name.not_in(names))
 
 
 def test_a_full_backup_names_categories_and_numbers_batches(app, client, user):
     fill_account(app, client, user.id)
     data = json.loads(download(client))
+    assert data["site"] == "http://localhost/"
     assert data["account"] == {
         "email": "alice@example.com",
+        "ledger": "Personal",
         "currency": "INR",
         "monthly_budget": "50000.00",
         "period_start_day": 5,
@@ -195,8 +235,7 @@ def test_export_restore_export_gives_the_same_file(app, client, user):
     with app.app_context():
         batch_id = db.session.scalar(select(ImportBatch.id))
     post_form(client, f"/imports/{batch_id}/undo")
-    settings = {"currency": "INR", "monthly_budget": "1.00", "period_start_day": "1", "time_zone": "Pacific/Auckland"}
-    post_form(client, "/account/settings", settings)
+    save_settings(client, "INR", "1.00", "1", time_zone="Pacific/Auckland")
     assert normalised(download(client)) != normalised(first)
 
     response = restore(client, first, replace=True, password=PASSWORD)
@@ -212,7 +251,8 @@ def test_export_restore_export_gives_the_same_file(app, client, user):
     with app.app_context():
         batch_id = db.session.scalar(select(ImportBatch.id))
         alice = db.session.get(User, user.id)
-        assert (alice.currency, alice.monthly_budget_cents, alice.period_start_day, alice.time_zone) == (
+        ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+        assert (ledger.currency, ledger.monthly_budget_cents, ledger.period_start_day, alice.time_zone) == (
             "INR",
             5_000_000,
             5,
@@ -250,7 +290,7 @@ def test_a_backup_from_before_time_zones_restores_in_utc(app, client, user):
 
 
 def test_a_currency_without_decimals_round_trips(app, client, user):
-    post_form(client, "/account/settings", {"currency": "JPY", "monthly_budget": "150000", "period_start_day": "1"})
+    save_settings(client, "JPY", "150000", "1")
     add_expense(app, user.id, "Other", 1200, date(2026, 1, 2), "Ramen")
     first = download(client)
     assert '"amount": "1200"' in first and '"monthly_budget": "150000"' in first
@@ -280,14 +320,53 @@ def bob_backup(app) -> str:
     return download(bob)
 
 
-def test_a_backup_of_another_account_is_refused(app, client, filled):
-    response = restore(client, bob_backup(app), replace=True, password=PASSWORD)
+def test_a_backup_of_another_account_is_restored_only_once_its_source_is_confirmed(app, client, filled):
+    bobs = re.sub(r'"exported_at": "[^"]*"', '"exported_at": "2026-01-05T09:30:15.123456"', bob_backup(app), count=1)
+    digest = hashlib.sha256(bobs.encode()).hexdigest()
+    response = restore(client, bobs, replace=True, password=PASSWORD)
     assert_refused(
         client,
         response,
-        "This backup is from another account (bob@example.com). Only a backup of alice@example.com can be restored",
+        "Check where this backup came from, choose the same file again and tick this box to restore it.",
         filled,
     )
+    page = response.get_data(as_text=True)
+    assert (
+        "This backup is of bob@example.com, ledger “Personal”, exported Jan 5, 2026, 9:30\u202fAM UTC from "
+        "http://localhost/." in page
+    )
+    assert "Restoring it puts its expenses, categories and budgets into “Personal”." in page
+    assert f'value="{digest}"' in page
+
+    # The tick confirms one file: with another file's checksum the page asks again.
+    other = bobs.replace('"time_zone": "UTC"', '"time_zone": "Asia/Kolkata"')
+    assert other != bobs
+    response = restore(client, other, replace=True, password=PASSWORD, confirm_source=False)
+    assert_refused(client, response, "Check where this backup came from", filled)
+    fields = {"replace": "y", "password": PASSWORD, "source_file": digest, "confirm_source": "y"}
+    response = post_form(
+        client,
+        "/backup",
+        {**fields, "backup_file": (io.BytesIO(other.encode()), "backup.json")},
+        content_type="multipart/form-data",
+    )
+    assert_refused(client, response, "Check where this backup came from", filled)
+
+    # Confirmed for this very file, it replaces Alice's data (her box ticked and her password given).
+    response = restore(client, bobs, replace=True, password=PASSWORD, confirm_source=True)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert "Restored the backup: 0 expenses in 8 categories." in client.get("/").get_data(as_text=True)
+    restored = json.loads(download(client))
+    assert restored["account"] == {
+        "email": "alice@example.com",
+        "ledger": "Personal",
+        "currency": "INR",
+        "monthly_budget": "80000.00",
+        "period_start_day": 1,
+        "time_zone": "UTC",
+    }
+    assert (restored["expenses"], restored["import_batches"], restored["import_mappings"]) == ([], [], [])
+    assert len(restored["categories"]) == 8
 
 
 def test_a_backup_from_a_newer_version_is_refused(client, filled):
@@ -371,7 +450,7 @@ def test_a_damaged_backup_is_refused_with_the_reason(client, filled, damage, mes
 
 def test_replacing_data_needs_the_box_ticked_and_the_password(client, filled):
     response = restore(client, filled)
-    assert_refused(client, response, "Your account already has expenses, budgets or imports.", filled)
+    assert_refused(client, response, "This ledger already has expenses, budgets or imports.", filled)
     response = restore(client, filled, replace=True, password="not my password")
     assert_refused(client, response, "That is not your password.", filled)
     response = restore(client, filled, replace=True)

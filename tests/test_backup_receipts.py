@@ -29,11 +29,12 @@ def _expense_with_receipts(app, client, user):
 
 
 def _zip(client) -> bytes:
-    response = client.get("/backup.zip")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "application/zip"
-    assert response.headers["Content-Disposition"].startswith('attachment; filename="expense-tracker-backup-')
-    return response.data
+    # Closed as a server closes it: the ZIP is streamed from a temporary file that goes with the response.
+    with client.get("/backup.zip") as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/zip"
+        assert response.headers["Content-Disposition"].startswith('attachment; filename="expense-tracker-backup-')
+        return response.data
 
 
 def test_the_zip_holds_the_backup_and_each_receipt_with_its_checksum(app, client, user):

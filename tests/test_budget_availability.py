@@ -15,8 +15,16 @@ from datetime import date, timedelta
 import pytest
 
 from app.extensions import db
-from app.models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, CategoryBudget, OverallBudget, User
-from tests.conftest import PASSWORD, add_expense, category_id, count_rows, post_form, recorded_statements
+from app.models import MAX_CATEGORY_BUDGET_ROWS, MAX_OVERALL_BUDGET_ROWS, CategoryBudget, Ledger, OverallBudget
+from tests.conftest import (
+    PASSWORD,
+    add_expense,
+    category_id,
+    count_rows,
+    personal_ledger_id,
+    post_form,
+    recorded_statements,
+)
 from tests.test_backup import download, restore
 from tests.test_budgets import save_budgets
 
@@ -25,12 +33,13 @@ FIRST_DAY = date(1970, 1, 1)
 
 def _daily_history(app, user_id: int, names: list[str], days: int, limit_cents: int = 1) -> None:
     """`days` daily budget rows from 1970 for each category, rollover on: the attack's shape."""
+    ledger_id = personal_ledger_id(app, user_id)
     with app.app_context():
         db.session.execute(
             db.insert(CategoryBudget),
             [
                 {
-                    "user_id": user_id,
+                    "ledger_id": ledger_id,
                     "category_id": category_id(app, user_id, name),
                     "effective_from": FIRST_DAY + timedelta(days=n),
                     "limit_cents": limit_cents,
@@ -204,17 +213,20 @@ def test_saving_budgets_refuses_to_go_past_the_limit_and_saves_nothing(app, clie
 
 
 def test_settings_refuse_an_overall_budget_past_the_limit_and_save_nothing(app, client, user):
+    ledger_id = personal_ledger_id(app, user.id)
     with app.app_context():
         db.session.execute(
             db.insert(OverallBudget),
             [
-                {"user_id": user.id, "effective_from": FIRST_DAY + timedelta(days=n), "amount_cents": 100}
+                {"ledger_id": ledger_id, "effective_from": FIRST_DAY + timedelta(days=n), "amount_cents": 100}
                 for n in range(MAX_OVERALL_BUDGET_ROWS)
             ],
         )
         db.session.commit()
     response = post_form(
-        client, "/account/settings", {"currency": "INR", "monthly_budget": "123", "period_start_day": "1"}
+        client,
+        "/ledger/settings",
+        {"name": "Personal", "currency": "INR", "monthly_budget": "123", "period_start_day": "1"},
     )
     assert response.status_code == 422
     assert (
@@ -223,4 +235,4 @@ def test_settings_refuse_an_overall_budget_past_the_limit_and_save_nothing(app, 
     )
     assert count_rows(app, OverallBudget) == MAX_OVERALL_BUDGET_ROWS
     with app.app_context():
-        assert db.session.get(User, user.id).monthly_budget_cents == 8_000_000
+        assert db.session.get(Ledger, ledger_id).monthly_budget_cents == 8_000_000

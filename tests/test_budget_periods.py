@@ -40,8 +40,8 @@ def _figures(page: str, category: int) -> str:
 
 
 def _start_day(client, day: int, budget: str = "80000.00"):
-    data = {"currency": "INR", "monthly_budget": budget, "period_start_day": str(day)}
-    response = post_form(client, "/account/settings", data)
+    data = {"name": "Personal", "currency": "INR", "monthly_budget": budget, "period_start_day": str(day)}
+    response = post_form(client, "/ledger/settings", data)
     assert response.status_code == 302
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from app import budgeting
 from app.extensions import db
-from app.models import Category, CategoryBudget, OverallBudget, User
+from app.models import Category, CategoryBudget, Ledger, OverallBudget, User
 from app.periods import period_containing
-from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
+from tests.conftest import AuthActions, add_expense, category_id, count_rows, ledger_of, post_form
 from tests.pages import text
 
 
@@ -20,33 +20,45 @@ def save_budgets(client, url: str = "/budgets", data: dict | None = None, **kwar
     return post_form(client, url, {"period": match[1] if match else "", **(data or {})}, **kwargs)
 
 
-def _alice(user_id: int) -> User:
-    return db.session.get(User, user_id)
+def _ledger(user_id: int) -> Ledger:
+    """The account's personal ledger."""
+    return db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user_id))
+
+
+def save_ledger_settings(client, currency="INR", budget="80000", start_day="1"):
+    """POST the personal ledger's settings form (its name stays "Personal")."""
+    return post_form(
+        client,
+        "/ledger/settings",
+        {"name": "Personal", "currency": currency, "monthly_budget": budget, "period_start_day": start_day},
+    )
 
 
 def _category(user_id: int, name: str) -> Category:
-    return db.session.scalar(db.select(Category).where(Category.user_id == user_id, Category.name == name))
+    return db.session.scalar(db.select(Category).where(Category.ledger_id == ledger_of(user_id), Category.name == name))
 
 
 def _set(app, user_id, name, limit_cents, rollover, period_start: date):
     with app.app_context():
-        alice = _alice(user_id)
-        period = period_containing(period_start, alice.period_start_day)
-        budgeting.set_category_budget(alice, _category(user_id, name), limit_cents, rollover, period)
+        ledger = _ledger(user_id)
+        period = period_containing(period_start, ledger.period_start_day)
+        budgeting.set_category_budget(ledger, _category(user_id, name), limit_cents, rollover, period)
         db.session.commit()
 
 
 def _status(app, user_id, name, day: date):
     with app.app_context():
-        alice = _alice(user_id)
-        period = period_containing(day, alice.period_start_day)
-        (status,) = budgeting.category_budgets(alice, period, [_category(user_id, name)])
+        ledger = _ledger(user_id)
+        period = period_containing(day, ledger.period_start_day)
+        (status,) = budgeting.category_budgets(ledger, period, [_category(user_id, name)])
         return status.base_cents, status.carried_cents, status.spent_cents, status.limit_cents, status.left_cents
 
 
 def _start_day(app, user_id, start_day):
     with app.app_context():
-        db.session.execute(db.update(User).where(User.id == user_id).values(period_start_day=start_day))
+        db.session.execute(
+            db.update(Ledger).where(Ledger.personal_user_id == user_id).values(period_start_day=start_day)
+        )
         db.session.commit()
 
 
@@ -173,7 +185,11 @@ def test_another_users_budgets_are_neither_visible_nor_editable(app, client, use
     assert save_budgets(client, "/budgets", {f"limit-{bob_food}": "1"}).status_code == 302
     assert "999" not in client.get("/budgets").get_data(as_text=True)
     with app.app_context():
-        rows = db.session.execute(db.select(CategoryBudget.user_id, CategoryBudget.limit_cents)).all()
+        rows = db.session.execute(
+            db.select(Ledger.personal_user_id, CategoryBudget.limit_cents).join(
+                Ledger, Ledger.id == CategoryBudget.ledger_id
+            )
+        ).all()
     assert rows == [(bob_id, 99900)]
 
 
@@ -196,8 +212,9 @@ def test_dashboard_follows_the_period_in_the_url_and_its_overall_budget(app, cli
     add_expense(app, user.id, "Transport", 5050, date(2026, 4, 14))
     add_expense(app, user.id, "Transport", 999, date(2026, 4, 15))  # next period
     with app.app_context():
-        db.session.add(OverallBudget(user_id=user.id, effective_from=date(1970, 1, 1), amount_cents=3000000))
-        db.session.add(OverallBudget(user_id=user.id, effective_from=date(2026, 4, 15), amount_cents=1000))
+        ledger_id = _ledger(user.id).id
+        db.session.add(OverallBudget(ledger_id=ledger_id, effective_from=date(1970, 1, 1), amount_cents=3000000))
+        db.session.add(OverallBudget(ledger_id=ledger_id, effective_from=date(2026, 4, 15), amount_cents=1000))
         db.session.commit()
 
     page = client.get("/?period=2026-03").get_data(as_text=True)
@@ -216,9 +233,7 @@ def test_dashboard_follows_the_period_in_the_url_and_its_overall_budget(app, cli
 def test_changing_the_budget_keeps_earlier_periods_budget(app, client, user):
     today = date.today()
     current = period_containing(today, 1)
-    response = post_form(
-        client, "/account/settings", {"currency": "INR", "monthly_budget": "50000", "period_start_day": "1"}
-    )
+    response = save_ledger_settings(client, budget="50000", start_day="1")
     assert response.status_code == 302
     with app.app_context():
         rows = db.session.execute(
@@ -234,12 +249,10 @@ def test_changing_the_budget_keeps_earlier_periods_budget(app, client, user):
 def test_changing_the_start_day_mid_period_regroups_spending(app, client, user):
     today = date.today()
     add_expense(app, user.id, "Transport", 1000, today)
-    response = post_form(
-        client, "/account/settings", {"currency": "INR", "monthly_budget": "80000", "period_start_day": "28"}
-    )
+    response = save_ledger_settings(client, budget="80000", start_day="28")
     assert response.status_code == 302
     with app.app_context():
-        assert _alice(user.id).period_start_day == 28
+        assert _ledger(user.id).period_start_day == 28
     period = period_containing(today, 28)
     page = client.get("/").get_data(as_text=True)
     assert f'id="period-label">{period.label}<' in page
@@ -248,12 +261,10 @@ def test_changing_the_start_day_mid_period_regroups_spending(app, client, user):
 
 @pytest.mark.parametrize("day", ["0", "29", "31", "-1", "abc", ""])
 def test_start_day_must_be_1_to_28(app, client, user, day):
-    response = post_form(
-        client, "/account/settings", {"currency": "INR", "monthly_budget": "80000", "period_start_day": day}
-    )
+    response = save_ledger_settings(client, budget="80000", start_day=day)
     assert response.status_code == 422
     with app.app_context():
-        assert _alice(user.id).period_start_day == 1
+        assert _ledger(user.id).period_start_day == 1
 
 
 def test_deleting_a_category_deletes_its_budgets(app, client, user):

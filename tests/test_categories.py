@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Category, Expense, User
-from tests.conftest import AuthActions, add_expense, category_id, count_rows, post_form
+from tests.conftest import AuthActions, add_expense, category_id, count_rows, ledger_of, post_form
 from tests.pages import field_errors, flashes, input_value, options, swatches, table_rows
 
 STARTER_ROWS = [
@@ -33,7 +33,7 @@ def _categories(app, user_id):
         return [
             (c.name, c.name_key, c.color)
             for c in db.session.scalars(
-                db.select(Category).where(Category.user_id == user_id).order_by(Category.name_key)
+                db.select(Category).where(Category.ledger_id == ledger_of(user_id)).order_by(Category.name_key)
             )
         ]
 
@@ -42,7 +42,9 @@ def _expenses(app, user_id):
     with app.app_context():
         return [
             (e.id, e.category.name, e.description, e.amount_cents)
-            for e in db.session.scalars(db.select(Expense).where(Expense.user_id == user_id).order_by(Expense.id))
+            for e in db.session.scalars(
+                db.select(Expense).where(Expense.ledger_id == ledger_of(user_id)).order_by(Expense.id)
+            )
         ]
 
 

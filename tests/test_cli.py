@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.cli import SAMPLE_FILE, load_sample
 from app.extensions import db
-from app.models import Category, CategoryBudget, Expense, User
+from app.models import Category, CategoryBudget, Expense, Ledger, User
 from app.transactions import run_and_commit
-from tests.conftest import AuthActions, count_rows
+from tests.conftest import AuthActions, count_rows, ledger_of
 
 DEMO_EMAIL = "demo@example.com"
 FIXED_TODAY = date(2026, 3, 15)
@@ -23,10 +23,14 @@ def _demo(app):
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         expenses = [
             (e.id, e.spent_on, e.description, e.category.name, e.amount_cents)
-            for e in db.session.scalars(select(Expense).where(Expense.user_id == user.id).order_by(Expense.id))
+            for e in db.session.scalars(
+                select(Expense).where(Expense.ledger_id == ledger_of(user.id)).order_by(Expense.id)
+            )
         ]
         categories = sorted(
-            db.session.execute(select(Category.name, Category.color).where(Category.user_id == user.id)).all()
+            db.session.execute(
+                select(Category.name, Category.color).where(Category.ledger_id == ledger_of(user.id))
+            ).all()
         )
         budgets = sorted(
             (name, effective_from, limit_cents, rollover)
@@ -35,10 +39,11 @@ def _demo(app):
                     Category.name, CategoryBudget.effective_from, CategoryBudget.limit_cents, CategoryBudget.rollover
                 )
                 .join(Category, Category.id == CategoryBudget.category_id)
-                .where(CategoryBudget.user_id == user.id)
+                .where(CategoryBudget.ledger_id == ledger_of(user.id))
             )
         )
-        return user.currency, user.monthly_budget_cents, expenses, categories, budgets
+        ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+        return ledger.currency, ledger.monthly_budget_cents, expenses, categories, budgets
 
 
 def _expected_count(today: date) -> int:
@@ -99,8 +104,9 @@ def test_load_sample_with_reset_reloads(app):
         run_and_commit(load_sample, SAMPLE_FILE, FIXED_TODAY)
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
         db.session.execute(db.delete(Expense).where(Expense.description == "Rent"))
-        db.session.add(Category(user_id=user.id, name="Junk", name_key="junk", color="#000000"))
-        user.monthly_budget_cents = 1
+        ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+        db.session.add(Category(ledger_id=ledger.id, name="Junk", name_key="junk", color="#000000"))
+        ledger.monthly_budget_cents = 1
         db.session.commit()
     assert len(_demo(app)[2]) < 145
 
@@ -149,11 +155,17 @@ def test_create_user_command(app, client, runner):
     assert result.output == "Created bob@example.com.\n"
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "bob@example.com"))
-        assert user.currency == "INR"
-        assert user.monthly_budget_cents == 8_000_000
+        ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+        assert ledger.currency == "INR"
+        assert ledger.monthly_budget_cents == 8_000_000
         assert user.password_hash.startswith("$argon2id$")
         assert PasswordHasher().verify(user.password_hash, "long enough pw")
-        assert db.session.scalar(select(func.count()).select_from(Category).where(Category.user_id == user.id)) == 8
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Category).where(Category.ledger_id == ledger_of(user.id))
+            )
+            == 8
+        )
     assert AuthActions(client).login(email="bob@example.com", password="long enough pw").status_code == 302
 
 

@@ -4,8 +4,8 @@ import re
 from datetime import date, timedelta
 
 from app.extensions import db
-from app.models import Category, User
-from tests.conftest import AuthActions, add_expense, category_id
+from app.models import Category, Ledger, User
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of
 from tests.pages import element_text, json_block, swatches, table_rows, text
 
 
@@ -127,7 +127,7 @@ def test_category_and_description_text_is_escaped_in_the_chart_and_table(app, cl
     with app.app_context():
         db.session.execute(
             db.update(Category)
-            .where(Category.user_id == user.id, Category.name == "Other")
+            .where(Category.ledger_id == ledger_of(user.id), Category.name == "Other")
             .values(name=name, name_key=name.casefold())
         )
         db.session.commit()
@@ -171,7 +171,9 @@ def test_only_last_months_expenses_shows_zero_this_month_without_the_empty_state
 
 def test_over_budget_shows_negative_money_left(app, client, user):
     with app.app_context():
-        db.session.execute(db.update(User).where(User.id == user.id).values(monthly_budget_cents=100_000))
+        db.session.execute(
+            db.update(Ledger).where(Ledger.personal_user_id == user.id).values(monthly_budget_cents=100_000)
+        )
         db.session.commit()
     add_expense(app, user.id, "Shopping", 100_001, date.today(), "Laptop")
     page = client.get("/").get_data(as_text=True)
@@ -184,7 +186,7 @@ def test_over_budget_shows_negative_money_left(app, client, user):
 
 def test_a_budget_of_zero_has_no_share(app, client, user):
     with app.app_context():
-        db.session.execute(db.update(User).where(User.id == user.id).values(monthly_budget_cents=0))
+        db.session.execute(db.update(Ledger).where(Ledger.personal_user_id == user.id).values(monthly_budget_cents=0))
         db.session.commit()
     add_expense(app, user.id, "Shopping", 500, date.today(), "Socks")
     page = client.get("/").get_data(as_text=True)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import insert
 
 from app.extensions import db
-from app.models import Category, Expense, User
-from tests.conftest import AuthActions, add_expense, category_id
+from app.models import Category, Expense, Ledger, User
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of, personal_ledger_id
 
 BOM = "\ufeff".encode()
 HEADER = b"date,description,category,amount,currency\r\n"
@@ -31,7 +31,7 @@ def _rename_category(app, user_id, old, new):
     with app.app_context():
         db.session.execute(
             db.update(Category)
-            .where(Category.user_id == user_id, Category.name == old)
+            .where(Category.ledger_id == ledger_of(user_id), Category.name == old)
             .values(name=new, name_key=new.casefold())
         )
         db.session.commit()
@@ -65,7 +65,7 @@ def test_empty_export_is_the_header_only(client, user):
 
 def test_export_uses_the_users_currency_places(app, client, user):
     with app.app_context():
-        db.session.execute(db.update(User).where(User.id == user.id).values(currency="JPY"))
+        db.session.execute(db.update(Ledger).where(Ledger.personal_user_id == user.id).values(currency="JPY"))
         db.session.commit()
     add_expense(app, user.id, "Other", 1200, date(2026, 1, 1), "Ramen")
     assert _export(client).data == BOM + HEADER + b"2026-01-01,Ramen,Other,1200,JPY\r\n"
@@ -128,7 +128,7 @@ def test_three_thousand_rows_are_streamed_exactly(app, client, user):
     first = date(2020, 1, 1)
     rows = [
         {
-            "user_id": user.id,
+            "ledger_id": personal_ledger_id(app, user.id),
             "category_id": housing,
             # Several rows per day, inserted out of order: the export sorts by date, then entry.
             "spent_on": first + timedelta(days=(n * 7) % 1000),

@@ -14,7 +14,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Category, Expense, SpendingDay, SpendingMonth
 from config import DEVELOPMENT_SECRET_KEY
-from tests.conftest import AuthActions, _create_postgres_database, post_form
+from tests.conftest import AuthActions, _create_postgres_database, ledger_of, post_form
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -106,7 +106,7 @@ def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
         assert AuthActions(browser).login().status_code == 302
     with app.app_context():
         category_ids = db.session.scalars(
-            db.select(Category.id).where(Category.user_id == user.id).order_by(Category.id).limit(2)
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user.id)).order_by(Category.id).limit(2)
         ).all()
     # Two categories and two days in two months: concurrent writers meet on the same rollup rows.
     days = ("2026-01-31", "2026-02-01")

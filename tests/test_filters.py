@@ -19,9 +19,9 @@ from werkzeug.datastructures import MultiDict
 from app import money
 from app.expense_filters import ExpenseFilter, escape_like
 from app.extensions import db
-from app.models import Category, Expense, User
+from app.models import Category, Expense, Ledger, User
 from app.periods import period_containing
-from tests.conftest import AuthActions, add_expense, category_id
+from tests.conftest import AuthActions, add_expense, category_id, ledger_of, personal_ledger_id
 from tests.pages import element_text, input_value, selected_option, shown_date, table_rows
 
 # (category, amount in paise, date, description), added in this order (so ids rise down the list).
@@ -378,7 +378,7 @@ def test_only_my_categories_are_offered_and_others_are_ignored(app, client, user
     bob_housing = category_id(app, bob, "Housing")
     add_expense(app, bob, "Housing", 99900, date(2026, 2, 1), "Bob's rent")
     with app.app_context():
-        mine = set(db.session.scalars(db.select(Category.id).where(Category.user_id == user.id)))
+        mine = set(db.session.scalars(db.select(Category.id).where(Category.ledger_id == ledger_of(user.id))))
 
     page = _get(client, "/expenses")
     assert offered_categories(page) == mine
@@ -490,7 +490,7 @@ def _quick_range_dataset(app, user_id, period):
 @pytest.mark.parametrize("start_day", [1, 15])
 def test_quick_ranges(app, client, user, start_day):
     with app.app_context():
-        db.session.execute(update(User).where(User.id == user.id).values(period_start_day=start_day))
+        db.session.execute(update(Ledger).where(Ledger.personal_user_id == user.id).values(period_start_day=start_day))
         db.session.commit()
     today = date.today()
     period = period_containing(today, start_day)
@@ -536,14 +536,14 @@ def test_a_quick_range_sent_with_its_own_dates_stays_a_quick_range(client, user,
 
 def _bulk_expenses(app, user_id, count=130):
     with app.app_context():
-        categories = list(db.session.scalars(db.select(Category).where(Category.user_id == user_id)))
+        categories = list(db.session.scalars(db.select(Category).where(Category.ledger_id == ledger_of(user_id))))
         numbers = list(range(count))
         random.Random(6).shuffle(numbers)  # ids do not follow dates or amounts
         db.session.execute(
             insert(Expense),
             [
                 {
-                    "user_id": user_id,
+                    "ledger_id": categories[0].ledger_id,
                     "category_id": categories[n % len(categories)].id,
                     "spent_on": date(2026, 1, 1) + timedelta(days=n // 3),  # three a day
                     "description": f"Item {n:03d}",
@@ -712,10 +712,10 @@ def test_escape_like():
 
 def test_params_leave_out_defaults_and_keep_order_of_choice(app, user):
     with app.app_context():
-        alice = db.session.get(User, user.id)
+        ledger = db.session.get(Ledger, personal_ledger_id(app, user.id))
         parsed = ExpenseFilter.from_args(
             MultiDict([("category", "3"), ("category", "1"), ("category", "3"), ("min", "1,234.5"), ("dir", "desc")]),
-            alice,
+            ledger,
             [1, 2, 3],
         )
     assert parsed.category_ids == (3, 1)

@@ -29,7 +29,17 @@ from app.transfer.analysis import UNKNOWN_CATEGORIES_SHOWN
 from app.transfer.forms import category_field_name
 from app.transfer.layout import EXISTING
 from app.validators import is_unicode_text
-from tests.conftest import PASSWORD, AuthActions, add_expense, category_id, count_rows, csrf_token, post_form
+from tests.conftest import (
+    PASSWORD,
+    AuthActions,
+    add_expense,
+    category_id,
+    count_rows,
+    csrf_token,
+    ledger_of,
+    personal_ledger_id,
+    post_form,
+)
 from tests.pages import element_text, json_block, table_rows
 from tests.test_backup import normalised, restore
 from tests.test_import import DUPLICATES, counts, do_import, expenses, page, upload, upload_ok
@@ -255,10 +265,11 @@ def test_registration_hashes_the_password_whether_or_not_the_email_is_taken(app,
 
 
 def _add_categories(app, user_id, count, prefix="Extra"):
+    ledger_id = personal_ledger_id(app, user_id)
     with app.app_context():
         db.session.add_all(
             Category(
-                user_id=user_id, name=f"{prefix} {n:03d}", name_key=f"{prefix} {n:03d}".casefold(), color="#123456"
+                ledger_id=ledger_id, name=f"{prefix} {n:03d}", name_key=f"{prefix} {n:03d}".casefold(), color="#123456"
             )
             for n in range(count)
         )
@@ -267,7 +278,7 @@ def _add_categories(app, user_id, count, prefix="Extra"):
 
 def _category_count(app, user_id):
     with app.app_context():
-        return db.session.scalar(select(func.count(Category.id)).where(Category.user_id == user_id))
+        return db.session.scalar(select(func.count(Category.id)).where(Category.ledger_id == ledger_of(user_id)))
 
 
 def test_a_category_past_the_limit_is_a_form_error(app, client, user):
@@ -370,10 +381,11 @@ def test_a_backup_with_too_many_categories_or_mappings_is_refused(app, client, u
 
 def test_a_new_mapping_past_the_limit_replaces_the_least_recently_used(app, client, user):
     start = datetime(2025, 1, 1)
+    ledger_id = personal_ledger_id(app, user.id)
     with app.app_context():
         db.session.add_all(
             ImportMapping(
-                user_id=user.id,
+                ledger_id=ledger_id,
                 header_signature=f"{n:064d}",
                 header=[f"Column {n}"],
                 settings={},
@@ -410,7 +422,7 @@ REPORTED = period_containing(date.today(), 1).shift(-2)
 def test_reports_group_the_smallest_categories_and_the_figures_still_add_up(app, client, user):
     _add_categories(app, user.id, 7)  # 15 categories in all
     with app.app_context():
-        names = sorted(db.session.scalars(select(Category.name).where(Category.user_id == user.id)))
+        names = sorted(db.session.scalars(select(Category.name).where(Category.ledger_id == ledger_of(user.id))))
     assert len(names) == 15
     # The i-th name spends (i + 1) rupees: the four smallest are names[0:4], ₹1 + ₹2 + ₹3 + ₹4.
     for index, name in enumerate(names):
@@ -458,10 +470,12 @@ def test_reports_with_few_categories_name_every_one(app, client, user):
 def test_the_report_of_an_account_at_the_category_limit_stays_small(app, client, user):
     _add_categories(app, user.id, MAX_CATEGORIES - 8)
     with app.app_context():
-        ids = list(db.session.scalars(select(Category.id).where(Category.user_id == user.id)))
+        ledger_id = db.session.scalar(select(ledger_of(user.id)))
+        ids = list(db.session.scalars(select(Category.id).where(Category.ledger_id == ledger_id)))
         db.session.add_all(
             Expense(
-                user_id=user.id,
+                ledger_id=ledger_id,
+                created_by_id=user.id,
                 category_id=owned,
                 spent_on=REPORTED.shift(-offset).start,
                 description="Spent",

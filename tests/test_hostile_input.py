@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 import app.passwords
 from app import create_app
 from app.extensions import db, limiter
-from app.models import Category, Expense, User
+from app.models import Category, Expense, Ledger, User
 from tests.conftest import PASSWORD, AuthActions, _empty_tables, add_expense, category_id, csrf_token, post_form
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
@@ -56,6 +56,8 @@ NAME_REQUIRED = "Give the category a name."
 NAME_TOO_LONG = "Keep the name under 41 characters."
 NAME_KEY_TOO_LONG = "Keep the name under 41 characters (letters like ß count as two)."
 NAME_TAKEN = "You already have a category with this name."
+LEDGER_NAME_REQUIRED = "Give the ledger a name."
+LEDGER_NAME_TOO_LONG = "Keep the name under 61 characters."
 COLOUR = "Choose a colour like #1565c0."
 MOVE_TO = "Choose the category that should take these expenses."
 PASSWORD_LENGTH = "Use between 8 and 256 characters."
@@ -113,10 +115,11 @@ FORMS = {
     "edit category": Form("/categories/{food}/edit", CATEGORY, shown_again=("name", "color")),
     # Transport holds one of Alice's expenses, so the form must say where it goes.
     "delete category": Form("/categories/{transport}/delete", {"fate": "move", "move_to": Ref("food")}),
+    # The personal ledger's settings: its name, currency, budget and period start day.
     "settings": Form(
-        "/account/settings",
-        {"currency": "INR", "monthly_budget": "500", "period_start_day": "1"},
-        shown_again=("monthly_budget",),
+        "/ledger/settings",
+        {"name": "Personal", "currency": "INR", "monthly_budget": "500", "period_start_day": "1"},
+        shown_again=("name", "monthly_budget"),
     ),
     "change password": Form(
         "/account/password",
@@ -263,7 +266,9 @@ REFUSALS = [
         for value in (*BLANK, "maybe", "MOVE", LONG, *CONTROL, SCRIPT, SQL)
     ),
     *(("delete category", "move_to", value, MOVE_TO) for value in (*FOREIGN_IDS, Ref("transport"))),
-    # Settings
+    # Ledger settings
+    *text_refusals("settings", "name", LEDGER_NAME_REQUIRED, LEDGER_NAME_TOO_LONG),
+    ("settings", "name", "x" * 61, LEDGER_NAME_TOO_LONG),
     *(
         ("settings", "currency", value, NOT_A_CHOICE)
         for value in ("XXX", *BLANK, "usd", "US$", LONG, *CONTROL, SCRIPT, SQL)
@@ -319,6 +324,8 @@ ACCEPTED = [
     ("settings", "monthly_budget", " 12.50 ", 1250),
     ("settings", "monthly_budget", "1,000,000,000", 100000000000),
     ("settings", "currency", "USD", "USD"),
+    *(("settings", "name", value, value) for value in (SCRIPT, SQL, EMOJI, RTL, "x" * 60)),
+    ("settings", "name", "  Home  ", "Home"),
     ("register", "email", " New@Example.COM ", "new@example.com"),
     ("register", "email", "josé@example.com", "josé@example.com"),
     ("register", "email", "用户@例子.广告", "用户@例子.广告"),
@@ -530,8 +537,10 @@ def stored(app, form_name: str, name: str, ids: dict):
         if form_name == "register":
             return db.session.scalar(select(User.email).order_by(User.id.desc()).limit(1))
         if form_name == "settings":
-            user = db.session.get(User, ids["alice"])
-            return user.monthly_budget_cents if name == "monthly_budget" else user.currency
+            ledger = db.session.scalar(select(Ledger).where(Ledger.personal_user_id == ids["alice"]))
+            return {"monthly_budget": ledger.monthly_budget_cents, "currency": ledger.currency, "name": ledger.name}[
+                name
+            ]
         if form_name.endswith("expense"):
             newest = db.session.scalar(select(func.max(Expense.id)))
             expense = db.session.get(Expense, ids["alice_expense"] if form_name == "edit expense" else newest)
@@ -619,6 +628,6 @@ def test_script_is_shown_as_text_on_every_page(app, client, mine):
     # Every other page a signed-in user can open must not echo it raw either (downloads are not HTML).
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
-            response = client.get(rule.rule)
-            if response.mimetype == "text/html":
-                page_of(response)
+            with client.get(rule.rule) as response:  # closed as a server closes it (a download lets go of its file)
+                if response.mimetype == "text/html":
+                    page_of(response)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import money
 from app.extensions import db
-from app.models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
+from app.models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, Ledger, User, utcnow
 from app.transactions import run_and_commit
 from app.transfer import csv_import
 from app.transfer.analysis import analyse
@@ -27,7 +27,7 @@ from app.transfer.layout import (
     guess_decimal_mark,
     guess_spending_sign,
 )
-from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, csrf_token, post_form
+from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, csrf_token, ledger_of, personal_ledger_id, post_form
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "bank-statement.csv"
 
@@ -90,7 +90,7 @@ def expenses(app, user_id) -> list[tuple]:
             for spent_on, description, name, cents in db.session.execute(
                 select(Expense.spent_on, Expense.description, Category.name, Expense.amount_cents)
                 .join(Category, Category.id == Expense.category_id)
-                .where(Expense.user_id == user_id)
+                .where(Expense.ledger_id == ledger_of(user_id))
                 .order_by(Expense.spent_on, Expense.id)
             )
         ]
@@ -98,12 +98,12 @@ def expenses(app, user_id) -> list[tuple]:
 
 def plan_for(app, user_id, text: str, **settings):
     with app.app_context():
-        user = db.session.get(User, user_id)
+        ledger = db.session.get(Ledger, personal_ledger_id(app, user_id))
         table = read_table(text, 1000)
-        guessed = csv_import.guess_settings(table, user.currency)
+        guessed = csv_import.guess_settings(table, ledger.currency)
         for name, value in settings.items():
             setattr(guessed, name, value)
-        return analyse(user, table, guessed)
+        return analyse(ledger, table, guessed)
 
 
 # Reading the file
@@ -345,10 +345,16 @@ def test_the_sample_bank_statement_through_every_step(app, client, user):
     assert expenses(app, user.id) == SAMPLE_IMPORTED
     with app.app_context():
         batch = db.session.scalar(select(ImportBatch))
-        assert (batch.user_id, batch.file_name, batch.row_count) == (user.id, "bank-statement.csv", 11)
+        assert (batch.ledger_id, batch.file_name, batch.row_count) == (
+            personal_ledger_id(app, user.id),
+            "bank-statement.csv",
+            11,
+        )
         assert (batch.duplicate_count, batch.income_count, batch.invalid_count) == (0, 2, 2)
         assert db.session.scalars(select(Expense.import_batch_id).distinct()).all() == [batch.id]
-        fitness = db.session.scalar(select(Category).where(Category.user_id == user.id, Category.name == "Fitness"))
+        fitness = db.session.scalar(
+            select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name == "Fitness")
+        )
         assert fitness.name_key == "fitness"
         assert db.session.scalar(select(Category).where(Category.name == "Hobbies")) is None
         assert count_rows(app, ImportDraft) == 0
@@ -645,11 +651,12 @@ def test_a_row_the_database_refuses_rolls_back_the_whole_import(app, user, monke
     monkeypatch.setattr(csv_import, "analyse", analyse_with_a_bad_row)
     categories_before = count_rows(app, Category)
     with app.app_context():
-        alice = db.session.get(User, user.id)
-        draft = run_and_commit(csv_import.create_draft, alice, "bad.csv", text.encode())
+        ledger = db.session.get(Ledger, personal_ledger_id(app, user.id))
+        draft = run_and_commit(csv_import.create_draft, ledger, "bad.csv", text.encode())
         table = csv_import.draft_table(draft)
+        settings = csv_import.draft_settings(draft, table)
         with pytest.raises(IntegrityError):
-            run_and_commit(csv_import.run_import, alice, draft, csv_import.draft_settings(draft, table), None)
+            run_and_commit(csv_import.run_import, ledger, draft, settings, None, user.id)
     assert count_rows(app, Expense) == 0
     assert count_rows(app, ImportBatch) == 0
     assert count_rows(app, ImportMapping) == 0
@@ -827,7 +834,9 @@ def test_ten_thousand_rows(app, client, user):
     assert counts(client, draft_id) == {"new": 9_999, "duplicate": 0, "income": 0, "invalid": 1}
     assert do_import(client, draft_id).headers["Location"] == "/imports"
     with app.app_context():
-        total = db.session.scalar(select(db.func.sum(Expense.amount_cents)).where(Expense.user_id == user.id))
+        total = db.session.scalar(
+            select(db.func.sum(Expense.amount_cents)).where(Expense.ledger_id == ledger_of(user.id))
+        )
         names = db.session.scalars(select(Category.name).where(Category.name.like("Category %"))).all()
     assert count_rows(app, Expense) == 9_999
     assert total == sum(range(10_000))

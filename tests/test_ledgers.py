@@ -10,8 +10,8 @@ def test_registering_creates_a_personal_ledger_owned_by_the_account(app, user):
         ledger = db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user.id))
         assert (ledger.name, ledger.currency, ledger.monthly_budget_cents, ledger.period_start_day) == (
             "Personal",
-            user.currency,
-            user.monthly_budget_cents,
+            "INR",
+            8_000_000,
             1,
         )
         assert db.session.execute(db.select(LedgerMember.ledger_id, LedgerMember.user_id, LedgerMember.role)).all() == [

@@ -14,7 +14,7 @@ from babel.numbers import format_currency
 
 from app import l10n, money
 from app.extensions import db
-from app.models import Category, Expense, OverallBudget, User
+from app.models import Category, Expense, Ledger, OverallBudget, User
 from app.money import AmountError, format_amount, format_plain, parse_amount
 from tests.conftest import add_expense, category_id, count_rows, post_form
 from tests.pages import field_errors, flashes, input_value, json_block, options, selected_option, table_rows
@@ -87,7 +87,7 @@ def test_amounts_are_written_by_babel(locale_id):
 
 
 def test_pages_keep_a_letter_symbol_apart_from_the_digits(app, client, user):
-    _set_user(app, user.id, currency="CHF")
+    _set_ledger(app, user.id, currency="CHF")
     add_expense(app, user.id, "Other", 995, date.today(), "Coffee")
     page = client.get("/").get_data(as_text=True)
     assert f'id="card-total">CHF{NBSP}9.95<' in page
@@ -235,14 +235,23 @@ def _set_user(app, user_id, **values):
         db.session.commit()
 
 
+def _set_ledger(app, user_id, **values):
+    """Set columns of the account's personal ledger (its currency, budget, period start day)."""
+    with app.app_context():
+        db.session.execute(db.update(Ledger).where(Ledger.personal_user_id == user_id).values(**values))
+        db.session.commit()
+
+
 def _user(app, user_id):
+    """The account's locale, and its personal ledger's currency, budget and period start day."""
     with app.app_context():
         user = db.session.get(User, user_id)
-        return user.locale, user.currency, user.monthly_budget_cents, user.period_start_day
+        ledger = db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user_id))
+        return user.locale, ledger.currency, ledger.monthly_budget_cents, ledger.period_start_day
 
 
 def test_browser_language_formats_the_dashboard_without_a_setting(app, client, user):
-    _set_user(app, user.id, currency="EUR")
+    _set_ledger(app, user.id, currency="EUR")
     add_expense(app, user.id, "Housing", 123450, date.today(), "Rent")
     add_expense(app, user.id, "Food & groceries", 99, date.today(), "Bread")
     page = client.get("/", headers=GERMAN).get_data(as_text=True)
@@ -291,10 +300,12 @@ def test_expense_list_dates_in_the_locale(app, client, user, setting, header, sh
 
 
 def test_period_labels_in_the_locale(app, client, user):
-    _set_user(app, user.id, period_start_day=15, locale="de_DE")
+    _set_ledger(app, user.id, period_start_day=15)
+    _set_user(app, user.id, locale="de_DE")
     page = client.get("/?period=2026-11").get_data(as_text=True)
     assert f'id="period-label">15. Nov.{THIN}–{THIN}14. Dez. 2026<' in page
-    _set_user(app, user.id, period_start_day=1, locale="fr_FR")
+    _set_ledger(app, user.id, period_start_day=1)
+    _set_user(app, user.id, locale="fr_FR")
     page = client.get("/?period=2026-11").get_data(as_text=True)
     assert 'id="period-label">novembre 2026<' in page
 
@@ -352,12 +363,7 @@ def test_a_decimal_point_locale_is_told_how_to_write_an_amount(app, client, user
 
 
 def _save(client, locale, headers=None):
-    return post_form(
-        client,
-        "/account/settings",
-        {"currency": "INR", "monthly_budget": "80000.00", "period_start_day": "1", "locale": locale},
-        headers=headers,
-    )
+    return post_form(client, "/account/settings", {"locale": locale}, headers=headers)
 
 
 def test_settings_offer_the_browser_default_and_every_locale_with_examples(app, client, user):
@@ -395,16 +401,14 @@ def test_saving_a_locale_and_going_back_to_the_browser_default(app, client, user
 @pytest.mark.parametrize("locale", ["xx_XX", "de-DE", "DE_DE", "de", "en_US'--", "x" * 300])
 def test_settings_refuse_a_locale_not_offered_and_write_nothing(app, client, user, locale):
     _set_user(app, user.id, locale="fr_FR")
-    response = post_form(
-        client,
-        "/account/settings",
-        {"currency": "USD", "monthly_budget": "500.00", "period_start_day": "15", "locale": locale},
-    )
+    response = post_form(client, "/account/settings", {"locale": locale, "time_zone": "Asia/Tokyo"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # Said in the account's language, French.
     assert field_errors(page) == {"locale": "Choisissez un format de nombres et de dates dans la liste."}
     assert _user(app, user.id) == ("fr_FR", "INR", 8_000_000, 1)
+    with app.app_context():
+        assert db.session.get(User, user.id).time_zone == "UTC"
     assert count_rows(app, OverallBudget) == 0
     assert count_rows(app, Category) == 8
 
@@ -413,8 +417,8 @@ def test_settings_budget_field_reads_the_locales_decimal_comma(app, client, user
     _set_user(app, user.id, locale="de_DE")
     response = post_form(
         client,
-        "/account/settings",
-        {"currency": "EUR", "monthly_budget": "1.500,50", "period_start_day": "1", "locale": "de_DE"},
+        "/ledger/settings",
+        {"name": "Personal", "currency": "EUR", "monthly_budget": "1.500,50", "period_start_day": "1"},
     )
     assert response.status_code == 302
     assert _user(app, user.id) == ("de_DE", "EUR", 150050, 1)
@@ -451,7 +455,7 @@ def test_dashboard_percentages_and_report_charts_follow_the_locale(app, client, 
     [(None, "INR", "0.00"), ("de-DE", "INR", "0,00"), ("fr-FR", "EUR", "0,00"), ("de-DE", "JPY", "0")],
 )
 def test_amount_fields_show_the_decimal_mark_to_type(app, client, user, header, currency, placeholder):
-    _set_user(app, user.id, currency=currency)
+    _set_ledger(app, user.id, currency=currency)
     page = client.get("/expenses/new", headers={"Accept-Language": header} if header else {}).get_data(as_text=True)
     assert re.search(r'<input [^>]*id="amount"[^>]*>', page).group(0).count(f'placeholder="{placeholder}"') == 1
     # The quick add dialog (in every signed-in page) says the same.

@@ -21,7 +21,7 @@ from app.money import (
     percent,
     to_minor,
 )
-from tests.conftest import category_id
+from tests.conftest import category_id, ledger_of, personal_ledger_id
 
 APP_DIR = Path(__file__).resolve().parent.parent / "app"
 
@@ -267,12 +267,14 @@ def test_pure_python_sums_are_exact():
 
 
 def _insert_expenses(app, user_id, category, amount_cents, count):
+    ledger_id = personal_ledger_id(app, user_id)
     with app.app_context():
         db.session.execute(
             insert(Expense),
             [
                 {
-                    "user_id": user_id,
+                    "ledger_id": ledger_id,
+                    "created_by_id": user_id,
                     "category_id": category,
                     "spent_on": date.today(),
                     "description": f"Item {n}",
@@ -282,7 +284,7 @@ def _insert_expenses(app, user_id, category, amount_cents, count):
             ],
         )
         db.session.commit()
-        return db.session.scalar(select(func.sum(Expense.amount_cents)).where(Expense.user_id == user_id))
+        return db.session.scalar(select(func.sum(Expense.amount_cents)).where(Expense.ledger_id == ledger_of(user_id)))
 
 
 def _card(html, card):

@@ -6,9 +6,10 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from app.extensions import db
-from app.models import Category, Expense, User
+from app.models import Category, Expense, Ledger
 from app.periods import period_containing, period_from_key
 from app.rollups import totals_by_period
+from tests.conftest import ledger_of, personal_ledger_id
 
 
 @pytest.mark.parametrize(
@@ -78,19 +79,21 @@ def test_period_key_from_url():
 @pytest.mark.parametrize("start_day", [1, 15, 28])
 def test_database_puts_every_day_of_a_leap_year_in_the_same_period_as_python(app, user, start_day):
     with app.app_context():
-        db.session.execute(db.update(User).values(period_start_day=start_day))
+        db.session.execute(db.update(Ledger).values(period_start_day=start_day))
         db.session.commit()
+    ledger_id = personal_ledger_id(app, user.id)
     first = date(2023, 12, 20)
     days = [first + timedelta(days=n) for n in range(400)]  # all of 2024 and both year ends
     with app.app_context():
         transport = db.session.scalar(
-            db.select(Category.id).where(Category.user_id == user.id, Category.name == "Transport")
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == "Transport")
         )
         db.session.execute(
             db.insert(Expense),
             [
                 {
-                    "user_id": user.id,
+                    "ledger_id": ledger_id,
+                    "created_by_id": user.id,
                     "category_id": transport,
                     "spent_on": day,
                     "description": "x",
@@ -107,7 +110,7 @@ def test_database_puts_every_day_of_a_leap_year_in_the_same_period_as_python(app
         expected[key] = expected.get(key, 0) + 100 + n
 
     with app.app_context():
-        alice = db.session.get(User, user.id)
-        totals = totals_by_period(alice, date(1970, 1, 1), date(2100, 1, 1))
+        ledger = db.session.get(Ledger, ledger_id)
+        totals = totals_by_period(ledger, date(1970, 1, 1), date(2100, 1, 1))
     by_period = {period: total for (_category, period), total in totals.items()}
     assert by_period == expected

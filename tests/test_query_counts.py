@@ -6,34 +6,37 @@ import pytest
 
 from app.extensions import db
 from app.models import Category, Expense
-from tests.conftest import recorded_statements
+from tests.conftest import ledger_of, personal_ledger_id, recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
-# of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers.
+# of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers;
+# a page of ledger data also looks up the current ledger once (app.access.current_ledger).
 PAGES = {
-    "/": 7,  # categories, the period's totals, overall budget, category limits, latest expenses
-    "/expenses": 6,  # categories, count and total, one page of rows, which of them have receipts
-    "/expenses?per_page=100": 6,
-    "/expenses?sort=category": 6,
-    "/expenses?q=lunch&per_page=100": 6,
-    "/expenses?last=1": 6,
-    "/categories": 4,  # totals per category, categories
-    "/budgets": 6,  # categories, limits, the period's totals, overall budget
-    "/reports": 8,  # 12 periods' totals, categories, a year earlier, categories, first expense, largest
-    "/imports": 3,  # the imports
+    "/": 8,  # ledger, categories, the period's totals, overall budget, category limits, latest expenses
+    "/expenses": 7,  # ledger, categories, count and total, one page of rows, which of them have receipts
+    "/expenses?per_page=100": 7,
+    "/expenses?sort=category": 7,
+    "/expenses?q=lunch&per_page=100": 7,
+    "/expenses?last=1": 7,
+    "/categories": 5,  # ledger, totals per category, categories
+    "/budgets": 7,  # ledger, categories, limits, the period's totals, overall budget
+    "/reports": 9,  # ledger, 12 periods' totals, categories, a year earlier, categories, first expense, largest
+    "/imports": 4,  # ledger, the imports
     "/account/sessions": 3,  # the account's sessions
 }
 
 
 def _add(app, user_id, how_many):
     with app.app_context():
-        categories = db.session.scalars(db.select(Category.id).where(Category.user_id == user_id)).all()
+        categories = db.session.scalars(db.select(Category.id).where(Category.ledger_id == ledger_of(user_id))).all()
+        ledger_id = personal_ledger_id(app, user_id)
         today = date.today()
         db.session.execute(
             db.insert(Expense),
             [
                 {
-                    "user_id": user_id,
+                    "ledger_id": ledger_id,
+                    "created_by_id": user_id,
                     "category_id": categories[n % len(categories)],
                     "spent_on": today - timedelta(days=n % 40),
                     "description": f"Lunch {n}",
@@ -62,9 +65,10 @@ def test_statement_count_does_not_grow_with_rows_shown(app, client, user, path, 
 
 
 def test_a_search_that_matches_nothing_asks_for_no_page_of_rows(app, client, user):
-    """Its count (0) comes first; then only "has the user any expenses at all" (one row by the index),
+    """Its count (0) comes first; then only "has the ledger any expenses at all" (one row by the index),
     never a page of rows, which would read every expense looking for a first match."""
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
-    assert _statements(app, client, path) == 5  # session, ledgers, categories, count and total, any expense at all
+    # session, current ledger, categories, count and total, any expense at all, the navbar's ledgers
+    assert _statements(app, client, path) == 6
     assert 'id="no-matches"' in client.get(path).get_data(as_text=True)

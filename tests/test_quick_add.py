@@ -6,8 +6,17 @@ import pytest
 
 from app import clock
 from app.extensions import db
-from app.models import Category, Expense, User
-from tests.conftest import AuthActions, category_id, count_rows, csrf_token, expense_rows, post_form
+from app.models import Category, Expense, Ledger, User
+from tests.conftest import (
+    AuthActions,
+    category_id,
+    count_rows,
+    csrf_token,
+    expense_rows,
+    ledger_of,
+    personal_ledger_id,
+    post_form,
+)
 
 URL = "/expenses/quick-add"
 OPTIONS_URL = "/expenses/quick-add.json"
@@ -65,7 +74,7 @@ def test_quick_add_saves_exactly_one_expense_and_answers_with_the_formatted_amou
 
 def test_quick_add_in_another_currency(app, client, user):
     with app.app_context():
-        db.session.get(User, user.id).currency = "JPY"
+        db.session.get(Ledger, personal_ledger_id(app, user.id)).currency = "JPY"
         db.session.commit()
     response = post_form(client, URL, _form(app, user, amount="1200"))
     assert response.status_code == 201
@@ -146,7 +155,7 @@ def test_quick_add_needs_a_signed_in_user(app, client, user):
 
 def test_without_categories_quick_add_offers_none_and_saves_nothing(app, client, user):
     with app.app_context():
-        db.session.execute(db.delete(Category).where(Category.user_id == user.id))
+        db.session.execute(db.delete(Category).where(Category.ledger_id == ledger_of(user.id)))
         db.session.commit()
     today = clock.user_today().isoformat()  # the account is in UTC
     assert client.get(OPTIONS_URL).get_json() == {"categories": [], "currency": "INR", "today": today}

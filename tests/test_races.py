@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.expenses import routes as expenses_routes
 from app.extensions import db
-from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User
+from app.models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User
 from app.transactions import Conflict, run_and_commit
-from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token
+from tests.conftest import PASSWORD, AuthActions, category_id, csrf_token, ledger_of
 
 RACERS = 2
 WAIT_SECONDS = 10
@@ -116,7 +116,17 @@ def test_registering_the_same_email_twice_at_once(app):
     assert "An account with this email already exists. Log in instead." in refused
     assert count(app, select(User).where(User.email == "dana@example.com")) == 1
     # The account that won has its starter categories, once.
-    assert count(app, select(Category).join(User, User.id == Category.user_id)) == 8
+    assert (
+        count(
+            app,
+            select(Category)
+            .join(Ledger, Ledger.id == Category.ledger_id)
+            .join(User, User.id == Ledger.personal_user_id)
+            .where(User.email == "dana@example.com"),
+        )
+        == 8
+    )
+    assert count(app, select(Ledger).join(User, User.id == Ledger.personal_user_id)) == 1
 
 
 def test_creating_the_same_category_twice_at_once(app, client, user):
@@ -129,7 +139,9 @@ def test_creating_the_same_category_twice_at_once(app, client, user):
     assert sorted(status for status, _ in results) == [302, 422]
     (refused,) = [body for status, body in results if status == 422]
     assert "You already have a category with this name." in refused
-    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+    assert (
+        count(app, select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name_key == "coffee")) == 1
+    )
 
 
 def test_saving_the_same_budget_twice_at_once(app, client, user):
@@ -152,7 +164,7 @@ def test_saving_the_same_budget_twice_at_once(app, client, user):
     with app.app_context():
         rows = db.session.execute(
             select(CategoryBudget.category_id, CategoryBudget.limit_cents, CategoryBudget.rollover).where(
-                CategoryBudget.user_id == user.id
+                CategoryBudget.ledger_id == ledger_of(user.id)
             )
         ).all()
     assert rows == [(health, 5000, True)]
@@ -161,9 +173,9 @@ def test_saving_the_same_budget_twice_at_once(app, client, user):
 
 
 def test_saving_the_same_settings_twice_at_once(app, client, user):
-    form = {"currency": "INR", "monthly_budget": "1234.00", "period_start_day": "1"}
+    form = {"name": "Personal", "currency": "INR", "monthly_budget": "1234.00", "period_start_day": "1"}
     other_tab = signed_in_client(app)
-    requests = [poster(client, "/account/settings", form), poster(other_tab, "/account/settings", form)]
+    requests = [poster(client, "/ledger/settings", form), poster(other_tab, "/ledger/settings", form)]
     with held_at_first_insert(app, "overall_budgets") as met:
         results = at_once(*requests)
     assert met == [True, True]
@@ -171,10 +183,10 @@ def test_saving_the_same_settings_twice_at_once(app, client, user):
     with app.app_context():
         rows = db.session.execute(
             select(OverallBudget.effective_from, OverallBudget.amount_cents)
-            .where(OverallBudget.user_id == user.id)
+            .where(OverallBudget.ledger_id == ledger_of(user.id))
             .order_by(OverallBudget.effective_from)
         ).all()
-        budget = db.session.get(User, user.id).monthly_budget_cents
+        budget = db.session.scalar(select(Ledger.monthly_budget_cents).where(Ledger.personal_user_id == user.id))
     this_month = date.today().replace(day=1)
     assert rows == [(date(1970, 1, 1), 8_000_000), (this_month, 123400)]  # the budget before, kept once
     assert budget == 123400
@@ -191,7 +203,7 @@ def _flash(client) -> str:
 
 
 def _coffee(user_id: int) -> Category:
-    return Category(user_id=user_id, name="Coffee", name_key="coffee", color="#795548")
+    return Category(ledger_id=ledger_of(user_id), name="Coffee", name_key="coffee", color="#795548")
 
 
 def test_a_unit_that_clashes_again_is_run_twice_then_refused_with_nothing_saved(app, user):
@@ -208,7 +220,9 @@ def test_a_unit_that_clashes_again_is_run_twice_then_refused_with_nothing_saved(
     with app.app_context(), pytest.raises(Conflict):
         run_and_commit(insert_coffee_again)
     assert len(runs) == 2
-    assert count(app, select(Category).where(Category.user_id == user.id, Category.name_key == "coffee")) == 1
+    assert (
+        count(app, select(Category).where(Category.ledger_id == ledger_of(user.id), Category.name_key == "coffee")) == 1
+    )
     assert count(app, select(User).where(User.locale == "de_DE")) == 0  # rolled back with it
 
 
@@ -217,9 +231,18 @@ def test_a_refused_check_constraint_is_not_run_again(app, user):
 
     def insert_a_zero_expense():
         runs.append(1)
-        health = db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == "Health"))
+        health = db.session.scalar(
+            select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == "Health")
+        )
         db.session.add(
-            Expense(user_id=user.id, category_id=health, spent_on=date(2026, 1, 5), description="Zero", amount_cents=0)
+            Expense(
+                ledger_id=ledger_of(user.id),
+                created_by_id=user.id,
+                category_id=health,
+                spent_on=date(2026, 1, 5),
+                description="Zero",
+                amount_cents=0,
+            )
         )
 
     with app.app_context(), pytest.raises(IntegrityError):
@@ -229,8 +252,8 @@ def test_a_refused_check_constraint_is_not_run_again(app, user):
 
 
 def test_a_form_whose_save_clashes_twice_gets_the_409_page(app, client, user, monkeypatch):
-    def always_a_duplicate(owner, name, color):
-        db.session.add(Category(user_id=owner.id, name=name, name_key="health", color=color))
+    def always_a_duplicate(ledger, name, color):
+        db.session.add(Category(ledger_id=ledger.id, name=name, name_key="health", color=color))
         return None
 
     monkeypatch.setattr(expenses_routes, "create_category", always_a_duplicate)
@@ -239,7 +262,7 @@ def test_a_form_whose_save_clashes_twice_gets_the_409_page(app, client, user, mo
     assert "Something else changed the same data at the same moment, so nothing was saved." in response.get_data(
         as_text=True
     )
-    assert count(app, select(Category).where(Category.user_id == user.id)) == 8
+    assert count(app, select(Category).where(Category.ledger_id == ledger_of(user.id))) == 8
 
 
 def _prepared_import(client, name: str, rows: str) -> tuple[str, dict]:

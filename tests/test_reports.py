@@ -12,11 +12,11 @@ from sqlalchemy import update
 
 from app.expense_filters import ExpenseFilter
 from app.extensions import db
-from app.models import User
+from app.models import Ledger, User
 from app.periods import period_containing
 from app.reports import services
 from app.reports.routes import list_url
-from tests.conftest import AuthActions, add_expense, category_id, recorded_statements
+from tests.conftest import AuthActions, add_expense, category_id, personal_ledger_id, recorded_statements
 from tests.pages import element_text, json_block, shown_date, table_rows
 
 CURRENT = period_containing(date.today(), 1)
@@ -255,7 +255,7 @@ def test_the_period_can_be_chosen_but_not_in_the_future(client, spending):
 
 def test_months_follow_the_payday_start_day(app, client, user):
     with app.app_context():
-        db.session.execute(update(User).where(User.id == user.id).values(period_start_day=15))
+        db.session.execute(update(Ledger).where(Ledger.personal_user_id == user.id).values(period_start_day=15))
         db.session.commit()
     period = period_containing(date.today(), 15).shift(-1)
     add_expense(app, user.id, "Other", 100, period.start - timedelta(days=1), "Day before payday")
@@ -285,9 +285,9 @@ def test_reports_need_a_login(app):
 
 def test_the_report_reads_the_month_rollups_not_the_expenses(app, user, spending):
     with app.app_context():
-        alice = db.session.get(User, user.id)
+        ledger = db.session.get(Ledger, personal_ledger_id(app, user.id))
         with recorded_statements(app) as statements:
-            cents = services.spending_by_period(alice, WINDOW)
+            cents = services.spending_by_period(ledger, WINDOW)
     assert len(statements) == 1
     assert "FROM spending_months" in statements[0]
     assert "expenses" not in statements[0]

@@ -1,4 +1,4 @@
-"""The rollup tables (spending per user, category and day or month) stay equal to the expenses under
+"""The rollup tables (spending per ledger, category and day or month) stay equal to the expenses under
 every kind of write, and the figures read from them are the figures of the expenses themselves."""
 
 import random
@@ -10,30 +10,31 @@ from sqlalchemy import delete, func, insert, select, text, update
 from werkzeug.datastructures import MultiDict
 
 from app import categories, rollups
+from app.account.services import delete_account
 from app.expense_filters import ExpenseFilter
 from app.expense_rows import insert_expenses
 from app.expenses import listing
 from app.extensions import db
-from app.models import Category, Expense, SpendingDay, SpendingMonth, User
-from tests.conftest import add_expense, category_id, post_form, recorded_statements
+from app.models import Category, Expense, Ledger, SpendingDay, SpendingMonth, User
+from tests.conftest import add_expense, category_id, ledger_of, personal_ledger_id, post_form, recorded_statements
 
 
 def _expected() -> tuple[dict, dict]:
     """What the rollup tables should hold, worked out in Python from every expense."""
     days, months = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0])
-    for user_id, category, spent_on, cents in db.session.execute(
-        select(Expense.user_id, Expense.category_id, Expense.spent_on, Expense.amount_cents)
+    for ledger_id, category, spent_on, cents in db.session.execute(
+        select(Expense.ledger_id, Expense.category_id, Expense.spent_on, Expense.amount_cents)
     ):
         for table, key in ((days, spent_on), (months, spent_on.replace(day=1))):
-            table[user_id, category, key][0] += 1
-            table[user_id, category, key][1] += cents
+            table[ledger_id, category, key][0] += 1
+            table[ledger_id, category, key][1] += cents
     return ({k: tuple(v) for k, v in days.items()}, {k: tuple(v) for k, v in months.items()})
 
 
 def _stored() -> tuple[dict, dict]:
     def rows(model, column):
-        query = select(model.user_id, model.category_id, column, model.expense_count, model.total_cents)
-        return {(u, c, k): (n, cents) for u, c, k, n, cents in db.session.execute(query)}
+        query = select(model.ledger_id, model.category_id, column, model.expense_count, model.total_cents)
+        return {(ledger, c, k): (n, cents) for ledger, c, k, n, cents in db.session.execute(query)}
 
     return rows(SpendingDay, SpendingDay.day), rows(SpendingMonth, SpendingMonth.month)
 
@@ -49,13 +50,19 @@ def alice(app, user):
         yield db.session.get(User, user.id)
 
 
+def _personal(user: User) -> Ledger:
+    """The account's personal ledger."""
+    return db.session.scalar(select(Ledger).where(Ledger.personal_user_id == user.id))
+
+
 def _category(user: User, name: str) -> int:
-    return db.session.scalar(select(Category.id).where(Category.user_id == user.id, Category.name == name))
+    return db.session.scalar(select(Category.id).where(Category.ledger_id == ledger_of(user.id), Category.name == name))
 
 
 def _add(user: User, category: str, cents: int, day: date, description: str = "Thing") -> Expense:
     expense = Expense(
-        user_id=user.id,
+        ledger_id=_personal(user).id,
+        created_by_id=user.id,
         category_id=_category(user, category),
         spent_on=day,
         description=description,
@@ -99,7 +106,8 @@ def test_every_kind_of_write_keeps_the_rollups_in_step(app, alice):
         insert(Expense),
         [
             {
-                "user_id": alice.id,
+                "ledger_id": _personal(alice).id,
+                "created_by_id": alice.id,
                 "category_id": _category(alice, "Transport"),
                 "spent_on": date(2026, 1, 1) + timedelta(days=n % 90),
                 "description": f"Bus {n}",
@@ -132,7 +140,8 @@ def test_a_rolled_back_write_leaves_the_rollups_as_they_were(app, alice):
     before = _stored()
     db.session.add(
         Expense(
-            user_id=alice.id,
+            ledger_id=_personal(alice).id,
+            created_by_id=alice.id,
             category_id=_category(alice, "Housing"),
             spent_on=date(2026, 5, 5),
             description="Never",
@@ -155,17 +164,30 @@ def test_emptied_days_and_months_leave_no_rows(app, alice):
 def test_deleting_a_category_or_a_user_cascades_to_the_rollups(app, client, alice):
     other = _add(alice, "Other", 700, date(2026, 6, 6))
     _add(alice, "Transport", 300, date(2026, 6, 6))
-    categories.delete_category(alice, db.session.get(Category, other.category_id), delete_expenses=True)
+    ledger = _personal(alice)
+    categories.delete_category(ledger, db.session.get(Category, other.category_id), delete_expenses=True)
     assert_in_step()
     categories.delete_category(
-        alice,
+        ledger,
         db.session.get(Category, _category(alice, "Transport")),
         move_to=db.session.get(Category, _category(alice, "Housing")),
     )
     assert_in_step()
-    assert _stored()[1] == {(alice.id, _category(alice, "Housing"), date(2026, 6, 1)): (1, 300)}
-    db.session.delete(alice)
+    assert _stored()[1] == {(ledger.id, _category(alice, "Housing"), date(2026, 6, 1)): (1, 300)}
+    # Deleting the account deletes its personal ledger, and with it the ledger's rollups.
+    delete_account(alice)
     db.session.commit()
+    assert _stored() == ({}, {})
+
+
+def test_deleting_an_account_row_directly_also_cascades(app, client, alice):
+    """An operator's DELETE FROM users: the personal ledger, its categories and expenses go in one
+    cascade, which also sets `created_by_id` to NULL; that UPDATE moves no figures, so the rollup
+    triggers leave it alone instead of writing rows for categories already gone."""
+    _add(alice, "Housing", 1000, date(2026, 6, 6))
+    db.session.execute(delete(User).where(User.id == alice.id))
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Expense)) == 0
     assert _stored() == ({}, {})
 
 
@@ -183,12 +205,16 @@ def test_the_expense_form_moves_an_edit_between_months(app, client, user):
     )
     assert response.status_code == 302
     with app.app_context():
-        assert _stored()[1] == {(user.id, category_id(app, user.id, "Transport"), date(2026, 2, 1)): (1, 1234)}
+        assert _stored()[1] == {
+            (personal_ledger_id(app, user.id), category_id(app, user.id, "Transport"), date(2026, 2, 1)): (1, 1234)
+        }
         assert_in_step()
 
 
 def _raw_totals(user: User, start: date | None, end: date | None, category_ids=()) -> tuple[int, int]:
-    query = select(func.count(), func.coalesce(func.sum(Expense.amount_cents), 0)).where(Expense.user_id == user.id)
+    query = select(func.count(), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
+        Expense.ledger_id == ledger_of(user.id)
+    )
     if start:
         query = query.where(Expense.spent_on >= start)
     if end:
@@ -209,7 +235,8 @@ def two_years(app, alice):
         insert(Expense),
         [
             {
-                "user_id": alice.id,
+                "ledger_id": _personal(alice).id,
+                "created_by_id": alice.id,
                 "category_id": ids[n % 3],
                 "spent_on": first + timedelta(days=n),
                 "description": f"Day {n}",
@@ -237,18 +264,19 @@ def two_years(app, alice):
     ],
 )
 def test_totals_over_a_span(app, alice, two_years, start, end, expected):
-    assert rollups.totals(alice, rollups.Span(start, end)) == expected
+    assert rollups.totals(_personal(alice), rollups.Span(start, end)) == expected
     assert _raw_totals(alice, start, end) == expected
 
 
 def test_random_spans_and_categories_add_up_to_the_expenses(app, alice, two_years):
+    ledger = _personal(alice)
     chance = random.Random(20261130)
     for _ in range(60):
         start = date(2024, 12, 1) + timedelta(days=chance.randrange(800))
         end = start + timedelta(days=chance.randrange(400))
         chosen = tuple(chance.sample(two_years, chance.randrange(len(two_years) + 1)))
         span = rollups.Span(chance.choice([start, None]), chance.choice([end, None]))
-        assert rollups.totals(alice, span, chosen) == _raw_totals(alice, span.start, span.end, chosen), (span, chosen)
+        assert rollups.totals(ledger, span, chosen) == _raw_totals(alice, span.start, span.end, chosen), (span, chosen)
 
 
 def _statements(app, action) -> tuple[list[str], object]:
@@ -258,13 +286,14 @@ def _statements(app, action) -> tuple[list[str], object]:
 
 
 def _filter(alice: User, **args) -> ExpenseFilter:
-    own = db.session.scalars(select(Category.id).where(Category.user_id == alice.id)).all()
-    return ExpenseFilter.from_args(MultiDict(args), alice, own)
+    own = db.session.scalars(select(Category.id).where(Category.ledger_id == ledger_of(alice.id))).all()
+    return ExpenseFilter.from_args(MultiDict(args), _personal(alice), own)
 
 
 def test_the_list_totals_of_categories_and_dates_read_the_rollups(app, alice, two_years):
     chosen = _filter(alice, category=str(two_years[0]), **{"from": "2025-01-15", "to": "2025-03-31"})
-    statements, totals = _statements(app, lambda: listing.count_and_total(alice, chosen))
+    ledger = _personal(alice)
+    statements, totals = _statements(app, lambda: listing.count_and_total(ledger, chosen))
     assert totals == listing.ListTotals(*_raw_totals(alice, date(2025, 1, 15), date(2025, 4, 1), two_years[:1]))
     assert len(statements) == 1
     assert "spending_months" in statements[0] and "spending_days" in statements[0]
@@ -276,7 +305,8 @@ def test_a_search_is_counted_and_totalled_in_one_query_through_the_index(app, al
     # Day 7, Day 70 to 79, Day 700 to 729 (each day's amount is its number plus one cent).
     expected = listing.ListTotals(1 + 10 + 30, 8 + sum(range(71, 81)) + sum(range(701, 731)))
     assert expected == listing.ListTotals(41, 22228)
-    statements, first = _statements(app, lambda: listing.count_and_total(alice, search))
+    ledger = _personal(alice)
+    statements, first = _statements(app, lambda: listing.count_and_total(ledger, search))
     assert first == expected
     assert len(statements) == 1 and statements[0].startswith("SELECT") and "FROM expenses" in statements[0]
     if db.engine.dialect.name == "sqlite":
@@ -285,7 +315,7 @@ def test_a_search_is_counted_and_totalled_in_one_query_through_the_index(app, al
     # Nothing is kept: a change to a description shows in the very next figures.
     db.session.execute(update(Expense).where(Expense.description == "Day 70").values(description="Day off"))
     db.session.commit()
-    statements, changed = _statements(app, lambda: listing.count_and_total(alice, search))
+    statements, changed = _statements(app, lambda: listing.count_and_total(ledger, search))
     assert changed == listing.ListTotals(40, 22228 - 71)
     assert [statement for statement in statements if "expenses" in statement] == statements[-1:]
 
@@ -293,23 +323,23 @@ def test_a_search_is_counted_and_totalled_in_one_query_through_the_index(app, al
 def test_an_amount_range_is_counted_and_totalled_from_the_expenses(app, alice, two_years):
     amounts = _filter(alice, min="7.00", max="7.05", category=str(two_years[0]))
     # Amounts 700 to 705 cents are days 699 to 704; Housing has every third day: 699 and 702.
-    assert listing.count_and_total(alice, amounts) == listing.ListTotals(2, 700 + 703)
+    assert listing.count_and_total(_personal(alice), amounts) == listing.ListTotals(2, 700 + 703)
 
 
 def test_a_search_counts_only_the_users_own_expenses(app, client, alice, auth):
     _add(alice, "Housing", 1000, date(2026, 1, 1), "Rent")
-    assert listing.count_and_total(alice, _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
+    assert listing.count_and_total(_personal(alice), _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
     auth.logout()
     auth.register(email="bob@example.com")
     bob = db.session.scalar(select(User).where(User.email == "bob@example.com"))
-    assert listing.count_and_total(bob, _filter(bob, q="rent")) == listing.ListTotals(0, 0)
+    assert listing.count_and_total(_personal(bob), _filter(bob, q="rent")) == listing.ListTotals(0, 0)
     _add(bob, "Housing", 7, date(2026, 1, 1), "Rent share")
-    assert listing.count_and_total(bob, _filter(bob, q="rent")) == listing.ListTotals(1, 7)
-    assert listing.count_and_total(alice, _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
+    assert listing.count_and_total(_personal(bob), _filter(bob, q="rent")) == listing.ListTotals(1, 7)
+    assert listing.count_and_total(_personal(alice), _filter(alice, q="rent")) == listing.ListTotals(1, 1000)
 
 
 def test_the_expense_counts_of_categories_come_from_the_rollups(app, alice, two_years):
-    counts = {category.id: count for category, count, _total in categories.category_stats(alice)}
+    counts = {category.id: count for category, count, _total in categories.category_stats(_personal(alice))}
     assert counts == {**dict.fromkeys(counts, 0), **Counter(two_years[n % 3] for n in range(730))}
     assert counts[two_years[0]] == 244
 
@@ -333,9 +363,11 @@ def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
     """On PostgreSQL the rollup triggers run once per statement: an import of 2,500 rows must be
     3 statements, not 2,500."""
     category = _category(alice, "Other")
+    ledger = _personal(alice)
     rows = [
         {
-            "user_id": alice.id,
+            "ledger_id": ledger.id,
+            "created_by_id": alice.id,
             "category_id": category,
             "spent_on": date(2026, 2, 1),
             "description": "x",
@@ -346,4 +378,4 @@ def test_many_expenses_go_in_a_thousand_to_a_statement(app, alice):
     statements, _ = _statements(app, lambda: insert_expenses(rows))
     db.session.commit()
     assert sum(statement.startswith("INSERT INTO expenses") for statement in statements) == 3
-    assert _stored()[1] == {(alice.id, category, date(2026, 2, 1)): (2500, 2500)}
+    assert _stored()[1] == {(ledger.id, category, date(2026, 2, 1)): (2500, 2500)}

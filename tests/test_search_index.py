@@ -11,7 +11,7 @@ from app.expense_filters import escape_like
 from app.expense_rows import insert_expenses
 from app.extensions import db
 from app.models import Expense
-from tests.conftest import add_expense, category_id, recorded_statements
+from tests.conftest import add_expense, category_id, ledger_of, personal_ledger_id, recorded_statements
 from tests.pages import element_text, table_rows
 
 DESCRIPTIONS = [
@@ -76,7 +76,8 @@ def _by_ilike_alone(app, user_id: int, q: str) -> list[str]:
         return sorted(
             db.session.scalars(
                 select(Expense.description).where(
-                    Expense.user_id == user_id, Expense.description.ilike(f"%{escape_like(q)}%", escape="\\")
+                    Expense.ledger_id == ledger_of(user_id),
+                    Expense.description.ilike(f"%{escape_like(q)}%", escape="\\"),
                 )
             )
         )
@@ -108,7 +109,7 @@ def test_the_index_follows_every_change(app, client, user):
     with app.app_context():
         insert_expenses(
             [
-                {"user_id": user.id, "category_id": category_id(app, user.id, "Other"), "spent_on": day,
+                {"ledger_id": personal_ledger_id(app, user.id), "category_id": category_id(app, user.id, "Other"), "spent_on": day,
                  "description": f"Bulk row {day.day}", "amount_cents": 200}
                 for day in [date.today()]
             ]
@@ -153,7 +154,7 @@ def test_the_plan_uses_the_index_for_a_search(app, user):
         with db.engine.connect() as connection:
             if dialect == "sqlite":
                 plan = connection.exec_driver_sql(
-                    "EXPLAIN QUERY PLAN SELECT count(*) FROM expenses WHERE user_id = 1 "
+                    "EXPLAIN QUERY PLAN SELECT count(*) FROM expenses WHERE ledger_id = 1 "
                     "AND lower(description) LIKE lower('%coffee%') "
                     """AND id IN (SELECT rowid FROM expenses_search WHERE expenses_search MATCH '"coffee"')"""
                 ).all()

@@ -4,8 +4,8 @@ import hashlib
 from datetime import timedelta
 
 from app.extensions import db
-from app.models import Category, Expense, User, UserSession, utcnow
-from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, post_form
+from app.models import Category, Expense, Ledger, User, UserSession, utcnow
+from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, personal_ledger_id, post_form
 
 CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
@@ -164,12 +164,14 @@ def test_delete_account_needs_the_password_and_removes_everything(app, client, a
     assert unticked.status_code == 422
     assert "Tick the box to confirm." in unticked.get_data(as_text=True)
 
+    bob_ledger = personal_ledger_id(app, bob_id)
     response = post_form(client, "/account/delete", {"password": PASSWORD, "understood": "y"})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalars(db.select(User.email)).all() == ["bob@example.com"]
-        assert {e.user_id for e in db.session.scalars(db.select(Expense))} == {bob_id}
-        assert {c.user_id for c in db.session.scalars(db.select(Category))} == {bob_id}
+        assert {e.ledger_id for e in db.session.scalars(db.select(Expense))} == {bob_ledger}
+        assert {c.ledger_id for c in db.session.scalars(db.select(Category))} == {bob_ledger}
+        assert db.session.scalars(db.select(Ledger.personal_user_id)).all() == [bob_id]
         assert {s.user_id for s in db.session.scalars(db.select(UserSession))} == {bob_id}
     assert client.get("/").status_code == 302
     assert bob.get("/").status_code == 200

@@ -1,31 +1,32 @@
-"""Account settings: budget and currency, refused inputs, and currencies with other decimal places."""
+"""Ledger settings: budget and currency, refused inputs, and currencies with other decimal places."""
 
 from datetime import date
 
 import pytest
 
 from app.extensions import db
-from app.models import OverallBudget, User
+from app.models import Ledger, OverallBudget
 from tests.conftest import add_expense, category_id, count_rows, post_form
 from tests.pages import element_text, field_errors, flashes, input_value, selected_option
 
 
 def _settings(app, user_id):
+    """The currency and budget of the account's personal ledger."""
     with app.app_context():
-        user = db.session.get(User, user_id)
-        return user.currency, user.monthly_budget_cents
+        ledger = db.session.scalar(db.select(Ledger).where(Ledger.personal_user_id == user_id))
+        return ledger.currency, ledger.monthly_budget_cents
 
 
 def _save(client, currency="INR", budget="80000.00", start_day="1"):
     return post_form(
         client,
-        "/account/settings",
-        {"currency": currency, "monthly_budget": budget, "period_start_day": start_day},
+        "/ledger/settings",
+        {"name": "Personal", "currency": currency, "monthly_budget": budget, "period_start_day": start_day},
     )
 
 
 def test_settings_page_shows_the_current_values(client, user):
-    page = client.get("/account/settings").get_data(as_text=True)
+    page = client.get("/ledger/settings").get_data(as_text=True)
     assert selected_option(page, "currency") == "INR"
     assert input_value(page, "monthly_budget") == "80000.00"
 
@@ -33,11 +34,11 @@ def test_settings_page_shows_the_current_values(client, user):
 def test_change_budget_and_currency(app, client, user):
     response = _save(client, currency="USD", budget="1,500.50")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account/settings"
+    assert response.headers["Location"] == "/ledger/settings"
     assert _settings(app, user.id) == ("USD", 150050)
 
-    page = client.get("/account/settings").get_data(as_text=True)
-    assert flashes(page) == ["Settings saved."]
+    page = client.get("/ledger/settings").get_data(as_text=True)
+    assert flashes(page) == ["Ledger settings saved."]
     assert selected_option(page, "currency") == "USD"
     assert input_value(page, "monthly_budget") == "1500.50"
 
@@ -81,7 +82,8 @@ def test_unknown_currency_is_refused(app, client, user):
 
 def test_settings_need_the_csrf_token(app, client, user):
     response = client.post(
-        "/account/settings", data={"currency": "USD", "monthly_budget": "1", "period_start_day": "1"}
+        "/ledger/settings",
+        data={"name": "Personal", "currency": "USD", "monthly_budget": "1", "period_start_day": "1"},
     )
     assert response.status_code == 400
     assert _settings(app, user.id) == ("INR", 8_000_000)
@@ -94,7 +96,7 @@ def test_switching_to_a_currency_with_other_decimal_places_is_refused_once_there
     page = response.get_data(as_text=True)
     assert field_errors(page) == {
         "currency": "JPY uses a different number of decimal places from INR, so it cannot be chosen "
-        "once you have expenses or category budgets."
+        "once the ledger has expenses or category budgets."
     }
     assert selected_option(page, "currency") == "JPY"
     assert _settings(app, user.id) == ("INR", 8_000_000)
@@ -113,7 +115,7 @@ def test_switching_to_jpy_is_allowed_without_expenses(app, client, user):
     response = _save(client, currency="JPY", budget="80,000")
     assert response.status_code == 302
     assert _settings(app, user.id) == ("JPY", 80_000)
-    page = client.get("/account/settings").get_data(as_text=True)
+    page = client.get("/ledger/settings").get_data(as_text=True)
     assert input_value(page, "monthly_budget") == "80000"
     assert element_text(client.get("/").get_data(as_text=True), "card-left") == "¥80,000"
 
@@ -141,3 +143,18 @@ def test_budget_is_read_in_the_currency_being_chosen(app, client, user):
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True)) == {"monthly_budget": "Amounts in JPY have no decimal places."}
     assert _settings(app, user.id) == ("INR", 8_000_000)
+
+
+def test_account_settings_no_longer_hold_the_ledgers_budget_or_currency(app, client, user):
+    page = client.get("/account/settings").get_data(as_text=True)
+    assert 'name="currency"' not in page and 'name="monthly_budget"' not in page
+    assert 'name="period_start_day"' not in page
+    # Fields of the old form are ignored: the ledger's settings change on the ledger's page only.
+    response = post_form(
+        client,
+        "/account/settings",
+        {"locale": "", "currency": "USD", "monthly_budget": "1", "period_start_day": "15"},
+    )
+    assert response.status_code == 302
+    assert _settings(app, user.id) == ("INR", 8_000_000)
+    assert count_rows(app, OverallBudget) == 0

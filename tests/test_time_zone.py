@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.extensions import db
-from app.models import User, utcnow
+from app.models import Ledger, User, utcnow
 from tests.conftest import PASSWORD, add_expense, post_form
 from tests.pages import element_text, field_errors, flashes, input_value, options, selected_option
 from tests.test_import import counts, do_import, expenses, page, upload_ok
@@ -204,7 +204,7 @@ def test_period_starting_on_the_15th_changes_at_the_accounts_midnight(app, clien
     frozen(datetime(2026, 12, 14, 18, 29, tzinfo=UTC))  # 23:59 on Dec 14 in Kolkata
     user_id = _registered(app, client, KOLKATA)
     with app.app_context():
-        db.session.execute(update(User).where(User.id == user_id).values(period_start_day=15))
+        db.session.execute(update(Ledger).where(Ledger.personal_user_id == user_id).values(period_start_day=15))
         db.session.commit()
     assert "1 day left" in _page(client, "/")
     frozen(datetime(2026, 12, 14, 18, 30, tzinfo=UTC))  # midnight on Dec 15 in Kolkata
@@ -261,8 +261,8 @@ def test_leap_day_lasts_until_eight_utc_on_march_first_in_los_angeles(app, clien
 
 
 def _save_settings(client, **changes):
-    data = {"currency": "INR", "monthly_budget": "80000.00", "period_start_day": "1", **changes}
-    return post_form(client, "/account/settings", data)
+    """POST the account's settings form (number format and time zone), with the browser default format."""
+    return post_form(client, "/account/settings", {"locale": "", **changes})
 
 
 def test_settings_offer_every_zone_with_the_accounts_selected(app, client, user):
@@ -287,18 +287,20 @@ def test_settings_change_the_zone_and_with_it_today(app, client, user, frozen):
 
 @pytest.mark.parametrize("bad", ["Mars/Olympus_Mons", "asia/kolkata", "../../etc/passwd", "Asia/Kolkata\0", "x" * 300])
 def test_settings_refuse_a_zone_not_in_the_list_and_write_nothing(app, client, user, bad):
-    response = _save_settings(client, time_zone=bad, monthly_budget="1.00")
+    response = _save_settings(client, time_zone=bad, locale="en_GB")
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True))["time_zone"] == "Choose a time zone from the list."
     assert _zone_of(app) == "UTC"
     with app.app_context():
-        assert db.session.get(User, user.id).monthly_budget_cents == 8_000_000
+        assert db.session.get(User, user.id).locale is None
 
 
 def test_settings_without_the_field_keep_the_zone(app, client, user):
     _set_zone(app, user.id, AUCKLAND)
-    assert _save_settings(client, monthly_budget="100.00").status_code == 302
+    assert _save_settings(client, locale="en_GB").status_code == 302
     assert _zone_of(app) == AUCKLAND
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "en_GB"
 
 
 # Registration: the browser's zone from the hidden field, else UTC.

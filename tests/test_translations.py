@@ -1,10 +1,18 @@
 """The interface in every language: nothing people see is left unmarked, and each catalogue
 translates every marked message (none missing, fuzzy or with other placeholders)."""
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 from babel.messages.checkers import num_plurals, python_format
+from sqlalchemy import select
 
 from app import l10n
+from app.extensions import db
+from app.models import Category
+from tests.conftest import PASSWORD, post_form
 
 from .catalogues import catalogue_paths, extracted_messages, read_catalogue
 from .untranslated import untranslated
@@ -50,3 +58,45 @@ def test_translations_keep_the_placeholders_and_plural_forms(language):
 def _translated(entry) -> bool:
     strings = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
     return all(strings)
+
+
+GERMAN = {"Accept-Language": "de-DE,de;q=0.9"}
+
+
+def test_a_german_reader_gets_german_starter_categories_and_script_messages(app):
+    client = app.test_client()
+    client.get("/register", headers=GERMAN)
+    response = post_form(
+        client,
+        "/register",
+        {"email": "leserin@example.com", "password": PASSWORD, "confirm": PASSWORD},
+        headers=GERMAN,
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(select(Category.name).order_by(Category.id)).all()
+    assert names == [
+        "Lebensmittel",
+        "Verkehr",
+        "Wohnen",
+        "Nebenkosten",
+        "Gesundheit",
+        "Unterhaltung",
+        "Einkäufe",
+        "Sonstiges",
+    ]
+    page = client.get("/ledger/invitations", headers=GERMAN).get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="script-messages">(.*?)</script>', page, re.S)
+    messages = json.loads(block.group(1))
+    assert messages["copied"] == "Link kopiert."
+    assert messages["refused"] == "Der Server hat diese Ausgabe abgelehnt (HTTP %(status)s)."
+    assert set(messages) == {"not-saved", "unreachable", "kept-offline", "refused", "discard", "copied", "copy-refused"}
+
+
+def test_every_message_a_script_asks_for_is_in_the_block():
+    """The keys the static scripts pass to window.scriptMessage are the ones the page provides."""
+    static = Path(__file__).resolve().parent.parent / "app" / "static"
+    asked = set()
+    for script in static.glob("*.js"):
+        asked |= set(re.findall(r'scriptMessage\("([a-z-]+)"', script.read_text(encoding="utf-8")))
+    assert asked == {"not-saved", "unreachable", "kept-offline", "refused", "discard", "copied", "copy-refused"}

@@ -9,13 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from .. import clock, l10n, money
-from ..forms import choices, int_or_none
+from ..forms import choices
 from ..models import TOKEN_NAME_MAX, TOKEN_READ, TOKEN_WRITE
-from ..money import CURRENCIES
 from ..passwords import PASSWORD_MAX, PASSWORD_MIN
-from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..two_factor import CODE_INPUT_MAX
-from ..validators import Amount, strip_text
+from ..validators import strip_text
 
 
 def _example_amount(locale_id: str, currency_code: str) -> str:
@@ -24,22 +22,8 @@ def _example_amount(locale_id: str, currency_code: str) -> str:
 
 
 class SettingsForm(FlaskForm):
-    currency = SelectField(
-        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values())
-    )
-    monthly_budget = StringField(
-        _l("Budget per period"),
-        description=_l("The most you want to spend in one budget period, across all categories."),
-        filters=[strip_text],
-        validators=[Amount()],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
-    )
-    period_start_day = SelectField(
-        _l("Budget period starts on day"),
-        coerce=int_or_none,
-        choices=choices((day, str(day)) for day in range(MIN_START_DAY, MAX_START_DAY + 1)),
-        description=_l("Periods are monthly. Pick your payday; days 29 to 31 do not exist in every month."),
-    )
+    """The account's own settings; a ledger's currency, budget and period are on its settings page."""
+
     locale = SelectField(
         _l("Number and date format"),
         # The choices depend on the browser and the currency: see set_locale_choices().
@@ -90,11 +74,6 @@ class SettingsForm(FlaskForm):
     def validate_locale(self, field):
         if field.data and not l10n.is_offered(field.data):
             raise ValidationError(_("Choose a number and date format from the list."))
-
-    @property
-    def currency_code(self):
-        # The budget is read in the currency being chosen, which may not be the current one.
-        return self.currency.data if self.currency.data in CURRENCIES else None
 
 
 class ChangePasswordForm(FlaskForm):

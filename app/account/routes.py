@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
-from .. import budgeting, clock, l10n, money, rate_limits, sessions
+from .. import clock, l10n, rate_limits, sessions
 from ..forms import ConfirmForm, form_status
 from ..ledgers import membership as settle
+from ..ledgers.switching import shown_ledger
 from ..passwords import check_password, set_password
 from ..transactions import run_and_commit
 from . import bp, services
@@ -23,44 +24,23 @@ def require_login():
 def settings():
     form = SettingsForm()
     if not form.is_submitted():
-        form.currency.data = current_user.currency
-        form.monthly_budget.data = money.format_plain(current_user.monthly_budget_cents, current_user.currency)
-        form.period_start_day.data = current_user.period_start_day
         form.locale.data = current_user.locale or ""
         form.time_zone.data = current_user.time_zone
     today = clock.user_today()
-    form.set_locale_choices(current_user.currency, l10n.browser_locale(), today)
+    shown = shown_ledger()
+    form.set_locale_choices(shown.ledger.currency if shown is not None else "EUR", l10n.browser_locale(), today)
     form.set_time_zone_description(today)
     if form.validate_on_submit():
-        time_zone = form.time_zone.data or current_user.time_zone
-        try:
-            run_and_commit(
-                services.update_settings,
-                current_user,
-                form.currency.data,
-                form.monthly_budget.amount,
-                form.period_start_day.data,
-                # The budget change applies from the period that contains today where the account now is.
-                clock.today_in(time_zone),
-                locale=form.locale.data or None,
-                time_zone=time_zone,
-            )
-        except budgeting.BudgetHistoryFull as error:
-            form.monthly_budget.errors.append(str(error))
-        except services.CurrencyChangeRefused:
-            form.currency.errors.append(
-                _(
-                    "%(data)s uses a different number of decimal places from %(currency)s, so it cannot be "
-                    "chosen once you have expenses or category budgets.",
-                    data=form.currency.data,
-                    currency=current_user.currency,
-                )
-            )
-        else:
-            # Said in the language just chosen: the locale of this request was picked before the save.
-            flask_babel.refresh()
-            flash(_("Settings saved."), "success")
-            return redirect(url_for("account.settings"))
+        run_and_commit(
+            services.update_settings,
+            current_user,
+            locale=form.locale.data or None,
+            time_zone=form.time_zone.data or current_user.time_zone,
+        )
+        # Said in the language just chosen: the locale of this request was picked before the save.
+        flask_babel.refresh()
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("account.settings"))
     return render_template("account/settings.html", form=form), form_status(form)
 
 

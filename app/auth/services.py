@@ -39,17 +39,12 @@ def create_user(email: str, password: str, time_zone: str = DEFAULT_TIME_ZONE) -
     if find_user(email) is not None:
         raise EmailTaken(email)
     config = current_app.config
-    user = User(
-        email=normalise_email(email),
-        password_hash=password_hash,
-        currency=config["DEFAULT_CURRENCY"],
-        monthly_budget_cents=to_minor(Decimal(config["DEFAULT_MONTHLY_BUDGET"]), config["DEFAULT_CURRENCY"]),
-        time_zone=time_zone,
-    )
+    user = User(email=normalise_email(email), password_hash=password_hash, time_zone=time_zone)
     db.session.add(user)
     db.session.flush()
-    create_ledger(
-        user, PERSONAL_LEDGER_NAME, user.currency, user.monthly_budget_cents, user.period_start_day, personal=True
+    code = config["DEFAULT_CURRENCY"]
+    ledger = create_ledger(
+        user, PERSONAL_LEDGER_NAME, code, to_minor(Decimal(config["DEFAULT_MONTHLY_BUDGET"]), code), personal=True
     )
-    create_starter_categories(user)
+    create_starter_categories(ledger)
     return user

@@ -1,9 +1,10 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import budgeting, clock, money
-from ..categories import get_category_or_404, user_categories
+from ..access import EDITOR, VIEWER, current_ledger
+from ..categories import get_category_or_404, ledger_categories
 from ..periods import Period, period_containing, period_from_key
 from ..transactions import run_and_commit
 from . import bp
@@ -13,7 +14,7 @@ from .forms import BudgetsForm
 @bp.before_request
 @login_required
 def require_login():
-    """Budgets are always the signed-in user's own."""
+    """Budgets are the current ledger's (app.access decides who may read and change them)."""
 
 
 STALE_FORM = (
@@ -35,22 +36,24 @@ def _save(form: BudgetsForm, categories, current: Period) -> int | None:
 
 def _apply(form: BudgetsForm, categories, current: Period) -> int:
     """Only categories whose limit or rollover differ from what is in force are written."""
+    ledger = current_ledger(EDITOR)
     changed = 0
     for category in categories:
         amount, rollover = form.parsed[category.id]
-        limit_cents = None if amount is None else money.to_minor(amount, current_user.currency)
-        changed += budgeting.set_category_budget(current_user, category, limit_cents, rollover, current)
-    budgeting.check_category_budget_rows(current_user)
+        limit_cents = None if amount is None else money.to_minor(amount, ledger.currency)
+        changed += budgeting.set_category_budget(ledger, category, limit_cents, rollover, current)
+    budgeting.check_category_budget_rows(ledger)
     return changed
 
 
 @bp.route("", methods=["GET", "POST"])
 def index():
+    ledger = current_ledger(EDITOR if request.method == "POST" else VIEWER)
     today = clock.user_today()
-    period = period_from_key(request.args.get("period"), current_user.period_start_day, today)
-    current = period_containing(today, current_user.period_start_day)
-    categories = user_categories(current_user)
-    form = BudgetsForm(categories, current_user.currency, current.key)
+    period = period_from_key(request.args.get("period"), ledger.period_start_day, today)
+    current = period_containing(today, ledger.period_start_day)
+    categories = ledger_categories(ledger)
+    form = BudgetsForm(categories, ledger.currency, current.key)
     if form.validate_budgets(request.form):
         changed = _save(form, categories, current)
         if changed is not None:
@@ -62,10 +65,10 @@ def index():
     if form.stale:
         flash(STALE_FORM.format(period=current.label), "warning")
         return redirect(url_for("budgets.index"))
-    statuses = budgeting.category_budgets(current_user, period, categories)
+    statuses = budgeting.category_budgets(ledger, period, categories)
     if not form.is_submitted():
         form.load(statuses)
-    overall_cents = budgeting.overall_budget_cents(current_user, period)
+    overall_cents = budgeting.overall_budget_cents(ledger, period)
     spent_cents = sum(s.spent_cents for s in statuses)
     return (
         render_template(
@@ -84,9 +87,10 @@ def index():
 
 @bp.route("/<int:category_id>/edit", methods=["GET", "POST"])
 def edit(category_id: int):
-    category = get_category_or_404(current_user, category_id)
-    period = period_containing(clock.user_today(), current_user.period_start_day)
-    form = BudgetsForm([category], current_user.currency, period.key)
+    ledger = current_ledger(EDITOR)
+    category = get_category_or_404(ledger, category_id)
+    period = period_containing(clock.user_today(), ledger.period_start_day)
+    form = BudgetsForm([category], ledger.currency, period.key)
     if form.validate_budgets(request.form):
         if _save(form, [category], period) is not None:
             flash(_("Budget for %(category_name)s saved.", category_name=category.name), "success")
@@ -94,7 +98,7 @@ def edit(category_id: int):
     if form.stale:
         flash(STALE_FORM.format(period=period.label), "warning")
         return redirect(url_for("budgets.edit", category_id=category.id))
-    (status,) = budgeting.category_budgets(current_user, period, [category])
+    (status,) = budgeting.category_budgets(ledger, period, [category])
     if not form.is_submitted():
         form.load([status])
     return (

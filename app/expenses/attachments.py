@@ -24,7 +24,7 @@ def create_with_receipts(
     ledger: Ledger, values: dict, uploads: list[Upload], waiting: Attachment | None = None
 ) -> Expense:
     """The expense and its receipts (the one read for it, if any, and the uploaded ones)."""
-    expense = services.create_expense(current_user, **values)
+    expense = services.create_expense(ledger, **values, created_by_id=current_user.id)
     storage.keep(ledger, current_user, uploads, expense=expense)
     if waiting is not None:
         storage.attach([waiting], expense)

@@ -60,6 +60,13 @@ class ExpenseForm(FlaskForm):
         ],
     )
     category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
+    # Only in a shared ledger (see __init__): the member who paid, when it was not who adds it.
+    paid_by = SelectField(
+        _l("Paid by"),
+        coerce=int_or_none,
+        validate_choice=False,
+        description=_l("Leave it at “Whoever adds it” when you paid yourself."),
+    )
     spent_on = DateField(
         _l("Date"),
         default=user_today,
@@ -70,10 +77,23 @@ class ExpenseForm(FlaskForm):
     receipts = MultipleFileField(_l("Attach receipts"), render_kw={"accept": RECEIPT_TYPES})
     submit = SubmitField(_l("Save expense"))
 
-    def __init__(self, categories, *args, **kwargs):
+    def __init__(self, categories, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.categories_by_id = {c.id: c for c in categories}
         self.category_id.choices = choices((c.id, c.name) for c in categories)
+        self.member_ids = {member.user_id for member in members}
+        if members:
+            self.paid_by.choices = [("", _("Whoever adds it"))] + [(m.user_id, m.email) for m in members]
+        else:
+            del self.paid_by  # a personal ledger: its one member paid for everything
+
+    def validate_paid_by(self, field):
+        if field.data is not None and field.data not in self.member_ids:
+            raise ValidationError(_("Choose a member of this ledger."))
+
+    @property
+    def paid_by_id(self) -> int | None:
+        return self.paid_by.data if "paid_by" in self else None
 
     def validate_category_id(self, field):
         # Someone else's category, or one that does not exist, is simply not among the choices.

@@ -17,10 +17,10 @@ from sqlalchemy.orm import contains_eager
 from .. import rollups, search
 from ..expense_filters import ExpenseFilter
 from ..extensions import db
-from ..models import Category, Expense, User
+from ..models import Category, Expense, Ledger
 from .export import day_text
 
-_CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id)
+_CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id)
 
 
 @dataclass(frozen=True)
@@ -76,13 +76,13 @@ def decode_cursor(expense_filter: ExpenseFilter, text: str | None, name_keys: Ma
 
 
 # Always true, but it lets SQLite (without ANALYZE statistics) see that, sorted by category, walking
-# the user's categories in name order (an index) and each one's expenses by date (another) gives the
-# order with no sort; otherwise it sorts all the user's expenses for every page.
+# the ledger's categories in name order (an index) and each one's expenses by date (another) gives the
+# order with no sort; otherwise it sorts all the ledger's expenses for every page.
 _CATEGORY_ORDER_HINT = Category.name_key >= ""
 
 
-def _page_query(user: User, expense_filter: ExpenseFilter, matches: int | None) -> Select:
-    query = select(Expense).where(*expense_filter.conditions(user))
+def _page_query(ledger: Ledger, expense_filter: ExpenseFilter, matches: int | None) -> Select:
+    query = select(Expense).where(*expense_filter.conditions(ledger))
     if matches is not None and matches <= search.FEW_MATCHES:
         query = query.where(*search.narrowing(expense_filter.q))
     if expense_filter.joins_category:
@@ -94,11 +94,16 @@ def _page_query(user: User, expense_filter: ExpenseFilter, matches: int | None) 
 
 
 def _seek(
-    user: User, expense_filter: ExpenseFilter, cursor: tuple | None, backwards: bool, limit: int, matches: int | None
+    ledger: Ledger,
+    expense_filter: ExpenseFilter,
+    cursor: tuple | None,
+    backwards: bool,
+    limit: int,
+    matches: int | None,
 ) -> list[Expense]:
     """Up to `limit` rows following `cursor` in the list's order, or preceding it when `backwards`
     (then nearest first)."""
-    query = _page_query(user, expense_filter, matches)
+    query = _page_query(ledger, expense_filter, matches)
     if cursor is not None:
         key = tuple_(*expense_filter.sort_columns())
         bound = tuple_(*cursor)
@@ -109,7 +114,7 @@ def _seek(
 
 
 def expense_page(
-    user: User,
+    ledger: Ledger,
     expense_filter: ExpenseFilter,
     name_keys: Mapping[int, str],
     after: str | None = None,
@@ -124,16 +129,16 @@ def expense_page(
     before_key = decode_cursor(expense_filter, before, name_keys)
     # One row more than the page shows, to know whether there is another page that way.
     if last or before_key is not None:
-        rows = _seek(user, expense_filter, before_key, backwards=True, limit=size + 1, matches=matches)
+        rows = _seek(ledger, expense_filter, before_key, backwards=True, limit=size + 1, matches=matches)
         if last or len(rows) >= size:
             items = list(reversed(rows[:size]))
             return _page(expense_filter, items, has_prev=len(rows) > size, has_next=not last)
         # Fewer rows before the cursor than a page holds: show the (full) first page instead.
         after_key = None
-    rows = _seek(user, expense_filter, after_key, backwards=False, limit=size + 1, matches=matches)
+    rows = _seek(ledger, expense_filter, after_key, backwards=False, limit=size + 1, matches=matches)
     if after_key is not None and not rows:
         # Past the end (the rows after the cursor were deleted): show the last page.
-        return expense_page(user, expense_filter, name_keys, last=True, matches=matches)
+        return expense_page(ledger, expense_filter, name_keys, last=True, matches=matches)
     return _page(expense_filter, rows[:size], has_prev=after_key is not None, has_next=len(rows) > size)
 
 
@@ -147,32 +152,33 @@ def _page(expense_filter: ExpenseFilter, items: list[Expense], has_prev: bool, h
     )
 
 
-def count_and_total(user: User, expense_filter: ExpenseFilter) -> ListTotals:
+def count_and_total(ledger: Ledger, expense_filter: ExpenseFilter) -> ListTotals:
     """How many expenses match and what they add up to, in one query.
 
     Filtered by no more than categories and dates, that is the rollup tables (a few hundred rows
-    for any range, see app.rollups). A search or an amount range adds up the matching expenses
+    for any range, see app.rollups). A search, an amount range or a member adds up the matching expenses
     themselves, a search through the trigram index (app.search) so that only rows holding the
     text's trigrams are read."""
-    if not expense_filter.q and expense_filter.min_cents is None and expense_filter.max_cents is None:
+    by_rollups = expense_filter.member_id is None and not expense_filter.q
+    if by_rollups and expense_filter.min_cents is None and expense_filter.max_cents is None:
         end = expense_filter.date_to + timedelta(days=1) if expense_filter.date_to else None
         span = rollups.Span(expense_filter.date_from, end)
-        return ListTotals(*rollups.totals(user, span, expense_filter.category_ids))
+        return ListTotals(*rollups.totals(ledger, span, expense_filter.category_ids))
     count, total = db.session.execute(
         select(func.count(Expense.id), func.coalesce(func.sum(Expense.amount_cents), 0)).where(
-            *expense_filter.conditions(user), *search.narrowing(expense_filter.q)
+            *expense_filter.conditions(ledger), *search.narrowing(expense_filter.q)
         )
     ).one()
     return ListTotals(int(count), int(total))
 
 
-def filtered_export_rows(user: User, expense_filter: ExpenseFilter) -> Iterator[tuple[str, str, str, int]]:
+def filtered_export_rows(ledger: Ledger, expense_filter: ExpenseFilter) -> Iterator[tuple[str, str, str, int]]:
     """(ISO date, description, category, amount in minor units) of every matching expense, in the
     list's order, fetched in batches."""
     query = (
         select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
         .join(Category, _CATEGORY_JOIN)
-        .where(*expense_filter.conditions(user), *search.narrowing(expense_filter.q))
+        .where(*expense_filter.conditions(ledger), *search.narrowing(expense_filter.q))
         .order_by(*expense_filter.order_by())
         .execution_options(yield_per=2000)
     )

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from .. import clock, idempotency, money
 from ..access import EDITOR, current_ledger
-from ..categories import user_categories
+from ..categories import ledger_categories
 from ..extensions import db
 from ..models import Ledger
 from ..receipts.limits import takes_receipts
@@ -31,10 +31,11 @@ from .routes import expense_values
 def quick_add_options():
     """What the dialog needs that the page does not have: the user's categories, by name, and
     today's date in the account's time zone, so the dialog's default date is the full form's."""
-    categories = user_categories(current_user)
+    ledger = current_ledger(EDITOR)
+    categories = ledger_categories(ledger)
     return jsonify(
         categories=[{"id": category.id, "name": category.name} for category in categories],
-        currency=current_user.currency,
+        currency=ledger.currency,
         today=clock.user_today().isoformat(),
     )
 
@@ -71,10 +72,10 @@ def quick_add():
 
 
 def _validate_and_save(ledger: Ledger, key: str | None, request_fingerprint: str):
-    form = ExpenseForm(user_categories(current_user))
+    form = ExpenseForm(ledger_categories(ledger))
     if not form.validate_on_submit() or (uploads := chosen_receipts(form)) is None:
         return jsonify(errors={name: list(messages) for name, messages in form.errors.items() if messages}), 422
-    save = partial(_save, ledger, current_user._get_current_object(), form.category.name, expense_values(form), uploads)
+    save = partial(_save, ledger, form.category.name, expense_values(form, ledger), uploads)
     try:
         if key is None:
             return _respond(run_and_commit(save))
@@ -83,10 +84,10 @@ def _validate_and_save(ledger: Ledger, key: str | None, request_fingerprint: str
         return jsonify(errors={"receipts": [str(refused)]}), 422
 
 
-def _save(ledger: Ledger, user, category_name: str, values: dict, uploads: list[Upload]) -> idempotency.Answer:
+def _save(ledger: Ledger, category_name: str, values: dict, uploads: list[Upload]) -> idempotency.Answer:
     expense = create_with_receipts(ledger, values, uploads)
     db.session.flush()  # the new id, for the answer
-    amount = money.format_amount(expense.amount_cents, user.currency)
+    amount = money.format_amount(expense.amount_cents, ledger.currency)
     body = {
         "expense": {
             "id": expense.id,

@@ -20,7 +20,7 @@ from wtforms import MultipleFileField
 
 from .. import clock, l10n, money
 from ..access import EDITOR, VIEWER, current_ledger
-from ..categories import user_categories
+from ..categories import ledger_categories
 from ..forms import ConfirmForm, form_status
 from ..models import NOT_INSTALLED, READING, Attachment
 from ..receipts import jobs, ocr, storage
@@ -67,19 +67,17 @@ def new_from_receipt():
     )
 
 
-def _prefill(attachment: Attachment, categories) -> dict:
+def _prefill(ledger, attachment: Attachment, categories) -> dict:
     """The form's values read from the receipt: amount, date, description and a suggested category."""
     found = attachment.reading or {}
     values = {}
     if found.get("total"):
-        values["amount"] = money.format_plain(
-            money.to_minor(Decimal(found["total"]), current_user.currency), current_user.currency
-        )
+        values["amount"] = money.format_plain(money.to_minor(Decimal(found["total"]), ledger.currency), ledger.currency)
     if found.get("spent_on"):
         values["spent_on"] = date.fromisoformat(found["spent_on"])
     if found.get("merchant"):
         values["description"] = found["merchant"]
-        suggested = services.suggested_category(current_user, found["merchant"], categories)
+        suggested = services.suggested_category(ledger, found["merchant"], categories)
         if suggested is not None:
             values["category_id"] = suggested.id
     return values
@@ -95,13 +93,15 @@ def expense_from_receipt(attachment_id: int):
     state = jobs.state_of(attachment)
     if state == READING:
         return render_template("expenses/receipt_reading.html", attachment=attachment, refresh=WAIT_REFRESH_SECONDS)
-    categories = user_categories(current_user)
-    read = _prefill(attachment, categories)
+    categories = ledger_categories(ledger)
+    read = _prefill(ledger, attachment, categories)
     form = ExpenseForm(categories, data=read if request.method == "GET" else None)
     if form.validate_on_submit():
         uploads = chosen_receipts(form)
         if uploads is not None:
-            expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form), uploads, attachment)
+            expense = save_or_explain(
+                form, create_with_receipts, ledger, expense_values(form, ledger), uploads, attachment
+            )
             if expense is not None:
                 flash(_("Added %(description)s with its receipt.", description=expense.description), "success")
                 return redirect(url_for("expenses.edit_expense", expense_id=expense.id))

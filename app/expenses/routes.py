@@ -1,10 +1,10 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import budgeting, clock, expense_filters, l10n, money
-from ..access import EDITOR, current_ledger
+from ..access import EDITOR, VIEWER, current_ledger
 from ..categories import (
     CategoryNameTaken,
     TooManyCategories,
@@ -12,14 +12,15 @@ from ..categories import (
     count_expenses_in,
     create_category,
     get_category_or_404,
+    ledger_categories,
     update_category,
-    user_categories,
 )
 from ..categories import (
     delete_category as remove_category,
 )
 from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
+from ..ledgers.membership import members_of
 from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from ..receipts import storage
@@ -39,18 +40,19 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
+    ledger = current_ledger(VIEWER)
     today = clock.user_today()
-    start_day = current_user.period_start_day
+    start_day = ledger.period_start_day
     period = period_from_key(request.args.get("period"), start_day, today)
     current = period_containing(today, start_day)
-    categories = user_categories(current_user)
-    summary = services.period_summary(current_user, period.start, period.end, categories)
-    budget = budgeting.overall_budget_cents(current_user, period)
-    code = current_user.currency
+    categories = ledger_categories(ledger)
+    summary = services.period_summary(ledger, period.start, period.end, categories)
+    budget = budgeting.overall_budget_cents(ledger, period)
+    code = ledger.currency
     budgeted = [
         status
         for status in budgeting.category_budgets(
-            current_user, period, categories, {c.category_id: c.total_cents for c in summary.by_category}
+            ledger, period, categories, {c.category_id: c.total_cents for c in summary.by_category}
         )
         if status.limit_cents is not None
     ]
@@ -81,22 +83,25 @@ def dashboard():
         used_percent=money.percent(summary.total_cents, budget),
         chart=chart,
         budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
-        recent=services.recent_expenses(current_user),
-        has_expenses=summary.count > 0 or has_expenses(current_user),
+        recent=services.recent_expenses(ledger),
+        by_member=[] if ledger.is_personal else services.spent_by_member(ledger, period.start, period.end),
+        has_expenses=summary.count > 0 or has_expenses(ledger),
         has_categories=bool(categories),
     )
 
 
 @bp.get("/expenses")
 def list_expenses():
-    categories = user_categories(current_user)
-    expense_filter = _filter_from_request(categories)
-    totals = listing.count_and_total(current_user, expense_filter)
+    ledger = current_ledger(VIEWER)
+    categories = ledger_categories(ledger)
+    members = shared_members(ledger)
+    expense_filter = _filter_from_request(ledger, categories, members)
+    totals = listing.count_and_total(ledger, expense_filter)
     # Nothing matches: a search would otherwise read every expense looking for a first row.
     page = listing.NO_ROWS
     if totals.count:
         page = listing.expense_page(
-            current_user,
+            ledger,
             expense_filter,
             {category.id: category.name_key for category in categories},
             after=request.args.get("after"),
@@ -112,9 +117,11 @@ def list_expenses():
         filter=expense_filter,
         totals=totals,
         categories=categories,
-        has_expenses=totals.count > 0 or has_expenses(current_user),
+        members=members,
+        member_emails={member.user_id: member.email for member in members},
+        has_expenses=totals.count > 0 or has_expenses(ledger),
         quick_ranges={
-            name: (label, *expense_filters.quick_range_dates(name, today, current_user.period_start_day))
+            name: (label, *expense_filters.quick_range_dates(name, today, ledger.period_start_day))
             for name, label in expense_filters.QUICK_RANGES.items()
         },
         sorts=expense_filters.SORTS,
@@ -123,45 +130,57 @@ def list_expenses():
     )
 
 
-def _filter_from_request(categories) -> expense_filters.ExpenseFilter:
-    return expense_filters.ExpenseFilter.from_args(request.args, current_user, [category.id for category in categories])
+def _filter_from_request(ledger, categories, members=()) -> expense_filters.ExpenseFilter:
+    return expense_filters.ExpenseFilter.from_args(
+        request.args,
+        ledger,
+        [category.id for category in categories],
+        member_ids=[member.user_id for member in members],
+    )
 
 
 @bp.get("/expenses/export.csv")
 def export_filtered_csv():
     """Exactly the expenses the list shows with the same parameters, in the list's order."""
-    expense_filter = _filter_from_request(user_categories(current_user))
-    rows = listing.filtered_export_rows(current_user._get_current_object(), expense_filter)
-    return csv_response(rows, current_user.currency, f"expenses-filtered-{clock.user_today().isoformat()}.csv")
+    ledger = current_ledger(VIEWER)
+    expense_filter = _filter_from_request(ledger, ledger_categories(ledger), shared_members(ledger))
+    rows = listing.filtered_export_rows(ledger, expense_filter)
+    return csv_response(rows, ledger.currency, f"expenses-filtered-{clock.user_today().isoformat()}.csv")
 
 
-def expense_values(form: ExpenseForm) -> dict:
+def expense_values(form: ExpenseForm, ledger) -> dict:
     """The service's arguments from a validated ExpenseForm (the full form and quick add)."""
     return {
         "category": form.category,
         "spent_on": form.spent_on.data,
         "description": form.description.data,
-        "amount_cents": money.to_minor(form.amount.amount, current_user.currency),
+        "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
+        "paid_by_id": form.paid_by_id,
     }
+
+
+def shared_members(ledger) -> list:
+    """A shared ledger's members (who may be named as payer, and filtered by); none for a personal one."""
+    return [] if ledger.is_personal else members_of(ledger)
 
 
 @bp.route("/expenses/new", methods=["GET", "POST"])
 @takes_receipts
 def new_expense():
     ledger = current_ledger(EDITOR)
-    categories = user_categories(current_user)
+    categories = ledger_categories(ledger)
     if not categories:
         flash(_("Create a category first: every expense belongs to one."), "warning")
         return redirect(url_for("expenses.categories"))
-    form = ExpenseForm(categories)
+    form = ExpenseForm(categories, members=shared_members(ledger))
     if form.validate_on_submit() and (uploads := chosen_receipts(form)) is not None:
-        expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form), uploads)
+        expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form, ledger), uploads)
         if expense is not None:
             flash(
                 _(
                     "Added %(description)s (%(value)s).",
                     description=expense.description,
-                    value=money.format_amount(expense.amount_cents, current_user.currency),
+                    value=money.format_amount(expense.amount_cents, ledger.currency),
                 ),
                 "success",
             )
@@ -175,14 +194,15 @@ def new_expense():
 @takes_receipts
 def edit_expense(expense_id: int):
     ledger = current_ledger(EDITOR)
-    expense = services.get_expense_or_404(current_user, expense_id)
-    form = ExpenseForm(user_categories(current_user), obj=expense)
+    expense = services.get_expense_or_404(ledger, expense_id)
+    form = ExpenseForm(ledger_categories(ledger), obj=expense, members=shared_members(ledger))
     if request.method == "GET":
-        form.amount.data = money.format_plain(expense.amount_cents, current_user.currency)
+        form.amount.data = money.format_plain(expense.amount_cents, ledger.currency)
     if (
         form.validate_on_submit()
         and (uploads := chosen_receipts(form)) is not None
-        and save_or_explain(form, update_with_receipts, ledger, expense, expense_values(form), uploads) is not None
+        and save_or_explain(form, update_with_receipts, ledger, expense, expense_values(form, ledger), uploads)
+        is not None
     ):
         flash(_("Saved %(description)s.", description=expense.description), "success")
         return redirect(url_for("expenses.list_expenses"))
@@ -192,7 +212,8 @@ def edit_expense(expense_id: int):
 
 @bp.route("/expenses/<int:expense_id>/delete", methods=["GET", "POST"])
 def delete_expense(expense_id: int):
-    expense = services.get_expense_or_404(current_user, expense_id)
+    ledger = current_ledger(EDITOR)
+    expense = services.get_expense_or_404(ledger, expense_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         run_and_commit(services.delete_expense, expense)
@@ -203,10 +224,11 @@ def delete_expense(expense_id: int):
 
 @bp.route("/categories", methods=["GET", "POST"])
 def categories():
+    ledger = current_ledger(EDITOR if request.method == "POST" else VIEWER)
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            category = run_and_commit(create_category, current_user, form.name.data, form.color.data)
+            category = run_and_commit(create_category, ledger, form.name.data, form.color.data)
         except CategoryNameTaken:
             form.name.errors.append(_("You already have a category with this name."))
         except TooManyCategories:
@@ -220,17 +242,18 @@ def categories():
         else:
             flash(_("Created category %(category_name)s.", category_name=category.name), "success")
             return redirect(url_for("expenses.categories"))
-    stats = category_stats(current_user)
+    stats = category_stats(ledger)
     return render_template("expenses/categories.html", form=form, stats=stats), form_status(form)
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 def edit_category(category_id: int):
-    category = get_category_or_404(current_user, category_id)
+    ledger = current_ledger(EDITOR)
+    category = get_category_or_404(ledger, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            run_and_commit(update_category, current_user, category, form.name.data, form.color.data)
+            run_and_commit(update_category, ledger, category, form.name.data, form.color.data)
         except CategoryNameTaken:
             form.name.errors.append(_("You already have a category with this name."))
         else:
@@ -241,9 +264,10 @@ def edit_category(category_id: int):
 
 @bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
 def delete_category(category_id: int):
-    category = get_category_or_404(current_user, category_id)
-    others = [c for c in user_categories(current_user) if c.id != category.id]
-    expense_count = count_expenses_in(current_user, category)
+    ledger = current_ledger(EDITOR)
+    category = get_category_or_404(ledger, category_id)
+    others = [c for c in ledger_categories(ledger) if c.id != category.id]
+    expense_count = count_expenses_in(ledger, category)
     form = DeleteCategoryForm(others)
     if not others and not form.is_submitted():
         form.fate.data = "delete"  # nowhere to move them
@@ -256,7 +280,7 @@ def delete_category(category_id: int):
         if not form.errors:
             name = category.name
             affected = run_and_commit(
-                remove_category, current_user, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
+                remove_category, ledger, category, move_to=move_to, delete_expenses=form.fate.data == "delete"
             )
             if move_to is not None:
                 flash(
@@ -295,5 +319,6 @@ def delete_category(category_id: int):
 @bp.get("/export.csv")
 def export_csv():
     """Every expense, oldest first."""
-    rows = services.export_rows(current_user._get_current_object())
-    return csv_response(rows, current_user.currency, f"expenses-{clock.user_today().isoformat()}.csv")
+    ledger = current_ledger(VIEWER)
+    rows = services.export_rows(ledger)
+    return csv_response(rows, ledger.currency, f"expenses-{clock.user_today().isoformat()}.csv")

@@ -1,5 +1,5 @@
 """Queries and rules for expenses: the dashboard's figures, one expense at a time, the export.
-Every query is scoped to one user; nothing here commits (see app/transactions.py)."""
+Every query is scoped to one ledger; nothing here commits (see app/transactions.py)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,8 +9,9 @@ from flask import abort
 from sqlalchemy import Select, func, select
 
 from .. import rollups
+from ..expense_filters import payer
 from ..extensions import db
-from ..models import Category, Expense, User
+from ..models import Category, Expense, Ledger, User
 from ..receipts import storage
 from .export import day_text
 
@@ -37,32 +38,54 @@ class PeriodSummary:
         return self.by_category[0] if self.by_category else None
 
 
-def expenses_query(user: User) -> Select:
-    """The user's expenses, newest first; ties broken by id so pages never overlap."""
-    return select(Expense).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc(), Expense.id.desc())
+def expenses_query(ledger: Ledger) -> Select:
+    """The ledger's expenses, newest first; ties broken by id so pages never overlap."""
+    return select(Expense).where(Expense.ledger_id == ledger.id).order_by(Expense.spent_on.desc(), Expense.id.desc())
 
 
-def get_expense_or_404(user: User, expense_id: int) -> Expense:
-    """The user's expense, or 404 whether it does not exist or belongs to someone else."""
-    expense = db.session.scalar(select(Expense).where(Expense.id == expense_id, Expense.user_id == user.id))
+def get_expense_or_404(ledger: Ledger, expense_id: int) -> Expense:
+    """The ledger's expense, or 404 whether it does not exist or belongs to someone else."""
+    expense = db.session.scalar(select(Expense).where(Expense.id == expense_id, Expense.ledger_id == ledger.id))
     if expense is None:
         abort(404)
     return expense
 
 
-def create_expense(user: User, category: Category, spent_on: date, description: str, amount_cents: int) -> Expense:
+def create_expense(
+    ledger: Ledger,
+    category: Category,
+    spent_on: date,
+    description: str,
+    amount_cents: int,
+    *,
+    created_by_id: int | None = None,
+    paid_by_id: int | None = None,
+) -> Expense:
+    """A new expense, added by the member `created_by_id`; `paid_by_id` is the member who paid, if
+    said (a shared ledger's question; the person's own ledger leaves it empty)."""
     expense = Expense(
-        user_id=user.id,
+        ledger_id=ledger.id,
         category_id=category.id,
         spent_on=spent_on,
         description=description,
         amount_cents=amount_cents,
+        created_by_id=created_by_id,
+        paid_by_id=paid_by_id,
     )
     db.session.add(expense)
     return expense
 
 
-def update_expense(expense: Expense, category: Category, spent_on: date, description: str, amount_cents: int) -> None:
+def update_expense(
+    expense: Expense,
+    category: Category,
+    spent_on: date,
+    description: str,
+    amount_cents: int,
+    *,
+    paid_by_id: int | None = None,
+) -> None:
+    expense.paid_by_id = paid_by_id
     expense.category_id = category.id
     expense.spent_on = spent_on
     expense.description = description
@@ -75,22 +98,44 @@ def delete_expense(expense: Expense) -> None:
     db.session.delete(expense)
 
 
-def suggested_category(user: User, description: str, categories: list[Category]) -> Category | None:
+def suggested_category(ledger: Ledger, description: str, categories: list[Category]) -> Category | None:
     """The category of the latest expense with this description (ignoring case), if it is still
     one of `categories`: what a receipt from the same shop most likely is."""
     category_id = db.session.scalar(
         select(Expense.category_id)
-        .where(Expense.user_id == user.id, func.lower(Expense.description) == description.lower())
+        .where(Expense.ledger_id == ledger.id, func.lower(Expense.description) == description.lower())
         .order_by(Expense.spent_on.desc(), Expense.id.desc())
         .limit(1)
     )
     return next((category for category in categories if category.id == category_id), None)
 
 
-def period_summary(user: User, start: date, end: date, categories: list[Category]) -> PeriodSummary:
+@dataclass(frozen=True)
+class MemberTotal:
+    user_id: int | None  # None: the account that paid is gone
+    email: str | None
+    count: int
+    total_cents: int
+
+
+def spent_by_member(ledger: Ledger, start: date, end: date) -> list[MemberTotal]:
+    """What each member paid for from `start` up to (not including) `end`: the member named as
+    payer, or else the one who added the expense; most first, then by email."""
+    who = payer().label("who")
+    rows = db.session.execute(
+        select(who, User.email, func.count(Expense.id), func.sum(Expense.amount_cents))
+        .outerjoin(User, User.id == who)
+        .where(Expense.ledger_id == ledger.id, Expense.spent_on >= start, Expense.spent_on < end)
+        .group_by(who, User.email)
+    )
+    totals = [MemberTotal(user_id, email, int(count), int(cents)) for user_id, email, count, cents in rows]
+    return sorted(totals, key=lambda total: (-total.total_cents, total.email or ""))
+
+
+def period_summary(ledger: Ledger, start: date, end: date, categories: list[Category]) -> PeriodSummary:
     """Totals for expenses dated from `start` up to (not including) `end`, from the rollups;
-    `categories` are the user's (see user_categories), which give names and colours."""
-    figures = rollups.totals_by_category(user, rollups.Span(start, end))
+    `categories` are the ledger's (see ledger_categories), which give names and colours."""
+    figures = rollups.totals_by_category(ledger, rollups.Span(start, end))
     by_category = [
         CategoryTotal(category.id, category.name, category.color, *figures[category.id])
         for category in categories
@@ -106,18 +151,18 @@ def period_summary(user: User, start: date, end: date, categories: list[Category
     )
 
 
-def recent_expenses(user: User, limit: int = 5) -> list[Expense]:
-    return list(db.session.scalars(expenses_query(user).limit(limit)))
+def recent_expenses(ledger: Ledger, limit: int = 5) -> list[Expense]:
+    return list(db.session.scalars(expenses_query(ledger).limit(limit)))
 
 
-def export_rows(user: User) -> Iterator[tuple[str, str, str, int]]:
+def export_rows(ledger: Ledger) -> Iterator[tuple[str, str, str, int]]:
     """(ISO date, description, category, amount in minor units) for every expense, oldest first,
     fetched in batches so that a large export never sits in memory at once. Core rows, not the
     ORM's: nothing is done with them but writing them out."""
     query = (
         select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
-        .join(Category, (Category.id == Expense.category_id) & (Category.user_id == Expense.user_id))
-        .where(Expense.user_id == user.id)
+        .join(Category, (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id))
+        .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)
         .execution_options(yield_per=2000)
     )

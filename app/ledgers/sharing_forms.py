@@ -25,7 +25,9 @@ def _role_field(label, default: str = EDITOR) -> SelectField:
     return SelectField(label, choices=choices((role, ROLE_WORDS[role]) for role in ROLES), default=default)
 
 
-class NewLedgerForm(FlaskForm):
+class LedgerSettingsForm(FlaskForm):
+    """A ledger's name, currency, budget and period: filled in when it is created, changed by its owner."""
+
     name = StringField(
         _l("Name"),
         description=_l("Say whose books these are, for example “Flat 3B” or “Holiday 2027”."),
@@ -60,6 +62,10 @@ class NewLedgerForm(FlaskForm):
     def currency_code(self):
         # The budget is read in the currency being chosen.
         return self.currency.data if self.currency.data in CURRENCIES else None
+
+
+class NewLedgerForm(LedgerSettingsForm):
+    pass
 
 
 class InvitationForm(FlaskForm):

@@ -7,14 +7,15 @@ to a non-member and 403 to a role too weak, so that a removed member's next requ
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from .. import money, rate_limits
+from .. import budgeting, clock, money, rate_limits
 from ..access import OWNER, VIEWER, current_ledger, current_role, may, role_in
 from ..forms import ConfirmForm, form_status
 from ..transactions import run_and_commit
 from . import bp, invitations, membership
-from .services import create_ledger
-from .sharing_forms import DeleteLedgerForm, HandOverForm, InvitationForm, NewLedgerForm, RoleForm
+from .services import CurrencyChangeRefused, create_ledger, update_ledger_settings
+from .sharing_forms import DeleteLedgerForm, HandOverForm, InvitationForm, LedgerSettingsForm, NewLedgerForm, RoleForm
 from .switching import ledger_menu, shown_ledger, switch_ledger
 
 
@@ -26,6 +27,18 @@ def ledger_may(need: str) -> bool:
 
 
 bp.add_app_template_global(ledger_menu, "ledger_menu")
+# The ledger a data page shows (its view loaded it): its currency writes the page's amounts.
+bp.add_app_template_global(current_ledger, "current_ledger")
+
+
+@bp.app_template_global()
+def ledger_input() -> Markup:
+    """The hidden field that names the ledger a form was shown for: posted after another tab has
+    switched ledger, the form is refused with 409 instead of writing into the other ledger (see
+    app.access.current_ledger)."""
+    return Markup('<input type="hidden" name="ledger" value="{}">').format(current_ledger().id)
+
+
 bp.add_app_template_global(shown_ledger, "shown_ledger")
 
 
@@ -34,7 +47,8 @@ bp.add_app_template_global(shown_ledger, "shown_ledger")
 def new_ledger():
     form = NewLedgerForm()
     if not form.is_submitted():
-        form.currency.data = current_user.currency
+        shown = shown_ledger()
+        form.currency.data = shown.ledger.currency if shown is not None else None
     if form.validate_on_submit():
         ledger = run_and_commit(_create_and_switch, form)
         flash(
@@ -62,6 +76,42 @@ def switch(ledger_id: int):
     ledger = run_and_commit(switch_ledger, current_user, ledger_id)
     flash(_("Now showing the ledger “%(ledger_name)s”.", ledger_name=ledger.name), "info")
     return redirect(url_for("expenses.dashboard"))
+
+
+@bp.route("/ledger/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The current ledger's name, currency, budget and period start day: its owner's to change."""
+    ledger = current_ledger(OWNER)
+    form = LedgerSettingsForm(obj=ledger if not request.form else None)
+    if not form.is_submitted():
+        form.monthly_budget.data = money.format_plain(ledger.monthly_budget_cents, ledger.currency)
+    if form.validate_on_submit():
+        try:
+            run_and_commit(
+                update_ledger_settings,
+                ledger,
+                form.name.data,
+                form.currency.data,
+                form.monthly_budget.amount,
+                form.period_start_day.data,
+                clock.user_today(),
+            )
+        except budgeting.BudgetHistoryFull as error:
+            form.monthly_budget.errors.append(str(error))
+        except CurrencyChangeRefused:
+            form.currency.errors.append(
+                _(
+                    "%(data)s uses a different number of decimal places from %(currency)s, so it cannot be "
+                    "chosen once the ledger has expenses or category budgets.",
+                    data=form.currency.data,
+                    currency=ledger.currency,
+                )
+            )
+        else:
+            flash(_("Ledger settings saved."), "success")
+            return redirect(url_for("ledgers.settings"))
+    return render_template("ledgers/settings.html", ledger=ledger, form=form), form_status(form)
 
 
 @bp.get("/ledger/members")

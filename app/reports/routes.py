@@ -1,7 +1,8 @@
 from flask import g, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import clock, l10n, money
+from ..access import VIEWER, current_ledger
 from ..expense_filters import ExpenseFilter
 from ..periods import Period, period_containing, period_from_key
 from . import bp, services
@@ -13,7 +14,7 @@ YEAR_AGO_COLOR, THIS_PERIOD_COLOR = "#adb5bd", "#0d6efd"
 @bp.before_request
 @login_required
 def require_login():
-    """Reports are always about the signed-in user's own expenses."""
+    """Reports are about the current ledger's expenses (app.access decides who may read them)."""
 
 
 def list_url(category_id: int | tuple[int, ...] | None = None, period: Period | None = None, **changes) -> str:
@@ -30,7 +31,7 @@ def list_url(category_id: int | tuple[int, ...] | None = None, period: Period | 
     if changes or isinstance(category_id, tuple):
         category_ids = category_id if isinstance(category_id, tuple) else (category_id,) if category_id else ()
         expense_filter = ExpenseFilter(
-            currency=current_user.currency,
+            currency=current_ledger(VIEWER).currency,
             category_ids=category_ids,
             date_from=period.start if period else None,
             date_to=period.last_day if period else None,
@@ -49,7 +50,7 @@ def list_url(category_id: int | tuple[int, ...] | None = None, period: Period | 
 
 def _amounts(cents: list[int]) -> dict:
     # Exact decimal strings: the chart script converts them only to draw, never to add up.
-    code = current_user.currency
+    code = current_ledger(VIEWER).currency
     return {
         "amounts": [money.format_plain(value, code) for value in cents],
         "formatted": [money.format_amount(value, code) for value in cents],
@@ -110,16 +111,17 @@ def averages_chart(averages: services.Averages) -> dict:
 
 @bp.get("")
 def index():
+    ledger = current_ledger(VIEWER)
     today = clock.user_today()
-    start_day = current_user.period_start_day
+    start_day = ledger.period_start_day
     current = period_containing(today, start_day)
     period = period_from_key(request.args.get("period"), start_day, today)
     if period.start > current.start:
         period = current  # nothing to report about the future
     periods = [period.shift(offset) for offset in range(1 - MONTHS_SHOWN, 1)]
-    spending = services.monthly_spending(current_user, periods)
-    comparison = services.year_over_year(current_user, period)
-    averages = services.monthly_averages(current_user, spending)
+    spending = services.monthly_spending(ledger, periods)
+    comparison = services.year_over_year(ledger, period)
+    averages = services.monthly_averages(ledger, spending)
     return render_template(
         "reports/index.html",
         period=period,
@@ -128,7 +130,7 @@ def index():
         spending=spending,
         comparison=comparison,
         averages=averages,
-        largest=services.largest_expenses(current_user, period),
+        largest=services.largest_expenses(ledger, period),
         charts={
             name: {**chart, "locale": l10n.current_language_tag()}  # for the axes' numbers
             for name, chart in (

@@ -1,8 +1,8 @@
 """Figures for the reports page. The database does the adding up (SUM ... GROUP BY, over the
 rollups of app.rollups); Python only arranges the few aggregated rows it gets back. Every query is
-scoped to one user.
+scoped to one ledger.
 
-Months are the user's budget periods (see app.periods): with the default start day of 1 they are
+Months are the ledger's budget periods (see app.periods): with the default start day of 1 they are
 calendar months, and with a payday start day they match the dashboard and budgets.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 
 from .. import money, rollups
 from ..extensions import db
-from ..models import Category, Expense, User
+from ..models import Category, Expense, Ledger
 from ..periods import Period
 
 # The reports name at most this many categories; past it, the smallest are added up as one entry
@@ -133,27 +133,27 @@ def _within(day: ColumnElement[date], period: Period) -> ColumnElement[bool]:
     return and_(day >= period.start, day < period.end)
 
 
-def spending_by_period(user: User, periods: list[Period]) -> dict[tuple[int, int], int]:
+def spending_by_period(ledger: Ledger, periods: list[Period]) -> dict[tuple[int, int], int]:
     """(category id, index in `periods`) -> total spent, from one query of the rollup tables
-    (see app.rollups) over the range the periods span. `periods` are the user's budget periods."""
+    (see app.rollups) over the range the periods span. `periods` are the ledger's budget periods."""
     if not periods:
         return {}
     index = {period.key: position for position, period in enumerate(periods)}
-    totals = rollups.totals_by_period(user, min(p.start for p in periods), max(p.end for p in periods))
+    totals = rollups.totals_by_period(ledger, min(p.start for p in periods), max(p.end for p in periods))
     return {(category_id, index[key]): cents for (category_id, key), cents in totals.items() if key in index}
 
 
-def _categories(user: User) -> list[Category]:
-    return list(db.session.scalars(select(Category).where(Category.user_id == user.id).order_by(Category.name_key)))
+def _categories(ledger: Ledger) -> list[Category]:
+    return list(db.session.scalars(select(Category).where(Category.ledger_id == ledger.id).order_by(Category.name_key)))
 
 
-def monthly_spending(user: User, periods: list[Period]) -> MonthlySpending:
+def monthly_spending(ledger: Ledger, periods: list[Period]) -> MonthlySpending:
     """Spending per category in each of `periods`, for the stacked bar chart."""
-    cents = spending_by_period(user, periods)
+    cents = spending_by_period(ledger, periods)
     totals: dict[int, int] = {}
     for (category_id, _index), amount in cents.items():
         totals[category_id] = totals.get(category_id, 0) + amount
-    shown, other = _keep_largest([c for c in _categories(user) if c.id in totals], totals)
+    shown, other = _keep_largest([c for c in _categories(ledger) if c.id in totals], totals)
     if other is not None:
         grouped = set(other.id)
         kept = {key: amount for key, amount in cents.items() if key[0] not in grouped}
@@ -164,13 +164,13 @@ def monthly_spending(user: User, periods: list[Period]) -> MonthlySpending:
     return MonthlySpending(periods=periods, categories=shown, cents=cents)
 
 
-def year_over_year(user: User, period: Period) -> YearOverYear:
+def year_over_year(ledger: Ledger, period: Period) -> YearOverYear:
     """Spending per category in `period` and in the same period a year earlier."""
     year_ago = period.shift(-12)
-    cents = spending_by_period(user, [year_ago, period])
+    cents = spending_by_period(ledger, [year_ago, period])
     rows = [
         Comparison(category, cents.get((category.id, 0), 0), cents.get((category.id, 1), 0))
-        for category in _categories(user)
+        for category in _categories(ledger)
         if (category.id, 0) in cents or (category.id, 1) in cents
     ]
     totals = {row.category.id: row.year_ago_cents + row.this_cents for row in rows}
@@ -184,14 +184,14 @@ def year_over_year(user: User, period: Period) -> YearOverYear:
     return YearOverYear(period=period, year_ago=year_ago, rows=rows)
 
 
-def first_expense_date(user: User) -> date | None:
-    return db.session.scalar(select(func.min(Expense.spent_on)).where(Expense.user_id == user.id))
+def first_expense_date(ledger: Ledger) -> date | None:
+    return db.session.scalar(select(func.min(Expense.spent_on)).where(Expense.ledger_id == ledger.id))
 
 
-def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
+def monthly_averages(ledger: Ledger, spending: MonthlySpending) -> Averages:
     """Average spending per period and category over the periods of `spending`, counted from the
-    period of the user's first expense on (months before anything was recorded are not zeros)."""
-    first = first_expense_date(user)
+    period of the ledger's first expense on (months before anything was recorded are not zeros)."""
+    first = first_expense_date(ledger)
     periods = [period for period in spending.periods if first is not None and period.end > first]
     rows = [
         CategoryAverage(category, total, money.average(total, len(periods)))
@@ -203,14 +203,14 @@ def monthly_averages(user: User, spending: MonthlySpending) -> Averages:
     return Averages(periods=periods, rows=rows)
 
 
-def largest_expenses(user: User, period: Period, limit: int = 10) -> list[Expense]:
+def largest_expenses(ledger: Ledger, period: Period, limit: int = 10) -> list[Expense]:
     """The period's largest expenses, largest first: the order of the expense list sorted by amount."""
     order = (Expense.amount_cents.desc(), Expense.id.desc())
-    # The ids first: (user, day, category, amount) covers that query, so the month's rows are
+    # The ids first: (ledger, day, category, amount) covers that query, so the month's rows are
     # ranked in the index (a month holds thousands at 100,000 expenses) and only the ten are read.
     largest = (
         select(Expense.id)
-        .where(Expense.user_id == user.id, _within(Expense.spent_on, period))
+        .where(Expense.ledger_id == ledger.id, _within(Expense.spent_on, period))
         .order_by(*order)
         .limit(limit)
     )

@@ -7,6 +7,17 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // What scripts say, in the page's language (the "script-messages" block, app/templating.py):
+  // scriptMessage("refused", { status: 500 }) fills in %(status)s.
+  window.scriptMessage = function (key, values) {
+    const messages = readJson("script-messages") || {};
+    let text = messages[key] || key;
+    Object.entries(values || {}).forEach(function ([name, value]) {
+      text = text.replace("%(" + name + ")s", String(value));
+    });
+    return text;
+  };
+
   // Chart text, grid lines and slice borders take the page's colours (Bootstrap's CSS variables), so
   // charts are readable in light and dark mode; they are redrawn when the theme changes.
   function useThemeColours() {

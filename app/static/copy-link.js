@@ -14,13 +14,13 @@
       navigator.clipboard.writeText(input.value).then(
         function () {
           if (status) {
-            status.textContent = "Link copied.";
+            status.textContent = window.scriptMessage("copied");
           }
         },
         function () {
           input.select();
           if (status) {
-            status.textContent = "Copying was refused: the link is selected, press Ctrl+C (⌘C on a Mac).";
+            status.textContent = window.scriptMessage("copy-refused");
           }
         }
       );

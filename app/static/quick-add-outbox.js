@@ -70,7 +70,7 @@ window.quickAddOutbox = (function () {
 
   function problemOf(data, status) {
     const errors = data && data.errors ? Object.values(data.errors).flat() : [];
-    return errors.length ? errors.join(" ") : "The server refused this expense (HTTP " + status + ").";
+    return errors.length ? errors.join(" ") : window.scriptMessage("refused", { status: status });
   }
 
   // "sent" (with the server's message), "refused" (kept with the reason), or "later".
@@ -165,7 +165,7 @@ window.quickAddOutbox = (function () {
     item.querySelector(".outbox-problem").textContent = refused ? record.problem : "";
     const discard = item.querySelector(".outbox-discard");
     discard.hidden = !refused;
-    discard.setAttribute("aria-label", "Discard " + summary.description);
+    discard.setAttribute("aria-label", window.scriptMessage("discard", { description: summary.description }));
     discard.addEventListener("click", function () {
       remove(record.key).then(render);
     });

@@ -192,23 +192,23 @@
           } else if (response.status === 422 && data) {
             showErrors(form, data.errors);
           } else {
-            setProblem(form, "The expense could not be saved. Reload the page and try again, or use the full form.");
+            setProblem(form, window.scriptMessage("not-saved"));
           }
         });
       })
       .catch(function () {
         if (!outbox) {
-          setProblem(form, "The server could not be reached. Check your connection and try again.");
+          setProblem(form, window.scriptMessage("unreachable"));
           return null;
         }
         return outbox.keep(form, key).then(
           function () {
             store(window.localStorage, CATEGORY_KEY, form.elements.namedItem("category_id").value);
             dialog.modal.hide();
-            showToast("No connection: the expense is kept on this device, waiting to send.");
+            showToast(window.scriptMessage("kept-offline"));
           },
           function () {
-            setProblem(form, "The server could not be reached. Check your connection and try again.");
+            setProblem(form, window.scriptMessage("unreachable"));
           },
         );
       })

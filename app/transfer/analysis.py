@@ -21,20 +21,20 @@ from ..models import (
     MAX_CATEGORIES,
     Category,
     Expense,
-    User,
+    Ledger,
 )
 from ..validators import is_control
 from .csv_file import CsvTable
 from .layout import CREATE, DATE_FORMATS, EXISTING, NEGATIVE_IS_SPENDING, USE_DEFAULT, ImportSettings
 
 NEW, DUPLICATE, INCOME, INVALID = "new", "duplicate", "income", "invalid"
-# The category that takes rows without one, unless the user picks an existing category.
+# The category that takes rows without one, unless the ledger picks an existing category.
 DEFAULT_CATEGORY = "Imported"
 # Extra columns mapped to the description are joined to it with this.
 DESCRIPTION_JOINER = " · "
 RAW_MAX = 160
 # The preview offers a choice (create it, or put its rows elsewhere) for this many of the file's
-# category names that the user does not have, the first ones in the file; rows naming any other
+# category names that the ledger does not have, the first ones in the file; rows naming any other
 # get the default choice. Each choice lists every category, so this bounds the page's size.
 UNKNOWN_CATEGORIES_SHOWN = 50
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -149,10 +149,12 @@ def _looks_like_total(cells: list[str]) -> bool:
 
 
 class _Categories:
-    """Resolves the file's category names against the user's categories and the wizard's choices."""
+    """Resolves the file's category names against the ledger's categories and the wizard's choices."""
 
-    def __init__(self, user: User, settings: ImportSettings):
-        self.by_key = {c.name_key: c for c in db.session.scalars(select(Category).where(Category.user_id == user.id))}
+    def __init__(self, ledger: Ledger, settings: ImportSettings):
+        self.by_key = {
+            c.name_key: c for c in db.session.scalars(select(Category).where(Category.ledger_id == ledger.id))
+        }
         self.choices = settings.category_choices
         self.default = self.named(settings.default_category) or self.named(DEFAULT_CATEGORY, create=True)
         self.unknown: dict[str, UnknownCategory] = {}  # in the order the file names them
@@ -194,36 +196,36 @@ class _Categories:
         return self.named(unknown.choice.removeprefix(EXISTING))
 
 
-def unknown_categories(user: User, table: CsvTable, settings: ImportSettings) -> list[UnknownCategory]:
-    """The file's category names the user has no category for, with the choice made for each (a
+def unknown_categories(ledger: Ledger, table: CsvTable, settings: ImportSettings) -> list[UnknownCategory]:
+    """The file's category names the ledger has no category for, with the choice made for each (a
     quick pass over one column; `analyse` finds the same names among the rows it imports)."""
     if settings.category_column is None:
         return []
-    categories = _Categories(user, settings)
+    categories = _Categories(ledger, settings)
     for record in table.records:
         if name := clean_cell(_cell(record.cells, settings.category_column)):
             categories.resolve(name)
     return categories.shown_unknown()
 
 
-def analyse(user: User, table: CsvTable, settings: ImportSettings) -> ImportPlan:
+def analyse(ledger: Ledger, table: CsvTable, settings: ImportSettings) -> ImportPlan:
     """Every row of the file, classified; duplicates found with one query over the file's dates."""
     plan = ImportPlan(problems=settings_problems(settings), import_duplicates=settings.import_duplicates)
     if plan.problems:
         return plan
-    categories = _Categories(user, settings)
+    categories = _Categories(ledger, settings)
     date_format = DATE_FORMATS[settings.date_format]
     width = len(table.header)
     # Spending that has not happened yet where the person is (a bank's scheduled payment) is not
     # imported; counted in the account's time zone, as every other "today".
-    today = user_today(user)
+    today = user_today()
     for record in table.records:
-        row = _row(record.line, record.cells, width, settings, date_format, user.currency, categories, today)
+        row = _row(record.line, record.cells, width, settings, date_format, ledger.currency, categories, today)
         if row.status == INVALID:
             row = replace(row, raw=_raw(record.cells))
         plan.rows.append(row)
     plan.unknown_categories = categories.shown_unknown()
-    _mark_duplicates(user, plan)
+    _mark_duplicates(ledger, plan)
     _limit_new_categories(plan, table, categories.room)
     return plan
 
@@ -315,7 +317,7 @@ def _amount(cells, settings: ImportSettings, code: str):
     return abs(amount), (amount > 0) == spending_is_negative
 
 
-def _mark_duplicates(user: User, plan: ImportPlan) -> None:
+def _mark_duplicates(ledger: Ledger, plan: ImportPlan) -> None:
     """Rows and stored expenses are matched as multisets on (date, amount, description ignoring
     case): where the file has n rows with a key that k stored expenses have, its first min(n, k) rows
     are duplicates and the rest are new. Two coffees of the same price on the same day are two
@@ -329,7 +331,7 @@ def _mark_duplicates(user: User, plan: ImportPlan) -> None:
         (spent_on, amount_cents, description.casefold())
         for spent_on, amount_cents, description in db.session.execute(
             select(Expense.spent_on, Expense.amount_cents, Expense.description).where(
-                Expense.user_id == user.id, Expense.spent_on >= first, Expense.spent_on <= last
+                Expense.ledger_id == ledger.id, Expense.spent_on >= first, Expense.spent_on <= last
             )
         )
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import money
 from ..extensions import db
-from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, OverallBudget, User, utcnow
+from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User, utcnow
 
 FORMAT = "expense-tracker-backup"
 # Goes up when a reader of the previous version would misread a file of this one. A new optional
@@ -25,30 +25,34 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def backup_data(user: User, exported_at: datetime) -> dict:
-    """Everything the user has, in the order and shape of the backup file."""
-    code = user.currency
+def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | None = None) -> dict:
+    """Everything the ledger has, in the order and shape of the backup file; `account` names who
+    made it (their email and time zone), the ledger and its settings, and `site` the server's
+    address, so that a restore elsewhere can say where the backup came from."""
+    code = ledger.currency
     # Text is sorted here, not by the database, whose collation differs between SQLite and PostgreSQL.
     categories = sorted(
-        db.session.scalars(select(Category).where(Category.user_id == user.id)), key=lambda c: c.name_key
+        db.session.scalars(select(Category).where(Category.ledger_id == ledger.id)), key=lambda c: c.name_key
     )
     names = {category.id: category.name for category in categories}
     batches = list(
         db.session.scalars(
-            select(ImportBatch).where(ImportBatch.user_id == user.id).order_by(ImportBatch.created_at, ImportBatch.id)
+            select(ImportBatch)
+            .where(ImportBatch.ledger_id == ledger.id)
+            .order_by(ImportBatch.created_at, ImportBatch.id)
         )
     )
     batch_numbers = {batch.id: number for number, batch in enumerate(batches, 1)}
     overall = db.session.scalars(
-        select(OverallBudget).where(OverallBudget.user_id == user.id).order_by(OverallBudget.effective_from)
+        select(OverallBudget).where(OverallBudget.ledger_id == ledger.id).order_by(OverallBudget.effective_from)
     )
     keys = {category.id: category.name_key for category in categories}
     category_budgets = sorted(
-        db.session.scalars(select(CategoryBudget).where(CategoryBudget.user_id == user.id)),
+        db.session.scalars(select(CategoryBudget).where(CategoryBudget.ledger_id == ledger.id)),
         key=lambda b: (keys[b.category_id], b.effective_from),
     )
     mappings = sorted(
-        db.session.scalars(select(ImportMapping).where(ImportMapping.user_id == user.id)),
+        db.session.scalars(select(ImportMapping).where(ImportMapping.ledger_id == ledger.id)),
         key=lambda m: m.header_signature,
     )
     expenses = db.session.execute(
@@ -61,18 +65,20 @@ def backup_data(user: User, exported_at: datetime) -> dict:
             Expense.updated_at,
             Expense.import_batch_id,
         )
-        .where(Expense.user_id == user.id)
+        .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)
     )
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(exported_at),
+        **({"site": site} if site else {}),
         "account": {
             "email": user.email,
+            "ledger": ledger.name,
             "currency": code,
-            "monthly_budget": money.format_plain(user.monthly_budget_cents, code),
-            "period_start_day": user.period_start_day,
+            "monthly_budget": money.format_plain(ledger.monthly_budget_cents, code),
+            "period_start_day": ledger.period_start_day,
             "time_zone": user.time_zone,
         },
         "categories": [{"name": c.name, "color": c.color} for c in categories],
@@ -132,9 +138,9 @@ def _dump(value) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
-def backup_json(user: User, exported_at: datetime | None = None) -> str:
+def backup_json(user: User, ledger: Ledger, exported_at: datetime | None = None, site: str | None = None) -> str:
     """The backup file's text: one line per category, budget, expense and batch, keys in a fixed order."""
-    data = backup_data(user, exported_at or utcnow())
+    data = backup_data(user, ledger, exported_at or utcnow(), site)
     lines = ["{"]
     items = list(data.items())
     for position, (key, value) in enumerate(items):

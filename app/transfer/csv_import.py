@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from ..categories import STARTER_CATEGORIES
 from ..expense_rows import insert_expenses
 from ..extensions import db
-from ..models import MAX_IMPORT_MAPPINGS, Category, Expense, ImportBatch, ImportDraft, ImportMapping, User, utcnow
+from ..models import MAX_IMPORT_MAPPINGS, Category, Expense, ImportBatch, ImportDraft, ImportMapping, Ledger, utcnow
 from .analysis import ImportPlan, analyse
 from .csv_file import CsvTable, decode, read_table
 from .layout import ImportSettings, guess_settings
@@ -57,42 +57,42 @@ def clean_file_name(name: str | None) -> str:
 # Drafts
 
 
-def create_draft(user: User, file_name: str | None, data: bytes) -> ImportDraft:
+def create_draft(ledger: Ledger, file_name: str | None, data: bytes) -> ImportDraft:
     """Check and store an uploaded file, with every setting guessed or taken from a saved mapping.
 
-    Raises ImportFileError (with a message for the user) for a file that cannot be imported.
+    Raises ImportFileError (with a message for the ledger) for a file that cannot be imported.
     """
     text = decode(data)
     table = read_table(text, max_rows())
-    mapping = saved_mapping(user, table)
+    mapping = saved_mapping(ledger, table)
     if mapping is not None:
         settings = ImportSettings.from_json(mapping.settings, len(table.header))
         mapping.updated_at = utcnow()  # used: the last to be replaced when there are too many
     else:
-        settings = guess_settings(table, user.currency)
-    _delete_old_drafts(user)
+        settings = guess_settings(table, ledger.currency)
+    _delete_old_drafts(ledger)
     draft = ImportDraft(
-        user_id=user.id, file_name=clean_file_name(file_name), content=text, settings=settings.to_json()
+        ledger_id=ledger.id, file_name=clean_file_name(file_name), content=text, settings=settings.to_json()
     )
     db.session.add(draft)
     db.session.flush()
     return draft
 
 
-def _delete_old_drafts(user: User) -> None:
+def _delete_old_drafts(ledger: Ledger) -> None:
     # Everyone's expired uploads, so that files abandoned halfway through do not pile up.
     db.session.execute(delete(ImportDraft).where(ImportDraft.created_at < utcnow() - DRAFT_LIFETIME))
-    keep = select(ImportDraft.id).where(ImportDraft.user_id == user.id).order_by(ImportDraft.id.desc())
+    keep = select(ImportDraft.id).where(ImportDraft.ledger_id == ledger.id).order_by(ImportDraft.id.desc())
     kept = list(db.session.scalars(keep.limit(MAX_DRAFTS - 1)))
-    db.session.execute(delete(ImportDraft).where(ImportDraft.user_id == user.id, ImportDraft.id.not_in(kept)))
+    db.session.execute(delete(ImportDraft).where(ImportDraft.ledger_id == ledger.id, ImportDraft.id.not_in(kept)))
 
 
-def get_draft_or_404(user: User, draft_id: int) -> ImportDraft:
-    """The user's upload, or 404 when it is someone else's, finished, cancelled or expired."""
+def get_draft_or_404(ledger: Ledger, draft_id: int) -> ImportDraft:
+    """The ledger's upload, or 404 when it is someone else's, finished, cancelled or expired."""
     draft = db.session.scalar(
         select(ImportDraft).where(
             ImportDraft.id == draft_id,
-            ImportDraft.user_id == user.id,
+            ImportDraft.ledger_id == ledger.id,
             ImportDraft.created_at >= utcnow() - DRAFT_LIFETIME,
         )
     )
@@ -121,30 +121,35 @@ def cancel_draft(draft: ImportDraft) -> None:
 # Saved mappings
 
 
-def saved_mapping(user: User, table: CsvTable) -> ImportMapping | None:
+def saved_mapping(ledger: Ledger, table: CsvTable) -> ImportMapping | None:
     return db.session.scalar(
-        select(ImportMapping).where(ImportMapping.user_id == user.id, ImportMapping.header_signature == table.signature)
+        select(ImportMapping).where(
+            ImportMapping.ledger_id == ledger.id, ImportMapping.header_signature == table.signature
+        )
     )
 
 
-def _remember(user: User, table: CsvTable, settings: ImportSettings) -> None:
-    mapping = saved_mapping(user, table)
+def _remember(ledger: Ledger, table: CsvTable, settings: ImportSettings) -> None:
+    mapping = saved_mapping(ledger, table)
     if mapping is None:
         # At most MAX_IMPORT_MAPPINGS layouts are kept: a new one replaces the least recently used.
         recent = (
             select(ImportMapping.id)
-            .where(ImportMapping.user_id == user.id)
+            .where(ImportMapping.ledger_id == ledger.id)
             .order_by(ImportMapping.updated_at.desc(), ImportMapping.id.desc())
             .limit(MAX_IMPORT_MAPPINGS - 1)
         )
         kept = list(db.session.scalars(recent))
         db.session.execute(
-            delete(ImportMapping).where(ImportMapping.user_id == user.id, ImportMapping.id.not_in(kept)),
+            delete(ImportMapping).where(ImportMapping.ledger_id == ledger.id, ImportMapping.id.not_in(kept)),
             execution_options={"synchronize_session": False},
         )
         db.session.add(
             ImportMapping(
-                user_id=user.id, header_signature=table.signature, header=table.header, settings=settings.for_saving()
+                ledger_id=ledger.id,
+                header_signature=table.signature,
+                header=table.header,
+                settings=settings.for_saving(),
             )
         )
     else:
@@ -156,20 +161,22 @@ def _remember(user: User, table: CsvTable, settings: ImportSettings) -> None:
 # The import
 
 
-def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expected_rows: int | None) -> ImportBatch:
+def run_import(
+    ledger: Ledger, draft: ImportDraft, settings: ImportSettings, expected_rows: int | None, created_by_id: int | None
+) -> ImportBatch:
     """Import what the preview showed, in one transaction: new categories, the batch, every expense.
 
     Raises ImportGone, NotReady, PreviewChanged or NothingToImport; the caller rolls back.
     """
     # Claim the draft first: a second request for it (a double click) finds nothing to claim.
     claimed = db.session.execute(
-        delete(ImportDraft).where(ImportDraft.id == draft.id, ImportDraft.user_id == user.id),
+        delete(ImportDraft).where(ImportDraft.id == draft.id, ImportDraft.ledger_id == ledger.id),
         execution_options={"synchronize_session": False},
     ).rowcount
     if claimed != 1:
         raise ImportGone()
     table = read_table(draft.content, max_rows())
-    plan = analyse(user, table, settings)
+    plan = analyse(ledger, table, settings)
     rows = plan.importable
     if plan.problems:
         raise NotReady(plan.problems[0])
@@ -177,11 +184,11 @@ def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expecte
         raise PreviewChanged()
     if not rows:
         raise NothingToImport()
-    category_ids = _create_categories(user, plan)
+    category_ids = _create_categories(ledger, plan)
     counts = plan.counts
     now = utcnow()
     batch = ImportBatch(
-        user_id=user.id,
+        ledger_id=ledger.id,
         file_name=draft.file_name,
         created_at=now,
         row_count=len(rows),
@@ -194,7 +201,7 @@ def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expecte
     insert_expenses(
         [
             {
-                "user_id": user.id,
+                "ledger_id": ledger.id,
                 "category_id": category_ids.get(row.target.key, row.target.category_id),
                 "spent_on": row.spent_on,
                 "description": row.description,
@@ -202,20 +209,23 @@ def run_import(user: User, draft: ImportDraft, settings: ImportSettings, expecte
                 "created_at": now,
                 "updated_at": now,
                 "import_batch_id": batch.id,
+                "created_by_id": created_by_id,
             }
             for row in rows
         ],
     )
-    _remember(user, table, settings)
+    _remember(ledger, table, settings)
     return batch
 
 
-def _create_categories(user: User, plan: ImportPlan) -> dict[str, int]:
+def _create_categories(ledger: Ledger, plan: ImportPlan) -> dict[str, int]:
     """Create the categories the import needs; returns {target key: new id}."""
     created = {}
     colours = [colour for _, colour in STARTER_CATEGORIES]
     for index, name in enumerate(plan.new_categories):
-        category = Category(user_id=user.id, name=name, name_key=name.casefold(), color=colours[index % len(colours)])
+        category = Category(
+            ledger_id=ledger.id, name=name, name_key=name.casefold(), color=colours[index % len(colours)]
+        )
         db.session.add(category)
         created[name.casefold()] = category
     db.session.flush()
@@ -232,39 +242,39 @@ class BatchSummary:
     total_cents: int
 
 
-def batch_summaries(user: User) -> list[BatchSummary]:
-    """Every import of the user, newest first, with what is left of it (summed by the database)."""
+def batch_summaries(ledger: Ledger) -> list[BatchSummary]:
+    """Every import of the ledger, newest first, with what is left of it (summed by the database)."""
     totals = (
         select(
             Expense.import_batch_id.label("batch_id"),
             func.count(Expense.id).label("remaining"),
             func.sum(Expense.amount_cents).label("total"),
         )
-        .where(Expense.user_id == user.id, Expense.import_batch_id.is_not(None))
+        .where(Expense.ledger_id == ledger.id, Expense.import_batch_id.is_not(None))
         .group_by(Expense.import_batch_id)
         .subquery()
     )
     rows = db.session.execute(
         select(ImportBatch, func.coalesce(totals.c.remaining, 0), func.coalesce(totals.c.total, 0))
         .outerjoin(totals, totals.c.batch_id == ImportBatch.id)
-        .where(ImportBatch.user_id == user.id)
+        .where(ImportBatch.ledger_id == ledger.id)
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
     )
     return [BatchSummary(batch, int(remaining), int(total)) for batch, remaining, total in rows]
 
 
-def get_batch_or_404(user: User, batch_id: int) -> ImportBatch:
-    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.user_id == user.id))
+def get_batch_or_404(ledger: Ledger, batch_id: int) -> ImportBatch:
+    batch = db.session.scalar(select(ImportBatch).where(ImportBatch.id == batch_id, ImportBatch.ledger_id == ledger.id))
     if batch is None:
         abort(404)
     return batch
 
 
-def undo_batch(user: User, batch: ImportBatch) -> int:
+def undo_batch(ledger: Ledger, batch: ImportBatch) -> int:
     """Delete the import's expenses and the batch, in one transaction; returns how many expenses.
     Categories the import created stay: other expenses may use them by now."""
     deleted = db.session.execute(
-        delete(Expense).where(Expense.user_id == user.id, Expense.import_batch_id == batch.id),
+        delete(Expense).where(Expense.ledger_id == ledger.id, Expense.import_batch_id == batch.id),
         execution_options={"synchronize_session": False},
     ).rowcount
     db.session.delete(batch)

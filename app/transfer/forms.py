@@ -218,7 +218,11 @@ class RestoreForm(FlaskForm):
         validators=[FileRequired("Choose a backup file.")],
         render_kw={"accept": ".zip,application/zip,.json,application/json"},
     )
-    replace = BooleanField(_l("Replace everything in my account with the backup"))
+    replace = BooleanField(_l("Replace everything in this ledger with the backup"))
+    # A backup from another account, ledger or site is restored only once the person has seen where
+    # it came from: the SHA-256 of the file they confirmed, and their tick.
+    source_file = HiddenField()
+    confirm_source = BooleanField(_l("Yes, restore this backup into this ledger"))
     password = PasswordField(
         _l("Your password"),
         description=_l("Needed only to replace data the account already has."),

@@ -47,7 +47,7 @@ def receipts_for_backup(user: User, ledger: Ledger) -> tuple[str, Iterator[tuple
         expense_id: position
         for position, expense_id in enumerate(
             db.session.scalars(
-                select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.spent_on, Expense.id)
+                select(Expense.id).where(Expense.ledger_id == ledger.id).order_by(Expense.spent_on, Expense.id)
             ),
             1,
         )
@@ -129,7 +129,9 @@ def restore_receipts(user: User, ledger: Ledger, restored: list[RestoredReceipt]
     receipts, within the ledger's limits."""
     if not restored:
         return
-    expense_ids = list(db.session.scalars(select(Expense.id).where(Expense.user_id == user.id).order_by(Expense.id)))
+    expense_ids = list(
+        db.session.scalars(select(Expense.id).where(Expense.ledger_id == ledger.id).order_by(Expense.id))
+    )
     by_position: dict[int, list[storage.Upload]] = {}
     for receipt in restored:
         by_position.setdefault(receipt.expense_position, []).append(receipt.upload)
@@ -143,7 +145,7 @@ def backup_upload_limit() -> int:
     return BACKUP_MAX_BYTES + current_app.config["RECEIPT_MAX_LEDGER_BYTES"]
 
 
-def read_backup_upload(data: bytes, user: User) -> tuple[Backup, list[RestoredReceipt]]:
+def read_backup_upload(data: bytes) -> tuple[Backup, list[RestoredReceipt]]:
     """A backup ZIP with its receipts, or a JSON backup from before receipts; BackupError with the
     reason when it cannot be restored."""
     if not is_archive(data):
@@ -151,7 +153,7 @@ def read_backup_upload(data: bytes, user: User) -> tuple[Backup, list[RestoredRe
             raise BackupError(
                 _("The file is larger than %(value)s MB: not a JSON backup.", value=BACKUP_MAX_BYTES // (1024 * 1024))
             )
-        return parse_backup(data, user), []
+        return parse_backup(data), []
     try:
         documents, files = read_archive(data, MAX_ARCHIVE_MEMBERS, backup_upload_limit())
     except ArchiveError as error:
@@ -160,7 +162,7 @@ def read_backup_upload(data: bytes, user: User) -> tuple[Backup, list[RestoredRe
         raise BackupError(
             _("The ZIP file has no %(backup_member)s: it is not a backup from this site.", backup_member=BACKUP_MEMBER)
         )
-    parsed = parse_backup(documents[BACKUP_MEMBER], user)
+    parsed = parse_backup(documents[BACKUP_MEMBER])
     try:
         receipts = read_receipts(documents.get(RECEIPTS_MEMBER), files, len(parsed.expenses))
     except ReceiptsBackupError as error:
@@ -172,10 +174,10 @@ def restore_with_receipts(user: User, ledger: Ledger, parsed: Backup, receipts: 
     """restore.restore, then the receipts, in the caller's one transaction (ReceiptRefused past the
     ledger's limits: then nothing is written)."""
     storage.forget_files_of_expenses_in(ledger)
-    restore(user, parsed, replace=replace)
+    restore(user, ledger, parsed, replace=replace)
     restore_receipts(user, ledger, receipts)
 
 
-def write_backup_zip(out, user: User, ledger: Ledger) -> None:
+def write_backup_zip(out, user: User, ledger: Ledger, site: str | None = None) -> None:
     index, files = receipts_for_backup(user, ledger)
-    write_archive(out, {BACKUP_MEMBER: backup_json(user), RECEIPTS_MEMBER: index}, files)
+    write_archive(out, {BACKUP_MEMBER: backup_json(user, ledger, site=site), RECEIPTS_MEMBER: index}, files)

@@ -15,7 +15,9 @@ from ..models import (
     CATEGORY_NAME_MAX,
     DESCRIPTION_MAX,
     EARLIEST_DATE,
+    EMAIL_MAX,
     LATEST_DATE,
+    LEDGER_NAME_MAX,
     MAX_CATEGORIES,
     MAX_CATEGORY_BUDGET_ROWS,
     MAX_IMPORT_MAPPINGS,
@@ -26,6 +28,7 @@ from ..models import (
     ImportBatch,
     ImportDraft,
     ImportMapping,
+    Ledger,
     OverallBudget,
     User,
 )
@@ -40,6 +43,7 @@ from .layout import ImportSettings
 # A backup is larger than a CSV of the same expenses; its upload may be this large (about
 # 100,000 expenses). Everything else keeps MAX_CONTENT_LENGTH.
 BACKUP_MAX_BYTES = 20 * 1024 * 1024
+SITE_MAX = 2000  # the address of the site a backup was made on, as the browser reached it
 _COLOUR_CHARS = set("0123456789abcdefABCDEF")
 
 
@@ -61,6 +65,7 @@ class Backup:
     currency: str
     monthly_budget_cents: int
     period_start_day: int
+    source: "Source"
     time_zone: str = clock.DEFAULT_TIME_ZONE
     categories: list[dict] = field(default_factory=list)
     overall_budgets: list[dict] = field(default_factory=list)
@@ -68,6 +73,26 @@ class Backup:
     expenses: list[dict] = field(default_factory=list)  # "category" is a name key, "import_batch" a number
     import_batches: list[dict] = field(default_factory=list)
     import_mappings: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a backup came from, as it says: the account, its ledger and the site (backups from
+    before ledgers name no ledger, and those from before this name no site)."""
+
+    email: str
+    ledger: str | None
+    site: str | None
+    exported_at: datetime | None
+
+    def is_elsewhere(self, user: User, ledger: Ledger, site: str) -> bool:
+        """Whether restoring it into `ledger` moves data from another account, ledger or site: then
+        the person confirms where it came from first."""
+        return (
+            self.email != user.email
+            or (self.site is not None and self.site != site)
+            or (ledger.personal_user_id != user.id if self.ledger is None else self.ledger != ledger.name)
+        )
 
 
 class _Reader:
@@ -140,8 +165,8 @@ class _Reader:
             self.fail(where, f"“{value[:40]}”: {error}")
 
 
-def parse_backup(data: bytes, user: User) -> Backup:
-    """Read and check a whole backup file for `user`; raises BackupError with the reason."""
+def parse_backup(data: bytes) -> Backup:
+    """Read and check a whole backup file; raises BackupError with the reason."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -179,21 +204,17 @@ def parse_backup(data: bytes, user: User) -> Backup:
     reader = _Reader()
     account_keys = ("email", "currency", "monthly_budget", "period_start_day")
     account = reader.obj(document.get("account"), "account", account_keys)
-    email = account["email"]
-    if not isinstance(email, str) or email.strip().lower() != user.email:
-        shown = email if isinstance(email, str) else "an unknown address"
-        raise BackupError(
-            _(
-                "This backup is from another account (%(value)s). Only a backup of %(email)s can be "
-                "restored here. Nothing was changed.",
-                value=shown[:254],
-                email=user.email,
-            )
-        )
+    source = Source(
+        email=reader.text(account["email"], "account.email", EMAIL_MAX).strip().lower(),
+        ledger=reader.text(account["ledger"], "account.ledger", LEDGER_NAME_MAX) if "ledger" in account else None,
+        site=reader.text(document["site"], "site", SITE_MAX) if "site" in document else None,
+        exported_at=reader.moment(document["exported_at"], "exported_at") if "exported_at" in document else None,
+    )
     if account["currency"] not in money.CURRENCIES:
         reader.fail("account.currency", "is not a currency this app knows")
     reader.code = account["currency"]
     backup = Backup(
+        source=source,
         currency=account["currency"],
         monthly_budget_cents=reader.cents(account["monthly_budget"], "account.monthly_budget", allow_zero=True),
         period_start_day=reader.integer(
@@ -394,47 +415,49 @@ def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
 # Restore
 
 
-def account_is_empty(user: User) -> bool:
+def ledger_is_empty(ledger: Ledger) -> bool:
     """No expenses, budgets or imports: a restore replaces nothing anyone would miss (unused
     categories, such as the starter ones, are replaced by the backup's)."""
     for model in (Expense, OverallBudget, CategoryBudget, ImportBatch):
-        if db.session.scalar(select(model.id).where(model.user_id == user.id).limit(1)) is not None:
+        if db.session.scalar(select(model.id).where(model.ledger_id == ledger.id).limit(1)) is not None:
             return False
     return True
 
 
-def restore(user: User, backup: Backup, replace: bool) -> None:
-    """Replace everything the user has with the backup's; the caller commits it as one transaction.
+def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
+    """Replace everything the ledger has with the backup's; the caller commits it as one transaction.
+    Restored into the person's own ledger, the backup's time zone becomes the account's again.
 
-    Raises AccountNotEmpty when the account has data and `replace` was not confirmed.
+    Raises AccountNotEmpty when the ledger has data and `replace` was not confirmed.
     """
-    if not replace and not account_is_empty(user):
+    if not replace and not ledger_is_empty(ledger):
         raise AccountNotEmpty()
     for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
         # The default session synchronisation drops deleted objects from the session, so that a
         # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
-        db.session.execute(delete(model).where(model.user_id == user.id))
-    user.currency = backup.currency
-    user.monthly_budget_cents = backup.monthly_budget_cents
-    user.period_start_day = backup.period_start_day
-    user.time_zone = backup.time_zone
+        db.session.execute(delete(model).where(model.ledger_id == ledger.id))
+    ledger.currency = backup.currency
+    ledger.monthly_budget_cents = backup.monthly_budget_cents
+    ledger.period_start_day = backup.period_start_day
+    if ledger.personal_user_id == user.id:
+        user.time_zone = backup.time_zone
 
     categories = {}
     for item in backup.categories:
-        categories[item["name_key"]] = Category(user_id=user.id, **item)
+        categories[item["name_key"]] = Category(ledger_id=ledger.id, **item)
         db.session.add(categories[item["name_key"]])
     batches = {}
     for item in backup.import_batches:
         values = {k: v for k, v in item.items() if k != "number"}
-        batches[item["number"]] = ImportBatch(user_id=user.id, **values)
+        batches[item["number"]] = ImportBatch(ledger_id=ledger.id, **values)
         db.session.add(batches[item["number"]])
     db.session.flush()
 
-    _insert(OverallBudget, [{"user_id": user.id, **item} for item in backup.overall_budgets])
+    _insert(OverallBudget, [{"ledger_id": ledger.id, **item} for item in backup.overall_budgets])
     _insert(
         CategoryBudget,
         [
-            {**item, "user_id": user.id, "category_id": categories[item.pop("category")].id}
+            {**item, "ledger_id": ledger.id, "category_id": categories[item.pop("category")].id}
             for item in [dict(b) for b in backup.category_budgets]
         ],
     )
@@ -442,14 +465,15 @@ def restore(user: User, backup: Backup, replace: bool) -> None:
         [
             {
                 **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
-                "user_id": user.id,
+                "ledger_id": ledger.id,
                 "category_id": categories[item["category"]].id,
                 "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,
+                "created_by_id": user.id,
             }
             for item in backup.expenses
         ],
     )
-    _insert(ImportMapping, [{"user_id": user.id, **item} for item in backup.import_mappings])
+    _insert(ImportMapping, [{"ledger_id": ledger.id, **item} for item in backup.import_mappings])
 
 
 def _insert(model, rows: list[dict]) -> None:

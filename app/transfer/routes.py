@@ -2,6 +2,7 @@
 and backup and restore. Every step is a plain form POST followed by a redirect; the file and the
 choices made so far live in the database (ImportDraft), so any worker can serve any step."""
 
+import hashlib
 import re
 import tempfile
 
@@ -12,8 +13,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock, l10n, rate_limits
-from ..access import personal_ledger
-from ..categories import user_categories
+from ..access import EDITOR, OWNER, VIEWER, current_ledger, current_role, may
+from ..categories import ledger_categories
 from ..errors import render_error
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
@@ -66,16 +67,22 @@ def _user():
     return current_user._get_current_object()
 
 
+def _importing():
+    """The ledger an import works on: importing adds expenses, which takes an editor."""
+    return current_ledger(EDITOR)
+
+
 # Step 1: upload
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload():
+    ledger = _importing()  # a viewer is refused the page, not only the upload
     form = UploadForm()
     if form.validate_on_submit():
         upload = form.csv_file.data
         try:
-            draft = run_and_commit(csv_import.create_draft, _user(), upload.filename, upload.read())
+            draft = run_and_commit(csv_import.create_draft, ledger, upload.filename, upload.read())
         except ImportFileError as error:
             form.csv_file.errors.append(str(error))
         else:
@@ -94,14 +101,14 @@ def stored_file_unreadable(error: ImportFileError):
 
 
 def _draft_context(draft_id: int):
-    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    draft = csv_import.get_draft_or_404(_importing(), draft_id)
     table = csv_import.draft_table(draft)
     return draft, table, csv_import.draft_settings(draft, table)
 
 
 @bp.post("/import/<int:draft_id>/cancel")
 def cancel(draft_id: int):
-    draft = csv_import.get_draft_or_404(_user(), draft_id)
+    draft = csv_import.get_draft_or_404(_importing(), draft_id)
     if ConfirmForm().validate_on_submit():
         run_and_commit(csv_import.cancel_draft, draft)
         flash(_("Cancelled the import of %(file_name)s. Nothing was imported.", file_name=draft.file_name), "info")
@@ -129,7 +136,7 @@ def columns(draft_id: int):
         if date_moved:
             guess_date_format(settings, table)
         if amounts_moved:
-            guess_amount_format(settings, table, current_user.currency)
+            guess_amount_format(settings, table, _importing().currency)
         run_and_commit(csv_import.save_draft_settings, draft, settings)
         return redirect(url_for("transfer.formats", draft_id=draft.id))
     return (
@@ -140,7 +147,7 @@ def columns(draft_id: int):
             table=table,
             sample=table.records[:5],
             delimiter=DELIMITER_NAMES[table.delimiter],
-            mapping=csv_import.saved_mapping(_user(), table),
+            mapping=csv_import.saved_mapping(_importing(), table),
             step=2,
         ),
         form_status(form),
@@ -203,10 +210,10 @@ def formats(draft_id: int):
 @bp.route("/import/<int:draft_id>/preview", methods=["GET", "POST"])
 def preview(draft_id: int):
     draft, table, settings = _draft_context(draft_id)
-    user = _user()
-    categories = user_categories(user)
+    ledger = _importing()
+    categories = ledger_categories(ledger)
     if request.method == "POST":
-        form = preview_form(unknown_categories(user, table, settings), categories)
+        form = preview_form(unknown_categories(ledger, table, settings), categories)
         if form.validate_on_submit():
             # The choices sent with the form decide what is imported; the plan is made again from them.
             settings.default_category = form.default_category.data or ""
@@ -217,9 +224,9 @@ def preview(draft_id: int):
                 return _import(draft, settings)
             run_and_commit(csv_import.save_draft_settings, draft, settings)
             return redirect(url_for("transfer.preview", draft_id=draft.id))
-        plan = analyse(user, table, settings)
+        plan = analyse(ledger, table, settings)
     else:
-        plan = analyse(user, table, settings)
+        plan = analyse(ledger, table, settings)
         form = preview_form(plan.unknown_categories, categories)
         form.default_category.data = settings.default_category
         form.import_duplicates.data = settings.import_duplicates
@@ -240,7 +247,7 @@ def _import(draft, settings):
         )
     expected = int(shown)
     try:
-        batch = run_and_commit(csv_import.run_import, _user(), draft, settings, expected)
+        batch = run_and_commit(csv_import.run_import, _importing(), draft, settings, expected, current_user.id)
     except csv_import.ImportGone:
         flash(_("That file has already been imported or the import was cancelled."), "info")
         return redirect(url_for("transfer.imports"))
@@ -308,15 +315,18 @@ def _render_preview(draft, table, settings, plan, form):
 
 @bp.get("/imports")
 def imports():
-    return render_template("transfer/imports.html", summaries=csv_import.batch_summaries(_user()), form=ConfirmForm())
+    return render_template(
+        "transfer/imports.html", summaries=csv_import.batch_summaries(current_ledger(VIEWER)), form=ConfirmForm()
+    )
 
 
 @bp.post("/imports/<int:batch_id>/undo")
 def undo_import(batch_id: int):
-    batch = csv_import.get_batch_or_404(_user(), batch_id)
+    ledger = current_ledger(EDITOR)
+    batch = csv_import.get_batch_or_404(ledger, batch_id)
     if ConfirmForm().validate_on_submit():
         file_name = batch.file_name
-        deleted = run_and_commit(csv_import.undo_batch, _user(), batch)
+        deleted = run_and_commit(csv_import.undo_batch, ledger, batch)
         flash(
             ngettext(
                 "Undid the import of %(file_name)s: deleted %(count)s expense.",
@@ -336,29 +346,30 @@ def undo_import(batch_id: int):
 @bp.get("/backup.zip")
 def download_backup_zip():
     """Everything, with the receipts: written to a temporary file (on disk past 16 MB), then sent
-    from it in slices; the file goes when the last slice has."""
-    user = _user()
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed by slices()
-    receipts_backup.write_backup_zip(spool, user, personal_ledger(user))
+    from it in slices; the file goes when the response is closed."""
+    ledger = current_ledger(VIEWER)  # before the file is made: a refusal must not leave it open
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - closed with the response
+    receipts_backup.write_backup_zip(spool, _user(), ledger, site=_site())
     size = spool.tell()
     spool.seek(0)
 
     def slices():
-        with spool:
-            while chunk := spool.read(256 * 1024):
-                yield chunk
+        while chunk := spool.read(256 * 1024):
+            yield chunk
 
     filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.zip"
     response = Response(
         slices(), mimetype="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
     response.content_length = size
+    # Closed when the response is, also when the browser goes away before the last slice.
+    response.call_on_close(spool.close)
     return response
 
 
 @bp.get("/backup.json")
 def download_backup():
-    body = backup_json(_user())
+    body = backup_json(_user(), current_ledger(VIEWER), site=_site())
     filename = f"expense-tracker-backup-{clock.user_today().isoformat()}.json"
     return Response(
         body, mimetype="application/json", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -369,30 +380,54 @@ def download_backup():
 @rate_limits.password_per_ip
 @rate_limits.password_per_account
 def backup():
-    user = _user()
+    ledger = current_ledger(OWNER if request.method == "POST" else VIEWER)
     form = RestoreForm()
     if form.validate_on_submit():
-        _restore(user, form)
+        _restore(_user(), ledger, form)
         if not form.errors:
             return redirect(url_for("expenses.dashboard"))
     return (
-        render_template("transfer/backup.html", form=form, empty=restoring.account_is_empty(user), step=None),
+        render_template(
+            "transfer/backup.html",
+            form=form,
+            ledger=ledger,
+            empty=restoring.ledger_is_empty(ledger),
+            may_restore=may(current_role(), OWNER),
+            source=getattr(form, "source", None),
+            step=None,
+        ),
         form_status(form),
     )
 
 
-def _restore(user, form: RestoreForm) -> None:
+def _site() -> str:
+    """This site's address, as the browser reached it: what a backup made here says it came from."""
+    return request.url_root
+
+
+def _restore(user, ledger, form: RestoreForm) -> None:
+    data = form.backup_file.data.read()
     try:
-        parsed, receipts = receipts_backup.read_backup_upload(form.backup_file.data.read(), user)
+        parsed, receipts = receipts_backup.read_backup_upload(data)
     except restoring.BackupError as error:
         form.backup_file.errors.append(str(error))
         return
+    digest = hashlib.sha256(data).hexdigest()
+    if parsed.source.is_elsewhere(user, ledger, _site()) and not (
+        form.confirm_source.data and form.source_file.data == digest
+    ):
+        # Said on the page, with the file's checksum, so that the tick confirms this very file.
+        form.source, form.source_file.data, form.confirm_source.data = parsed.source, digest, False
+        form.confirm_source.errors.append(
+            _("Check where this backup came from, choose the same file again and tick this box to restore it.")
+        )
+        return
     replace = False
-    if not restoring.account_is_empty(user):
+    if not restoring.ledger_is_empty(ledger):
         if not form.replace.data:
             form.replace.errors.append(
                 _(
-                    "Your account already has expenses, budgets or imports. Tick this box and enter your password to "
+                    "This ledger already has expenses, budgets or imports. Tick this box and enter your password to "
                     "replace them with the backup."
                 )
             )
@@ -402,12 +437,12 @@ def _restore(user, form: RestoreForm) -> None:
             return
         replace = True
     try:
-        run_and_commit(receipts_backup.restore_with_receipts, user, personal_ledger(user), parsed, receipts, replace)
+        run_and_commit(receipts_backup.restore_with_receipts, user, ledger, parsed, receipts, replace)
     except ReceiptRefused as refused:
         form.backup_file.errors.append(_("%(problem)s Nothing was changed.", problem=refused))
         return
     except restoring.AccountNotEmpty:  # data arrived meanwhile, from another tab
-        form.replace.errors.append(_("Your account has data now. Tick this box and enter your password to replace it."))
+        form.replace.errors.append(_("This ledger has data now. Tick this box and enter your password to replace it."))
         return
     except (IntegrityError, Conflict):
         form.backup_file.errors.append(_("The backup contains rows that contradict each other. Nothing was changed."))

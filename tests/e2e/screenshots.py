@@ -31,6 +31,7 @@ from app.receipts.files import prepare
 from app.receipts.storage import Upload
 from app.transactions import run_and_commit
 from app.transfer.csv_import import create_draft
+from tests.conftest import ledger_of
 from tests.ledger_helpers import share_demo
 from tests.receipt_images import draw, encode, make_receipt
 from tests.test_receipts import RECEIPT
@@ -76,17 +77,17 @@ def demo_ids(app: Flask) -> dict[str, int | str]:
     """An object of each kind in the demo account, by URL argument name (an import draft is made)."""
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
-        draft = db.session.scalar(select(ImportDraft.id).where(ImportDraft.user_id == user.id))
+        draft = db.session.scalar(select(ImportDraft.id).where(ImportDraft.ledger_id == ledger_of(user.id)))
         if draft is None:
             draft = run_and_commit(create_draft, user, SAMPLE_CSV.name, SAMPLE_CSV.read_bytes()).id
         expense = db.session.scalar(
-            select(Expense).where(Expense.user_id == user.id).order_by(Expense.spent_on.desc()).limit(1)
+            select(Expense).where(Expense.ledger_id == ledger_of(user.id)).order_by(Expense.spent_on.desc()).limit(1)
         )
         return {
             "expense_id": expense.id,
             "attachment_id": demo_receipts(user, expense),
             "category_id": db.session.scalar(
-                select(Category.id).where(Category.user_id == user.id).order_by(Category.name_key).limit(1)
+                select(Category.id).where(Category.ledger_id == ledger_of(user.id)).order_by(Category.name_key).limit(1)
             ),
             "draft_id": draft,
             "token": share_demo(app, DEMO_EMAIL),

@@ -29,7 +29,7 @@ from app.cli import load_sample
 from app.extensions import db
 from app.models import Category, Expense, ImportBatch, ImportDraft, User
 from app.transactions import run_and_commit
-from tests.conftest import PASSWORD, AuthActions, post_form
+from tests.conftest import PASSWORD, AuthActions, ledger_of, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
 from tests.ledger_helpers import share_demo
 
@@ -127,7 +127,7 @@ SIGNED_IN_FORMS = {
         BadSubmit("expenses.edit_category", "Save category", _fill("Name", "")),
         BadSubmit("budgets.index", "Save budgets", lambda page: page.locator(".budget-input").first.fill("lots")),
         BadSubmit("budgets.edit", "Save budget", _fill("Limit per period (INR)", "-5")),
-        BadSubmit("account.settings", "Save settings", _fill("Budget per period", "abc")),
+        BadSubmit("ledgers.settings", "Save ledger settings", _fill("Budget per period", "abc")),
         BadSubmit("account.change_password", "Change password", _nothing),
         BadSubmit("account.two_factor_settings", "Turn on two-factor sign-in", _nothing),
         BadSubmit("account.delete_account", "Delete my account", _nothing),
@@ -170,13 +170,21 @@ def demo_ids(app: Flask, live_server) -> dict[str, int | str]:
     draft_id = _upload_statement(client)
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id).where(User.email == DEMO_EMAIL))
-        assert db.session.scalar(db.select(db.func.count(ImportBatch.id)).where(ImportBatch.user_id == user_id)) == 1
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(ImportBatch.id)).where(ImportBatch.ledger_id == ledger_of(user_id))
+            )
+            == 1
+        )
         assert db.session.get(ImportDraft, draft_id) is not None
         food = db.session.scalar(
-            db.select(Category.id).where(Category.user_id == user_id, Category.name == "Food & groceries")
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user_id), Category.name == "Food & groceries")
         )
         expense_id = db.session.scalar(
-            db.select(Expense.id).where(Expense.user_id == user_id).order_by(Expense.spent_on.desc()).limit(1)
+            db.select(Expense.id)
+            .where(Expense.ledger_id == ledger_of(user_id))
+            .order_by(Expense.spent_on.desc())
+            .limit(1)
         )
     return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id, "token": share_demo(app, DEMO_EMAIL)}
 

@@ -58,7 +58,7 @@ def test_a_german_reader_registers_keeps_books_and_leaves_in_german(page: Page, 
     expect(page.get_by_role("status")).to_contain_text("Kategorie Bücher angelegt.")
 
     # Two expenses through the full form, with German amounts; plurals on the list.
-    for amount, description, category in (("1.234,50", "Miete", "Housing"), ("12,90", "Roman", "Bücher")):
+    for amount, description, category in (("1.234,50", "Miete", "Wohnen"), ("12,90", "Roman", "Bücher")):
         page.goto("/expenses/new")
         expect(page.get_by_role("heading", name="Ausgabe hinzufügen")).to_be_visible()
         page.get_by_label("Betrag").fill(amount)

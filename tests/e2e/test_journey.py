@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.models import Category, User
-from tests.conftest import add_expense
+from tests.conftest import add_expense, ledger_of
 from tests.e2e.conftest import register, wait_until_open
 
 pytestmark = pytest.mark.e2e
@@ -141,7 +141,7 @@ def test_pages_fit_a_phone_screen(page: Page, app, viewport):
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id).where(User.email == EMAIL))
         category_id = db.session.scalar(
-            db.select(Category.id).where(Category.user_id == user_id, Category.name == "Transport")
+            db.select(Category.id).where(Category.ledger_id == ledger_of(user_id), Category.name == "Transport")
         )
     # Long text and large amounts are what push a narrow layout sideways.
     expense_id = add_expense(app, user_id, "Transport", 99_999_999_999, description="A fairly long description " * 7)

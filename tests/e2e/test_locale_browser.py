@@ -51,7 +51,7 @@ def test_a_german_browser_then_the_indian_setting(page: Page):
     page.goto("/expenses/new")
     page.get_by_label("Betrag").fill("1.234,50")
     page.get_by_label("Beschreibung", exact=True).fill("Miete")
-    page.get_by_label("Kategorie").select_option(label="Housing")
+    page.get_by_label("Kategorie").select_option(label="Wohnen")  # the starter categories are German too
     page.get_by_role("button", name="Ausgabe hinzufügen", exact=True).click()
     page.goto("/expenses")
     row = page.locator("#expense-table tbody tr").first
@@ -91,7 +91,8 @@ def test_long_formats_fit_a_phone(page: Page, app, viewport, language):
     _register(page, language[:2])
     with app.app_context():
         user_id = db.session.scalar(db.select(User.id).where(User.email == "locale@example.com"))
-    add_expense(app, user_id, "Food & groceries", 5_607_766, date.today(), "Groceries at the supermarket")
+    food = {"en": "Food & groceries", "de": "Lebensmittel", "fr": "Alimentation et courses"}[language[:2]]
+    add_expense(app, user_id, food, 5_607_766, date.today(), "Groceries at the supermarket")
 
     # The navbar's brand and buttons share one line; each of the dashboard's figures is one line.
     page.goto("/")
