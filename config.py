@@ -76,8 +76,13 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    # Per client address and per account; checked before any password is hashed.
-    LOGIN_LIMIT_PER_IP = "20 per minute; 200 per hour"
+    # When Redis cannot be reached, each worker counts in its own memory until it can again (checked
+    # again after 1, 2, 4 ... seconds): the limits still hold per worker, and pages keep being served.
+    # Flask-Limiter logs the switch ("Rate limit storage unreachable") and the recovery.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Per client address and per account; checked before any password is hashed. The per-address
+    # limit can be raised for a load test, whose simulated people all come from one address.
+    LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute; 200 per hour")
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
     REGISTER_LIMIT_PER_IP = "5 per minute; 30 per hour"
     REAUTH_LIMIT_PER_ACCOUNT = "5 per minute; 30 per hour"
@@ -99,7 +104,7 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {"security": [{"bearerAuth": []}]}
     API_LIMIT_PER_TOKEN = "120 per minute; 3000 per hour"  # noqa: S105 (a rate, not a secret)
-    API_LIMIT_PER_ADDRESS = "600 per minute"
+    API_LIMIT_PER_ADDRESS = os.environ.get("API_LIMIT_PER_ADDRESS", "600 per minute")
     API_CORS_ORIGINS = [origin.strip() for origin in os.environ.get("API_CORS_ORIGINS", "").split(",") if origin]
 
     # Set when the app is served behind a reverse proxy that sets X-Forwarded-* headers.

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask.logging import default_handler
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEVELOPMENT_SECRET_KEY, engine_options
@@ -44,6 +45,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     receipt_limits.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Its warnings (Redis unreachable, counting in memory; recovered) belong in the server's log.
+    limiter.logger.addHandler(default_handler)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load_user)
     l10n.init_app(app)

@@ -1,5 +1,8 @@
 """Rate limits on login, registration and password checks: per IP and per account, before hashing."""
 
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -75,3 +78,43 @@ def test_limits_are_kept_in_the_configured_storage(app):
     scheme = app.config["RATELIMIT_STORAGE_URI"].split(":", 1)[0]
     with app.app_context():
         assert type(limiter.storage).__name__ == {"memory": "MemoryStorage", "redis": "RedisStorage"}[scheme]
+
+
+# Run in a process of its own: the limiter is one object per process, and once it has found its
+# storage unreachable it keeps counting in memory until a later check finds the storage again.
+REDIS_DOWN_SCRIPT = """
+import re, socket, sys
+from app import create_app
+from app.extensions import db
+
+with socket.socket() as probe:  # a port nothing listens on
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+app = create_app(
+    "testing",
+    SQLALCHEMY_DATABASE_URI="sqlite://",
+    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}/0",
+    LOGIN_LIMIT_PER_IP="2 per minute",
+)
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+page = client.get("/login").get_data(as_text=True)
+token = re.search('name="csrf-token" content="([^"]+)"', page).group(1)
+form = {"csrf_token": token, "email": "nobody@example.com", "password": "not the password"}
+print(*(client.post("/login", data=form).status_code for _ in range(3)))
+"""
+
+
+def test_with_redis_unreachable_limits_are_counted_in_memory_and_the_log_says_so():
+    result = subprocess.run(
+        [sys.executable, "-c", REDIS_DOWN_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    # Pages are served, and the per-address limit still holds (in this worker's memory).
+    assert result.stdout.split() == ["422", "422", "429"]
+    assert "Rate limit storage unreachable - falling back to in-memory storage" in result.stderr
