@@ -38,8 +38,23 @@ PAGES = {
 
 def render_error(code: int, message: str | None = None):
     title, default_message = PAGES.get(code, PAGES[500])
-    page = render_template("errors/error.html", code=code, title=str(title), message=message or str(default_message))
+    try:
+        page = render_template(
+            "errors/error.html", code=code, title=str(title), message=message or str(default_message)
+        )
+    except OperationalError:
+        # The layout says who is signed in, which takes the database: without it, any error page
+        # (a form's expired token while PostgreSQL restarts, say) is the 503 page.
+        return _database_unavailable_page()
     return page, code
+
+
+def _database_unavailable_page():
+    db.session.rollback()
+    # The page must render without the database: treat the visitor as signed out for it.
+    g._login_user = login_manager.anonymous_user()
+    title, message = PAGES[503]
+    return render_template("errors/error.html", code=503, title=str(title), message=str(message)), 503
 
 
 def init_app(app: Flask) -> None:
@@ -71,12 +86,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
-        db.session.rollback()
         if is_api_request():
+            db.session.rollback()
             return problem(503)
-        # The page must render without the database: treat the visitor as signed out for it.
-        g._login_user = login_manager.anonymous_user()
-        return render_error(503)
+        return _database_unavailable_page()
 
     @app.errorhandler(500)
     def internal_error(_error):

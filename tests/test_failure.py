@@ -99,6 +99,27 @@ def test_sqlite_file_that_cannot_be_opened_gives_503_then_recovers(tmp_path):
         _dispose(app)
 
 
+def test_an_error_page_while_the_database_is_gone_is_the_503_page(tmp_path):
+    folder = tmp_path / "database"
+    folder.mkdir()
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'app.sqlite'}")
+    try:
+        _migrate(app)
+        client = app.test_client()
+        assert AuthActions(client).register().status_code == 302
+        _dispose(app)
+        folder.rename(tmp_path / "gone")  # new connections cannot open it
+        # A form without its CSRF token (its form page failed while PostgreSQL restarted): the 400
+        # page's layout asks who is signed in, and that takes the database.
+        response = client.post("/expenses/new", data={"description": "Lunch"})
+        assert response.status_code == 503
+        assert "The database cannot be reached right now" in response.get_data(as_text=True)
+        (tmp_path / "gone").rename(folder)
+        assert client.get("/expenses").status_code == 200
+    finally:
+        _dispose(app)
+
+
 def test_concurrent_adds_for_one_user_are_all_stored_exactly(app, user):
     threads_count, per_thread = 6, 5
     browsers = [app.test_client() for _ in range(threads_count)]
