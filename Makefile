@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 VENDOR := app/static/vendor
 export FLASK_APP := run.py
 
-.PHONY: run test test-e2e lint install assets browser ocr screenshots audit bench bench-receipts clean translations catalogues
+.PHONY: run test test-e2e lint install assets browser ocr screenshots audit bench bench-receipts loadtest clean translations catalogues
 
 run: install assets catalogues ocr
 	$(BIN)/flask db upgrade
@@ -119,10 +119,24 @@ bench: install assets bench-autocat
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: on Debian or Ubuntu, apt-get install -y wrk"; exit 1; }
 	$(BIN)/python -m bench.run
 
+# 200 people at once through nginx, two gunicorn instances, PostgreSQL with 2,000,000 expenses and
+# Redis, all started here on their own ports and stopped at the end; then an app server killed,
+# Redis stopped and PostgreSQL restarted under load (bench/loadtest/). Needs nginx, redis-server and
+# PostgreSQL 15's programs (LOADTEST_PG_BIN); Locust goes into .venv-loadtest. About 15 minutes.
+LOADTEST_VENV := .venv-loadtest
+
+loadtest: install assets $(LOADTEST_VENV)/.installed
+	$(BIN)/python -m bench.loadtest
+
+$(LOADTEST_VENV)/.installed: bench/loadtest/requirements.txt
+	test -x $(LOADTEST_VENV)/bin/python || $(PYTHON) -m venv $(LOADTEST_VENV)
+	$(LOADTEST_VENV)/bin/python -m pip install --quiet -r bench/loadtest/requirements.txt
+	touch $@
+
 # Draws 60 receipts (RECEIPT_BENCH_COUNT) and reads them as an upload is read; prints the share of
 # totals, dates and merchants read exactly and the median time per receipt (bench/receipts.py).
 bench-receipts: install ocr
 	$(BIN)/python -m bench.receipts
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOADTEST_VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -1,5 +1,6 @@
 """The application factory: configuration, extensions, blueprints, CLI and error handlers."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -45,8 +46,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     receipt_limits.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    # Its warnings (Redis unreachable, counting in memory; recovered) belong in the server's log.
+    # Its news (Redis unreachable, counting in memory: a warning; Redis back: info) belongs in the
+    # server's log.
     limiter.logger.addHandler(default_handler)
+    limiter.logger.setLevel(logging.INFO)
     login_manager.init_app(app)
     login_manager.user_loader(sessions.load_user)
     l10n.init_app(app)

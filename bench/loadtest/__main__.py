@@ -1,0 +1,220 @@
+"""`make loadtest`: the whole load test, from an empty PostgreSQL to the table of figures.
+
+1. Starts its own PostgreSQL (port 5441) and Redis (6391), seeds them (bench/loadtest/seed.py).
+2. Starts two gunicorn instances and nginx in front of them (deploy/nginx.conf).
+3. The focused check: each page for the account with 1,000,000 expenses against one with 1,000.
+4. Locust, headless: LOADTEST_USERS people (200) arrive over a ramp, then STEADY seconds of load
+   whose figures are the targets' figures; then, with the load still on, three faults one after
+   another: an app server killed and started again, Redis stopped for 30 s, PostgreSQL restarted.
+   After each, the ledgers' totals are checked against their rows (while the load goes on); at
+   the end, every expense the people added against what the database holds.
+5. Prints the tables, writes bench/loadtest.json and stops everything it started.
+"""
+
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import checks, focused, seed
+from .topology import APP_PORTS, BASE_URL, CERTIFICATE, DATABASE_URL, ROOT, STATE, Topology
+
+USERS = int(os.environ.get("LOADTEST_USERS", "200"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "5"))
+STEADY = int(os.environ.get("LOADTEST_STEADY_SECONDS", "240"))
+FAULTS = os.environ.get("LOADTEST_FAULTS", "1") == "1"
+LOCUST = ROOT / ".venv-loadtest" / "bin" / "locust"
+RESULTS = ROOT / "bench" / "loadtest.json"
+# Figures the targets hold for every request type but these (the imports and exports) and the
+# static files nginx serves.
+UNTARGETED = ("import", "export", "static file")
+P95_TARGET, P99_TARGET = 150, 400
+PHASE_FILE = STATE / "phase"
+REDIS_DOWN_SECONDS = 30
+
+
+def set_phase(name: str) -> None:
+    PHASE_FILE.write_text(name)
+    print(f"[{time.strftime('%H:%M:%S')}] phase: {name}", flush=True)
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    memory_kb = int(
+        next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    )
+    return f"{os.cpu_count()} × {model}, {memory_kb / 1024 / 1024:.0f} GB RAM, {platform.system()} {platform.release()}"
+
+
+def fault_app_server(topology: Topology) -> dict:
+    port = APP_PORTS[0]
+    topology.kill_app(port)
+    killed = time.monotonic()
+    time.sleep(15)
+    topology.start_app(port)
+    return {
+        "killed": f"gunicorn on {port} (SIGKILL to master and workers)",
+        "back_after_s": round(time.monotonic() - killed, 1),
+    }
+
+
+def fault_redis(topology: Topology) -> dict:
+    topology.stop_redis()
+    time.sleep(REDIS_DOWN_SECONDS)
+    topology.start_redis()
+    logs = "".join((STATE / f"gunicorn-{port}.log").read_text() for port in APP_PORTS)
+    return {
+        "stopped_s": REDIS_DOWN_SECONDS,
+        "log_says_unreachable": logs.count("Rate limit storage unreachable"),
+        "log_says_recovered": logs.count("Rate limit storage recovered"),
+    }
+
+
+def fault_postgres(topology: Topology) -> dict:
+    started = time.monotonic()
+    topology.restart_postgres()
+    return {"restart_s": round(time.monotonic() - started, 1)}
+
+
+FAULT_RUNS = (
+    ("fault: app server killed", fault_app_server, 40),
+    ("fault: Redis stopped", fault_redis, 45),
+    ("fault: PostgreSQL restarted", fault_postgres, 30),
+)
+
+
+def run_load(topology: Topology, accounts_file: Path) -> tuple[dict, dict]:
+    expense_log = STATE / "expenses.jsonl"
+    expense_log.unlink(missing_ok=True)
+    phase_results = STATE / "phases.json"
+    ramp = USERS / SPAWN_RATE + 15
+    set_phase("ramp")
+    env = dict(
+        os.environ,
+        LOADTEST_ACCOUNTS=str(accounts_file),
+        LOADTEST_PHASE_FILE=str(PHASE_FILE),
+        LOADTEST_RESULTS=str(phase_results),
+        LOADTEST_EXPENSE_LOG=str(expense_log),
+        LOADTEST_CERTIFICATE=str(CERTIFICATE),
+    )
+    locust = subprocess.Popen(
+        [
+            LOCUST, "-f", ROOT / "bench" / "loadtest" / "locustfile.py", "--headless", "--host", BASE_URL,
+            "-u", str(USERS), "-r", str(SPAWN_RATE), "--only-summary", "--stop-timeout", "10",
+            "--loglevel", "WARNING",
+        ],
+        env=env,
+        stdout=open(STATE / "locust.log", "w"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    faults = {}
+    try:
+        time.sleep(ramp)
+        set_phase("steady")
+        time.sleep(STEADY)
+        if FAULTS:
+            for name, inject, seconds in FAULT_RUNS:
+                set_phase(name)
+                started = time.monotonic()
+                faults[name] = inject(topology)
+                time.sleep(max(0, seconds - (time.monotonic() - started)))
+                set_phase("settle")
+                faults[name]["totals"] = checks.totals_match(DATABASE_URL)
+                time.sleep(10)
+        set_phase("done")
+    finally:
+        locust.send_signal(signal.SIGTERM)
+        locust.wait(60)
+    phases = json.loads(phase_results.read_text())
+    faults["after the run"] = checks.nothing_lost(DATABASE_URL, expense_log)
+    faults["after the run"]["totals"] = checks.totals_match(DATABASE_URL)
+    return phases, faults
+
+
+def steady_table(steady: dict) -> tuple[list[str], bool]:
+    lines = [f"{'request':34} {'requests':>8} {'fail':>5} {'p50':>6} {'p95':>6} {'p99':>6}  target"]
+    met = True
+    for name, row in sorted(steady["requests"].items()):
+        targeted = not name.startswith(UNTARGETED)
+        verdict = "-"
+        if targeted:
+            ok = row["failures"] == 0 and row["p95_ms"] < P95_TARGET and row["p99_ms"] < P99_TARGET
+            met &= ok
+            verdict = "PASS" if ok else "MISS"
+        lines.append(
+            f"{name[:34]:34} {row['requests']:>8} {row['failures']:>5} {row['p50_ms']:>6.0f} "
+            f"{row['p95_ms']:>6.0f} {row['p99_ms']:>6.0f}  {verdict}"
+        )
+    total = sum(row["requests"] for row in steady["requests"].values())
+    failures = sum(row["failures"] for row in steady["requests"].values())
+    lines.append(f"total: {total} requests, {failures} failures, {total / steady['seconds']:.1f} requests/s")
+    return lines, met
+
+
+def main() -> int:
+    if not LOCUST.exists():
+        raise SystemExit("loadtest: Locust is not installed; run `make loadtest`")
+    started = time.monotonic()
+    topology = Topology()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so that `finally` stops everything
+    report: dict = {"machine": machine(), "users": USERS, "steady_seconds": STEADY}
+    try:
+        topology.start()
+        accounts_file = STATE / "accounts.json"
+        print("Seeding ...", flush=True)
+        report["seed"] = seed.seed(DATABASE_URL, accounts_file)
+        print(f"Seeded: {report['seed']}", flush=True)
+        topology.start_web()
+        accounts = json.loads(accounts_file.read_text())
+        print("Focused check: 1,000,000 expenses against 1,000 ...", flush=True)
+        report["focused"] = focused.compare(accounts["people"][-1], accounts["big"])
+        print(f"Load: {USERS} people ...", flush=True)
+        report["phases"], report["faults"] = run_load(topology, accounts_file)
+    finally:
+        topology.stop()
+    report["total_seconds"] = round(time.monotonic() - started)
+    RESULTS.write_text(json.dumps(report, indent=2))
+
+    print(f"\nMachine: {report['machine']}")
+    print(f"\nUnder load: {USERS} people, think times 1-5 s, {STEADY} s after the ramp (p50/p95/p99 in ms)")
+    lines, met = steady_table(report["phases"]["steady"])
+    print("\n".join(lines))
+    print(f"\nThe account with 1,000,000 expenses against one with 1,000 (median ms, target {focused.TARGET_RATIO}×)")
+    for name, row in report["focused"].items():
+        verdict = "PASS" if row["pass"] else "MISS"
+        print(f"{name[:34]:34} {row['small_ms']:>8.1f} {row['big_ms']:>8.1f} {row['ratio']:>6.2f}×  {verdict}")
+    met &= all(row["pass"] for row in report["focused"].values())
+    for name, fault in report["faults"].items():
+        phase = report["phases"].get(name)
+        if phase:
+            requests_seen = sum(row["requests"] for row in phase["requests"].values())
+            failures = sum(row["failures"] for row in phase["requests"].values())
+            print(f"\n{name}: {requests_seen} requests, {failures} failed, {fault}")
+            for reason, count in list(phase["failure_reasons"].items())[:8]:
+                print(f"    {count:>5} × {reason}")
+        else:
+            print(f"\n{name}: {fault}")
+    after = report["faults"].get("after the run", {})
+    clean = not after.get("lost") and not after.get("doubled") and not after.get("import_batches_wrong")
+    clean &= all(
+        not fault.get("totals", {}).get("day_buckets_wrong") and not fault.get("totals", {}).get("month_buckets_wrong")
+        for fault in report["faults"].values()
+    )
+    print(f"\nNothing lost or doubled, totals equal their rows: {'PASS' if clean else 'MISS'}")
+    print(f"Targets: {'all met' if met else 'not all met'}. Took {report['total_seconds']} s; figures in {RESULTS}")
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
