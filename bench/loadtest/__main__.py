@@ -73,9 +73,13 @@ def fault_redis(topology: Topology) -> dict:
     topology.stop_redis()
     time.sleep(REDIS_DOWN_SECONDS)
     topology.start_redis()
+    return {"stopped_s": REDIS_DOWN_SECONDS}
+
+
+def redis_log_lines() -> dict:
+    """What the app servers logged about Redis (each worker once per outage, each way)."""
     logs = "".join((STATE / f"gunicorn-{port}.log").read_text() for port in APP_PORTS)
     return {
-        "stopped_s": REDIS_DOWN_SECONDS,
         "log_says_unreachable": logs.count("Rate limit storage unreachable"),
         "log_says_recovered": logs.count("Rate limit storage recovered"),
     }
@@ -137,6 +141,8 @@ def run_load(topology: Topology, accounts_file: Path) -> tuple[dict, dict]:
         locust.send_signal(signal.SIGTERM)
         locust.wait(60)
     phases = json.loads(phase_results.read_text())
+    if FAULTS:
+        faults["fault: Redis stopped"].update(redis_log_lines())
     faults["after the run"] = checks.nothing_lost(DATABASE_URL, expense_log)
     faults["after the run"]["totals"] = checks.totals_match(DATABASE_URL)
     return phases, faults

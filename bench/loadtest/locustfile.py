@@ -227,8 +227,9 @@ class Person(HttpUser):
         self.open("/", "dashboard")
 
     def open(self, path: str, name: str) -> str:
+        """The page, or "" when it failed (a form that did not come is not sent)."""
         response = self.client.get(path, name=name)
-        self.page = response.text
+        self.page = response.text if response.status_code == 200 else ""
         found = CSRF_META.search(self.page)
         if found:
             self.csrf = found.group(1)
@@ -314,8 +315,9 @@ class Person(HttpUser):
 
     @task(3)
     def full_form(self):
-        page = self.open("/expenses/new", "new expense form")
-        fields = dict(post_form_fields(page))
+        fields = dict(post_form_fields(self.open("/expenses/new", "new expense form")))
+        if "csrf_token" not in fields:
+            return
         description = self.description()
         fields.update(
             description=description,
@@ -335,7 +337,7 @@ class Person(HttpUser):
         expense_id = random.choice(self.added)
         page = self.open(f"/expenses/{expense_id}/edit", "edit form")
         fields = dict(post_form_fields(page))
-        if "amount" not in fields:
+        if "csrf_token" not in fields:
             return
         fields["amount"] = f"{random.randint(1, 900)}.{random.randint(0, 99):02d}"
         self.post(f"/expenses/{expense_id}/edit", fields, "edit, saved")
@@ -345,8 +347,10 @@ class Person(HttpUser):
         if not self.added:
             return
         expense_id = self.added.pop(random.randrange(len(self.added)))
-        page = self.open(f"/expenses/{expense_id}/delete", "delete confirm")
-        fields = post_form_fields(page)
+        fields = post_form_fields(self.open(f"/expenses/{expense_id}/delete", "delete confirm"))
+        if not fields:
+            self.added.append(expense_id)  # another time
+            return
         for attempt in range(RETRY_LIMIT):
             r = self.post(f"/expenses/{expense_id}/delete", fields, "delete" if attempt == 0 else "delete, sent again")
             if r.status_code == 302 or r.status_code == 404:
@@ -387,8 +391,10 @@ class Person(HttpUser):
     def csv_import(self):
         batch = uuid.uuid4().hex[:8]
         names = [category["name"] for category in self.categories()]
-        page = self.open("/import", "import: upload page")
-        token = CSRF_META.search(page).group(1)
+        found = CSRF_META.search(self.open("/import", "import: upload page"))
+        if found is None:
+            return
+        token = found.group(1)
         files = {"csv_file": (f"bank-{batch}.csv", import_csv(self.number, batch, names), "text/csv")}
         r = self.post("/import", {"csrf_token": token}, "import: upload", files=files)
         if r.status_code != 302:
@@ -397,8 +403,10 @@ class Person(HttpUser):
         steps = (("columns", "import: columns"), ("formats", "import: formats"), ("preview", "import: preview"))
         location = columns
         for _step, name in steps:
-            page = self.open(location, name + " page")
-            fields = post_form_fields(page)
+            fields = post_form_fields(self.open(location, name + " page"))
+            if not fields:
+                _log(kind="import", batch=batch, outcome=f"stopped at {_step} (page failed)")
+                return
             if _step == "preview":
                 fields = [(n, v) for n, v in fields if n not in ("refresh", "submit")] + [("submit", "Import")]
             r = self.post(location, fields, name)

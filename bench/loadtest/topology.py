@@ -286,6 +286,8 @@ http {{
     def start(self) -> None:
         """PostgreSQL and Redis; the app servers and nginx come after the data (start_web)."""
         STATE.mkdir(parents=True, exist_ok=True)
+        for log in STATE.glob("*.log"):  # each run's logs are its own
+            log.unlink()
         self.start_postgres()
         self.start_redis()
 
