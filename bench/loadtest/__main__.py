@@ -57,6 +57,19 @@ def machine() -> str:
     return f"{os.cpu_count()} × {model}, {memory_kb / 1024 / 1024:.0f} GB RAM, {platform.system()} {platform.release()}"
 
 
+def cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine so far (/proc/stat)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def process_jiffies(pid: int) -> int:
+    """CPU time (user and system, in jiffies) one process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def fault_app_server(topology: Topology) -> dict:
     port = APP_PORTS[0]
     topology.kill_app(port)
@@ -126,7 +139,16 @@ def run_load(topology: Topology, accounts_file: Path) -> tuple[dict, dict]:
     try:
         time.sleep(ramp)
         set_phase("steady")
+        busy_before, total_before = cpu_times()
+        locust_before = process_jiffies(locust.pid)
         time.sleep(STEADY)
+        busy_after, total_after = cpu_times()
+        locust_used = process_jiffies(locust.pid) - locust_before
+        # Everything on the machine (nginx, gunicorn, PostgreSQL, Redis, Locust), and Locust alone.
+        faults["steady"] = {
+            "cpu_busy_percent": round(100 * (busy_after - busy_before) / (total_after - total_before)),
+            "locust_cpu_percent": round(100 * locust_used / (total_after - total_before)),
+        }
         if FAULTS:
             for name, inject, seconds in FAULT_RUNS:
                 set_phase(name)
@@ -196,12 +218,16 @@ def main() -> int:
     print(f"\nUnder load: {USERS} people, think times 1-5 s, {STEADY} s after the ramp (p50/p95/p99 in ms)")
     lines, met = steady_table(report["phases"]["steady"])
     print("\n".join(lines))
+    cpu = report["faults"]["steady"]
+    print(f"CPU busy, both cores: {cpu['cpu_busy_percent']}% (of which Locust itself {cpu['locust_cpu_percent']}%)")
     print(f"\nThe account with 1,000,000 expenses against one with 1,000 (median ms, target {focused.TARGET_RATIO}×)")
     for name, row in report["focused"].items():
         verdict = "PASS" if row["pass"] else "MISS"
         print(f"{name[:34]:34} {row['small_ms']:>8.1f} {row['big_ms']:>8.1f} {row['ratio']:>6.2f}×  {verdict}")
     met &= all(row["pass"] for row in report["focused"].values())
     for name, fault in report["faults"].items():
+        if name == "steady":
+            continue
         phase = report["phases"].get(name)
         if phase:
             requests_seen = sum(row["requests"] for row in phase["requests"].values())
