@@ -1,7 +1,6 @@
 """Error pages in the site's layout, for HTTP errors and for a database that cannot be reached."""
 
 from flask import Flask, g, render_template
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -40,7 +39,7 @@ def render_error(code: int, message: str | None = None):
     title, default_message = PAGES.get(code, PAGES[500])
     try:
         page = render_template(
-            "errors/error.html", code=code, title=str(title), message=message or str(default_message)
+            "errors/error.html", code=code, title=str(title), message=str(message or default_message)
         )
     except OperationalError:
         # The layout says who is signed in, which takes the database: without it, any error page
@@ -62,7 +61,8 @@ def init_app(app: Flask) -> None:
     def csrf_error(_error):
         return render_error(
             400,
-            _("This form has expired or did not come from this site. Go back, reload the page and submit it again."),
+            # Lazy: translating asks for the reader's locale, which may take the database (see render_error).
+            _l("This form has expired or did not come from this site. Go back, reload the page and submit it again."),
         )
 
     @app.errorhandler(HTTPException)
