@@ -39,7 +39,8 @@ def test_a_receipt_is_read_saved_shown_downloaded_and_private(page: Page, app, b
     expect(page.get_by_role("status").first).to_contain_text("Added Harbour Books with its receipt")
     thumbnail = page.get_by_role("img", name="Receipt receipt.jpg")
     expect(thumbnail).to_be_visible()
-    assert page.evaluate("(img) => img.complete && img.naturalWidth", thumbnail.element_handle()) > 0
+    # Drawn once the (lazily loaded) thumbnail has arrived: waited for, not read at one instant.
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
 
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Download receipt.jpg").click()
