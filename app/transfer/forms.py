@@ -225,7 +225,7 @@ class RestoreForm(FlaskForm):
     confirm_source = BooleanField(_l("Yes, restore this backup into this ledger"))
     password = PasswordField(
         _l("Your password"),
-        description=_l("Needed only to replace data the account already has."),
+        description=_l("Needed only to replace data the ledger already has."),
         validators=[Optional(), Length(max=PASSWORD_MAX)],
     )
     submit = SubmitField(_l("Restore backup"))

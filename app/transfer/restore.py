@@ -52,7 +52,7 @@ class BackupError(ValueError):
 
 
 class AccountNotEmpty(Exception):
-    """Restoring would replace data the account already has: it needs the user's confirmation."""
+    """Restoring would replace data the ledger already has: it needs the person's confirmation."""
 
 
 # Reading a backup
