@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import money
 from app.extensions import db
-from app.models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, Ledger, User, utcnow
+from app.models import Category, Expense, ImportBatch, ImportDraft, ImportMapping, Ledger, utcnow
 from app.transactions import run_and_commit
 from app.transfer import csv_import
 from app.transfer.analysis import analyse
@@ -27,7 +27,16 @@ from app.transfer.layout import (
     guess_decimal_mark,
     guess_spending_sign,
 )
-from tests.conftest import PASSWORD, AuthActions, add_expense, count_rows, csrf_token, ledger_of, personal_ledger_id, post_form
+from tests.conftest import (
+    PASSWORD,
+    AuthActions,
+    add_expense,
+    count_rows,
+    csrf_token,
+    ledger_of,
+    personal_ledger_id,
+    post_form,
+)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "bank-statement.csv"
 

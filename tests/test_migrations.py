@@ -287,7 +287,9 @@ LEDGER_DATA = (
 )
 OWNERS = {
     "user_id": "(SELECT email FROM users WHERE users.id = t.user_id)",
-    "ledger_id": "(SELECT email FROM users JOIN ledgers ON ledgers.personal_user_id = users.id WHERE ledgers.id = t.ledger_id)",
+    "ledger_id": (
+        "(SELECT email FROM users JOIN ledgers ON ledgers.personal_user_id = users.id WHERE ledgers.id = t.ledger_id)"
+    ),
 }
 
 
@@ -318,7 +320,8 @@ def _seed_two_accounts() -> None:
         "created_at) VALUES (2, 'Personal', 1, 'INR', 8000000, 1, '2026-01-01 00:00:00'), "
         "(1, 'Personal', 2, 'JPY', 90000, 25, '2026-01-01 00:00:00'), "
         "(3, 'Flat', NULL, 'EUR', 150000, 1, '2026-01-01 00:00:00')",
-        "INSERT INTO ledger_members (ledger_id, user_id, role, joined_at) VALUES (2, 1, 'owner', '2026-01-01 00:00:00'), "
+        "INSERT INTO ledger_members (ledger_id, user_id, role, joined_at) "
+        "VALUES (2, 1, 'owner', '2026-01-01 00:00:00'), "
         "(1, 2, 'owner', '2026-01-01 00:00:00'), (3, 1, 'owner', '2026-01-01 00:00:00')",
         "INSERT INTO categories (user_id, name, name_key, color) VALUES (1, 'Food', 'food', '#2e7d32'), "
         "(2, 'Food', 'food', '#2e7d32'), (1, 'Rent', 'rent', '#1565c0')",
@@ -393,7 +396,10 @@ def test_the_ledger_data_move_keeps_every_row_and_figure(fresh_app):
         connection.execute(text("UPDATE expenses SET amount_cents = 300 WHERE description = 'Bread'"))
     with db.engine.connect() as connection:
         assert connection.execute(
-            text("SELECT ledger_id, expense_count, total_cents FROM spending_months WHERE month = '2026-01-01' ORDER BY 1")
+            text(
+                "SELECT ledger_id, expense_count, total_cents FROM spending_months "
+                "WHERE month = '2026-01-01' ORDER BY 1"
+            )
         ).all() == [(1, 1, 450), (2, 2, 399)]
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE expenses SET amount_cents = 250 WHERE description = 'Bread'"))

@@ -109,8 +109,8 @@ def test_the_index_follows_every_change(app, client, user):
     with app.app_context():
         insert_expenses(
             [
-                {"ledger_id": personal_ledger_id(app, user.id), "category_id": category_id(app, user.id, "Other"), "spent_on": day,
-                 "description": f"Bulk row {day.day}", "amount_cents": 200}
+                {"ledger_id": personal_ledger_id(app, user.id), "category_id": category_id(app, user.id, "Other"),
+                 "spent_on": day, "description": f"Bulk row {day.day}", "amount_cents": 200}
                 for day in [date.today()]
             ]
         )  # fmt: skip
