@@ -21,7 +21,6 @@ from app.models import (
     EDITOR,
     OWNER,
     VIEWER,
-    Attachment,
     Category,
     Expense,
     ImportBatch,
@@ -33,7 +32,7 @@ from app.models import (
 from app.transfer.csv_import import create_draft
 from tests.conftest import post_form
 from tests.ledger_helpers import browser_of, create_shared, join, user_id
-from tests.test_security_sweep import ANY_FORM, PUBLIC_ENDPOINTS, _rules, _snapshot, _url
+from tests.test_security_sweep import ANY_FORM, PUBLIC_ENDPOINTS, _rules, _snapshot, _url, stored_receipt
 
 OWNER_EMAIL, EDITOR_EMAIL, VIEWER_EMAIL, GONE_EMAIL, STRANGER_EMAIL = (
     "owner@example.com",
@@ -160,17 +159,7 @@ def flat(app):
         )
         db.session.add(expense)
         db.session.flush()
-        receipt = Attachment(
-            ledger_id=ledger_id,
-            expense_id=expense.id,
-            file_name="receipt.png",
-            content_type="image/png",
-            byte_size=4,
-            sha256="0" * 64,
-            content=b"\x89PNG",
-            thumbnail=b"\xff\xd8\xff",
-            has_thumbnail=True,
-        )
+        receipt = stored_receipt(ledger_id, expense.id)
         db.session.add(receipt)
         draft = create_draft(ledger, "bank.csv", b"date,description,amount\n2026-01-02,Tea,3.50\n")
         db.session.flush()

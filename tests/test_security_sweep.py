@@ -95,6 +95,21 @@ def _user_id(app, email):
         return db.session.scalar(select(User.id).where(User.email == email))
 
 
+def stored_receipt(ledger_id: int, expense_id: int) -> Attachment:
+    """A receipt row kept in the database (a few bytes stand in for the image), for URLs that name one."""
+    return Attachment(
+        ledger_id=ledger_id,
+        expense_id=expense_id,
+        file_name="receipt.png",
+        content_type="image/png",
+        byte_size=4,
+        sha256="0" * 64,
+        content=b"\x89PNG",
+        thumbnail=b"\xff\xd8\xff",
+        has_thumbnail=True,
+    )
+
+
 def _owned_ids(app, user_id):
     """Ids of one object of each kind that `user_id` owns, by URL argument name."""
     expense = add_expense(app, user_id, "Housing", 12_345, date(2026, 1, 2), "Rent")
@@ -109,17 +124,7 @@ def _owned_ids(app, user_id):
         draft_id = create_draft(ledger, "bank.csv", b"date,description,amount\n2026-01-02,Tea,3.50\n").id
         batch = ImportBatch(ledger_id=ledger.id, file_name="old.csv", row_count=0)
         db.session.add(batch)
-        receipt = Attachment(
-            ledger_id=ledger.id,
-            expense_id=expense,
-            file_name="receipt.png",
-            content_type="image/png",
-            byte_size=4,
-            sha256="0" * 64,
-            content=b"\x89PNG",
-            thumbnail=b"\xff\xd8\xff",
-            has_thumbnail=True,
-        )
+        receipt = stored_receipt(ledger.id, expense)
         db.session.add(receipt)
         db.session.commit()
         batch_id, attachment_id = batch.id, receipt.id
