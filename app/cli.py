@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`."""
+"""Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`, `flask recurring run`."""
 
 import json
 import time
@@ -8,16 +8,18 @@ from pathlib import Path
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import delete
 
 from . import clock, money, two_factor
 from .access import personal_ledger
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
-from .models import Category, CategoryBudget, Expense, OverallBudget, User
+from .models import Category, CategoryBudget, Expense, Ledger, OverallBudget, User
 from .passwords import set_password
 from .periods import period_containing
 from .receipts import storage
+from .recurring import posting
 from .sessions import end_all_sessions
 from .transactions import run_and_commit
 
@@ -107,6 +109,21 @@ def init_app(app: Flask) -> None:
             click.echo(f"Loaded {added} expenses for {email}.")
         else:
             click.echo(f"{email} already exists; nothing changed (use --reset to reload it).")
+
+    recurring = AppGroup("recurring", help="Recurring expenses.")
+    app.cli.add_command(recurring)
+
+    @recurring.command("run")
+    def run_recurring():
+        """Add every recurring expense that has come due, in every ledger, each exactly once (run it
+        from cron or a systemd timer; opening a ledger's pages posts its own too)."""
+        made = 0
+        ledger_ids = posting.ledgers_due()
+        for ledger_id in ledger_ids:
+            ledger = db.session.get(Ledger, ledger_id)
+            if ledger is not None:  # deleted since
+                made += run_and_commit(posting.post_ledger, ledger)
+        click.echo(f"Added {made} recurring expense(s) in {len(ledger_ids)} ledger(s).")
 
     @app.cli.command("prune-receipts")
     def prune_receipts():

@@ -25,6 +25,7 @@ from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from ..receipts import storage
 from ..receipts.limits import takes_receipts
+from ..recurring import services as recurring
 from ..transactions import run_and_commit
 from . import bp, listing, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
@@ -56,6 +57,11 @@ def dashboard():
         )
         if status.limit_cents is not None
     ]
+    # Only the current period has a rest: what recurring rules still add, and safe to spend.
+    upcoming, safe = [], None
+    if period == current:
+        upcoming = recurring.still_due(ledger, period, today)
+        safe = recurring.safe_to_spend(budget, summary.total_cents, upcoming, budgeting.days_left(period, today))
     chart = {
         "labels": [c.name for c in summary.by_category],
         "colors": [c.color for c in summary.by_category],
@@ -84,6 +90,8 @@ def dashboard():
         chart=chart,
         budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
         recent=services.recent_expenses(ledger),
+        upcoming=upcoming,
+        safe=safe,
         by_member=[] if ledger.is_personal else services.spent_by_member(ledger, period.start, period.end),
         has_expenses=summary.count > 0 or has_expenses(ledger),
         has_categories=bool(categories),
