@@ -117,13 +117,13 @@ def init_app(app: Flask) -> None:
     def run_recurring():
         """Add every recurring expense that has come due, in every ledger, each exactly once (run it
         from cron or a systemd timer; opening a ledger's pages posts its own too)."""
-        made = 0
-        ledger_ids = posting.ledgers_due()
-        for ledger_id in ledger_ids:
+        made, ledgers = 0, 0
+        for ledger_id in posting.ledgers_due():
             ledger = db.session.get(Ledger, ledger_id)
-            if ledger is not None:  # deleted since
-                made += run_and_commit(posting.post_ledger, ledger)
-        click.echo(f"Added {made} recurring expense(s) in {len(ledger_ids)} ledger(s).")
+            count = run_and_commit(posting.post_ledger, ledger) if ledger is not None else 0  # None: deleted since
+            made += count
+            ledgers += count > 0
+        click.echo(f"Added {made} recurring expense(s) in {ledgers} ledger(s).")
 
     @app.cli.command("prune-receipts")
     def prune_receipts():

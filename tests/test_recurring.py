@@ -2,6 +2,7 @@
 views, from `flask recurring run`, from two at once), pausing, skipping, editing, deleting, what is
 still due, safe to spend per day, and suggestions turned into rules. The clock is frozen."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -122,7 +123,7 @@ def test_a_run_repeated_after_a_crash_makes_nothing_twice(app, client, user, fro
     with app.app_context():
         db.session.execute(update(RecurringRule).values(next_due=date(2026, 9, 10)))
         db.session.commit()
-    assert runner.invoke(args=["recurring", "run"]).output == "Added 0 recurring expense(s) in 1 ledger(s).\n"
+    assert runner.invoke(args=["recurring", "run"]).output == "Added 0 recurring expense(s) in 0 ledger(s).\n"
     assert len(made(app, user.id)) == 3
     assert rule_state(app, rule) == (date(2026, 12, 10), False)
 
@@ -143,6 +144,26 @@ def test_two_runs_at_once_make_each_occurrence_once(app, client, user, frozen):
         date(2027, 2, 10),
         date(2027, 3, 10),
     ]
+
+
+def test_a_cron_run_racing_a_page_view_makes_each_occurrence_once(app, client, user, frozen):
+    add_rule(client, app, user.id, start_on="2026-12-10")
+    frozen(datetime(2027, 2, 11, 8, 0, tzinfo=UTC))
+    browser = signed_in_client(app)
+
+    def cron():
+        result = app.test_cli_runner().invoke(args=["recurring", "run"])
+        return type("Answer", (), {"status_code": result.exit_code, "get_data": lambda self, as_text: result.output})()
+
+    with held_at_first_insert(app, "recurring_occurrences") as met:
+        results = at_once(cron, lambda: browser.get("/"))
+    assert met == [True, True]
+    assert [status for status, _ in results] == [0, 200]
+    assert results[0][1] in (
+        "Added 3 recurring expense(s) in 1 ledger(s).\n",
+        "Added 0 recurring expense(s) in 0 ledger(s).\n",
+    )
+    assert [row[0] for row in made(app, user.id)] == [date(2026, 12, 10), date(2027, 1, 10), date(2027, 2, 10)]
 
 
 def test_a_time_zone_ahead_of_the_server_posts_on_its_own_today(app, client, user, frozen):
@@ -208,8 +229,9 @@ def test_an_occurrence_count_ends_the_rule(app, client, user, frozen):
     rule = add_rule(client, app, user.id, ends="after", occurrence_limit="2")
     assert [row[0] for row in made(app, user.id)] == [date(2026, 9, 10), date(2026, 10, 10)]
     assert rule_state(app, rule) == (None, False)
-    page = client.get("/recurring/").get_data(as_text=True)
-    assert table_rows(page, "rule-list")[0][3] == "Ended"
+    assert rules_listed(client.get("/recurring/").get_data(as_text=True)) == [
+        "Rent Housing · Every month on day 10 · 2 times in all ₹1,150.00 Ended 2 expenses made Edit Rent Delete Rent"
+    ]
 
 
 def test_editing_applies_from_today_and_leaves_what_was_made(app, client, user, frozen):
@@ -274,6 +296,12 @@ def test_editing_or_deleting_a_made_expense_never_changes_the_rule(app, client, 
     rule = add_rule(client, app, user.id)
     with app.app_context():
         first, second = db.session.scalars(select(Expense.id).order_by(Expense.spent_on)).all()[:2]
+    # Each made expense links back to its rule, on the list and on its own page.
+    listed = client.get("/expenses").get_data(as_text=True)
+    assert listed.count(f'href="/recurring/#rule-{rule}" title="Made by a recurring rule"') == 3
+    assert element_text(client.get(f"/expenses/{first}/edit").get_data(as_text=True), "made-by-rule") == (
+        "A recurring rule made this expense. Changing or deleting it here leaves the rule as it is."
+    )
     post_form(
         client,
         f"/expenses/{first}/edit",
@@ -375,23 +403,27 @@ def test_another_accounts_rule_is_not_found(app, client, user, frozen, auth):
     assert "Rent" not in client.get("/recurring/").get_data(as_text=True)
 
 
+def rules_listed(page: str) -> list[str]:
+    """Each rule on the list as its text reads, top to bottom."""
+    return [
+        element_text(page, f"rule-{rule_id}")
+        for rule_id in re.findall(r'<li class="list-group-item rule" id="rule-(\d+)"', page)
+    ]
+
+
 def test_the_list_shows_each_rule_with_its_schedule(app, client, user, frozen):
     add_rule(client, app, user.id)
     add_rule(
         client, app, user.id, description="Water", amount="80.00", every="3", start_on="2026-12-31", month_day="31"
     )
     add_rule(client, app, user.id, description="Insurance", amount="500.00", unit="year", start_on="2027-02-28")
-    rows = table_rows(client.get("/recurring/").get_data(as_text=True), "rule-list")
-    assert [row[:5] for row in rows] == [
-        ("Rent Housing · Every month on day 10", "₹1,150.00", "Every month on day 10", "Dec 10, 2026", "3"),
-        (
-            "Water Housing · Every 3 months on the last day",
-            "₹80.00",
-            "Every 3 months on the last day",
-            "Dec 31, 2026",
-            "0",
-        ),
-        ("Insurance Housing · Every year", "₹500.00", "Every year", "Feb 28, 2027", "0"),
+    assert rules_listed(client.get("/recurring/").get_data(as_text=True)) == [
+        "Rent Housing · Every month on day 10 ₹1,150.00 next on Dec 10, 2026 3 expenses made Edit Rent Skip next Rent "
+        "Pause Rent Delete Rent",
+        "Water Housing · Every 3 months on the last day ₹80.00 next on Dec 31, 2026 0 expenses made Edit Water "
+        "Skip next Water Pause Water Delete Water",
+        "Insurance Housing · Every year ₹500.00 next on Feb 28, 2027 0 expenses made Edit Insurance Skip next "
+        "Insurance Pause Insurance Delete Insurance",
     ]
 
 

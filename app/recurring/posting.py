@@ -55,8 +55,13 @@ def claim(rule_id: int, day: date) -> bool:
     predecessors or by a concurrent one, which this insert waits for)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(RecurringOccurrence).values(rule_id=rule_id, due_on=day).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    statement = (
+        insert(RecurringOccurrence)
+        .values(rule_id=rule_id, due_on=day)
+        .on_conflict_do_nothing()
+        .returning(RecurringOccurrence.rule_id)  # a row only when this insert went through
+    )
+    return db.session.execute(statement).first() is not None
 
 
 def post_rule(rule: RecurringRule, today: date) -> int:

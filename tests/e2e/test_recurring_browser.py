@@ -42,8 +42,9 @@ def test_a_rule_three_months_back_posts_three_and_lists_the_next(page: Page, app
     expect(page.get_by_role("status")).to_contain_text(
         "Saved the rule Rent; it added 3 expenses due since its first date."
     )
-    expect(page.locator("#rule-list tbody tr")).to_have_count(1)
-    expect(page.locator("#rule-list .rule-next")).to_have_text("Dec 7, 2026")
+    expect(page.locator("#rule-list .rule")).to_have_count(1)
+    expect(page.locator("#rule-list .rule-next")).to_have_text("next on Dec 7, 2026")
+    expect(page.locator("#rule-list .rule-made")).to_have_text("3 expenses made")
 
     for _ in range(2):
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
