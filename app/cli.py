@@ -2,7 +2,7 @@
 
 import json
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -15,11 +15,13 @@ from . import clock, money, two_factor
 from .access import personal_ledger
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
-from .models import Category, CategoryBudget, Expense, Ledger, OverallBudget, User
+from .models import Category, CategoryBudget, Expense, Ledger, OverallBudget, RecurringRule, User
 from .passwords import set_password
 from .periods import period_containing
 from .receipts import storage
+from .recurrence import on_day
 from .recurring import posting
+from .recurring.services import RuleValues, create_rule
 from .sessions import end_all_sessions
 from .transactions import run_and_commit
 
@@ -48,7 +50,7 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
     ledger.currency = code
     ledger.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
     ledger.period_start_day = account.get("period_start_day", 1)
-    for model in (Expense, CategoryBudget, OverallBudget, Category):
+    for model in (Expense, RecurringRule, CategoryBudget, OverallBudget, Category):
         db.session.execute(delete(model).where(model.ledger_id == ledger.id))
     categories = {}
     for item in data["categories"]:
@@ -86,6 +88,23 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
                 rollover=item["rollover"],
             )
         )
+    for item in data.get("recurring_rules", []):
+        tomorrow = today + timedelta(days=1)
+        start = on_day(tomorrow.year, tomorrow.month, item["day"])
+        if start < tomorrow:
+            start = on_day(tomorrow.year + tomorrow.month // 12, tomorrow.month % 12 + 1, item["day"])
+        values = RuleValues(
+            category=categories[item["category"]],
+            description=item["description"],
+            amount_cents=money.to_minor(money.parse_amount(item["amount"], code), code),
+            start_on=start,
+            unit=item["unit"],
+            every=1,
+            month_day=item["day"],
+            end_on=None,
+            occurrence_limit=None,
+        )
+        create_rule(ledger, values, today, user.id)
     return user.email, added
 
 

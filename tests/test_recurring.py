@@ -493,3 +493,17 @@ def test_the_report_lists_what_is_planned_for_the_period(app, client, user, froz
     (row,) = table_rows(page, "monthly-table", "tbody")[-1:]
     # Gym is filed under Housing too (the form's default category in these tests).
     assert row == ("Planned: still due in December 2026", "₹1,576.50", "₹1,576.50")
+
+
+def test_a_deleted_categorys_rules_go_where_its_expenses_go(app, client, user, frozen):
+    moved = add_rule(client, app, user.id, start_on="2027-01-10")
+    housing, other = category_id(app, user.id, "Housing"), category_id(app, user.id, "Other")
+    page = client.get(f"/categories/{housing}/delete").get_data(as_text=True)
+    assert element_text(page, "category-rules") == "It also has 1 recurring rule, which goes where its expenses go."
+    response = post_form(client, f"/categories/{housing}/delete", {"fate": "move", "move_to": other})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(RecurringRule, moved).category_id == other
+    response = post_form(client, f"/categories/{other}/delete", {"fate": "delete"})
+    assert response.status_code == 302
+    assert count_rows(app, RecurringRule) == 0

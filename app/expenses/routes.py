@@ -10,6 +10,7 @@ from ..categories import (
     TooManyCategories,
     category_stats,
     count_expenses_in,
+    count_rules_in,
     create_category,
     get_category_or_404,
     ledger_categories,
@@ -276,12 +277,13 @@ def delete_category(category_id: int):
     category = get_category_or_404(ledger, category_id)
     others = [c for c in ledger_categories(ledger) if c.id != category.id]
     expense_count = count_expenses_in(ledger, category)
+    rule_count = count_rules_in(ledger, category)
     form = DeleteCategoryForm(others)
     if not others and not form.is_submitted():
         form.fate.data = "delete"  # nowhere to move them
     if form.validate_on_submit():
         move_to = None
-        if expense_count and form.fate.data == "move":
+        if (expense_count or rule_count) and form.fate.data == "move":
             move_to = form.others_by_id.get(form.move_to.data)
             if move_to is None:
                 form.move_to.errors.append(_("Choose the category that should take these expenses."))
@@ -318,7 +320,11 @@ def delete_category(category_id: int):
             return redirect(url_for("expenses.categories"))
     return (
         render_template(
-            "expenses/confirm_delete_category.html", form=form, category=category, expense_count=expense_count
+            "expenses/confirm_delete_category.html",
+            form=form,
+            category=category,
+            expense_count=expense_count,
+            rule_count=rule_count,
         ),
         form_status(form),
     )

@@ -62,7 +62,7 @@ def index():
         "recurring/index.html",
         rules=rules,
         describe=describe,
-        made={rule.id: services.expenses_made_by(rule) for rule in rules} if rules else {},
+        made=services.made_counts(ledger) if rules else {},
         suggestions=suggestions,
         categories=categories,
         form=ConfirmForm(),

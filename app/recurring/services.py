@@ -125,6 +125,17 @@ def expenses_made_by(rule: RecurringRule) -> int:
     )
 
 
+def made_counts(ledger: Ledger) -> dict[int, int]:
+    """How many expenses each of the ledger's rules has made (that are still there), in one query."""
+    return dict(
+        db.session.execute(
+            select(Expense.recurring_rule_id, func.count())
+            .where(Expense.ledger_id == ledger.id, Expense.recurring_rule_id.is_not(None))
+            .group_by(Expense.recurring_rule_id)
+        ).all()
+    )
+
+
 def delete_rule(rule: RecurringRule, delete_expenses: bool) -> int:
     """Delete the rule; the expenses it made stay (no longer linked to it) unless asked. Returns how
     many expenses were deleted."""
