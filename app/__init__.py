@@ -19,6 +19,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 from .health import bp as health_bp
 from .ledgers import bp as ledgers_bp
 from .receipts import limits as receipt_limits
+from .recurring.routes import bp as recurring_bp
 from .reports import bp as reports_bp
 from .routing import IdConverter
 from .transfer import bp as transfer_bp
@@ -59,6 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(budgets_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(recurring_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(health_bp)

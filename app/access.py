@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User
+from .recurring import posting
+from .transactions import run_and_commit
 
 __all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "ledger_and_role", "may"]
 
@@ -105,6 +107,11 @@ def _load_current() -> tuple[Ledger, str]:
                 abort(404)
             ledger, role = found
         g.ledger, g.ledger_role = ledger, role
+        # Opening any page of the ledger posts its recurring expenses that have come due, so that a
+        # server without cron still posts them (committed on their own, before the page's work).
+        # Nothing due, the usual case, costs one indexed query and no commit.
+        if posting.is_due(ledger):
+            run_and_commit(posting.post_ledger, ledger)
     return g.ledger, g.ledger_role
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import Select, delete, func, select, update
 
 from . import rollups
 from .extensions import db
-from .models import MAX_CATEGORIES, Category, Expense, Ledger
+from .models import MAX_CATEGORIES, Category, Expense, Ledger, RecurringRule
 
 # Named in the language of the request that registers the account: they
 # are the person's own data from then on, renamed or deleted like any other category.
@@ -94,14 +94,33 @@ def count_expenses_in(ledger: Ledger, category: Category) -> int:
     )
 
 
+def count_rules_in(ledger: Ledger, category: Category) -> int:
+    return db.session.scalar(
+        select(func.count(RecurringRule.id)).where(
+            RecurringRule.ledger_id == ledger.id, RecurringRule.category_id == category.id
+        )
+    )
+
+
 def delete_category(
     ledger: Ledger, category: Category, move_to: Category | None = None, delete_expenses: bool = False
 ) -> int:
-    """Delete a category, first moving its expenses to `move_to` or, if asked, deleting them.
+    """Delete a category, first moving its expenses (and its recurring rules) to `move_to` or, if
+    asked, deleting them.
 
     Returns how many expenses were moved or deleted. With neither choice, a category that still has
-    expenses is not deleted (ValueError): expenses are never removed silently.
+    expenses or rules is not deleted (ValueError): nothing is removed silently.
     """
+    rules = (RecurringRule.ledger_id == ledger.id, RecurringRule.category_id == category.id)
+    if move_to is not None and move_to.ledger_id == ledger.id and move_to.id != category.id:
+        db.session.execute(
+            update(RecurringRule).where(*rules).values(category_id=move_to.id),
+            execution_options={"synchronize_session": False},
+        )
+    elif delete_expenses:
+        db.session.execute(delete(RecurringRule).where(*rules), execution_options={"synchronize_session": False})
+    elif count_rules_in(ledger, category):
+        raise ValueError("the category still has recurring rules")
     scope = (Expense.ledger_id == ledger.id, Expense.category_id == category.id)
     if move_to is not None:
         if move_to.ledger_id != ledger.id or move_to.id == category.id:

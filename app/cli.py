@@ -1,23 +1,27 @@
-"""Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`."""
+"""Command-line tools: `flask seed`, `flask create-user`, `flask reset-password`, `flask recurring run`."""
 
 import json
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
+from flask.cli import AppGroup
 from sqlalchemy import delete
 
 from . import clock, money, two_factor
 from .access import personal_ledger
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
-from .models import Category, CategoryBudget, Expense, OverallBudget, User
+from .models import Category, CategoryBudget, Expense, Ledger, OverallBudget, RecurringRule, User
 from .passwords import set_password
 from .periods import period_containing
 from .receipts import storage
+from .recurrence import on_day
+from .recurring import posting
+from .recurring.services import RuleValues, create_rule
 from .sessions import end_all_sessions
 from .transactions import run_and_commit
 
@@ -46,7 +50,7 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
     ledger.currency = code
     ledger.monthly_budget_cents = money.to_minor(money.parse_amount(account["monthly_budget"], code), code)
     ledger.period_start_day = account.get("period_start_day", 1)
-    for model in (Expense, CategoryBudget, OverallBudget, Category):
+    for model in (Expense, RecurringRule, CategoryBudget, OverallBudget, Category):
         db.session.execute(delete(model).where(model.ledger_id == ledger.id))
     categories = {}
     for item in data["categories"]:
@@ -84,6 +88,23 @@ def load_sample(path: Path, today: date, reset: bool = False) -> tuple[str, int]
                 rollover=item["rollover"],
             )
         )
+    for item in data.get("recurring_rules", []):
+        tomorrow = today + timedelta(days=1)
+        start = on_day(tomorrow.year, tomorrow.month, item["day"])
+        if start < tomorrow:
+            start = on_day(tomorrow.year + tomorrow.month // 12, tomorrow.month % 12 + 1, item["day"])
+        values = RuleValues(
+            category=categories[item["category"]],
+            description=item["description"],
+            amount_cents=money.to_minor(money.parse_amount(item["amount"], code), code),
+            start_on=start,
+            unit=item["unit"],
+            every=1,
+            month_day=item["day"],
+            end_on=None,
+            occurrence_limit=None,
+        )
+        create_rule(ledger, values, today, user.id)
     return user.email, added
 
 
@@ -107,6 +128,21 @@ def init_app(app: Flask) -> None:
             click.echo(f"Loaded {added} expenses for {email}.")
         else:
             click.echo(f"{email} already exists; nothing changed (use --reset to reload it).")
+
+    recurring = AppGroup("recurring", help="Recurring expenses.")
+    app.cli.add_command(recurring)
+
+    @recurring.command("run")
+    def run_recurring():
+        """Add every recurring expense that has come due, in every ledger, each exactly once (run it
+        from cron or a systemd timer; opening a ledger's pages posts its own too)."""
+        made, ledgers = 0, 0
+        for ledger_id in posting.ledgers_due():
+            ledger = db.session.get(Ledger, ledger_id)
+            count = run_and_commit(posting.post_ledger, ledger) if ledger is not None else 0  # None: deleted since
+            made += count
+            ledgers += count > 0
+        click.echo(f"Added {made} recurring expense(s) in {ledgers} ledger(s).")
 
     @app.cli.command("prune-receipts")
     def prune_receipts():

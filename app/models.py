@@ -278,6 +278,9 @@ class Expense(db.Model):
     # The member who added it (None: that account was deleted since) and, optionally, who paid.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The recurring rule that made it (app/recurring); None for one added by hand, or once the rule
+    # is deleted with its expenses kept. Editing or deleting the expense never touches the rule.
+    recurring_rule_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_rules.id", ondelete="SET NULL"))
 
     category: Mapped[Category] = relationship(
         primaryjoin="and_(Expense.category_id == Category.id, Expense.ledger_id == Category.ledger_id)",
@@ -515,3 +518,67 @@ class Attachment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.file_name!r} expense={self.expense_id}>"
+
+
+class RecurringRule(db.Model):
+    """An expense that repeats on a schedule (app/recurrence.Schedule) in a ledger.
+
+    `next_due` is the first occurrence not yet made (None: the schedule has ended); posting
+    (app/recurring/posting.py) makes every occurrence from it up to today. What keeps an occurrence
+    from being made twice is RecurringOccurrence's primary key, not this date.
+    """
+
+    __tablename__ = "recurring_rules"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["category_id", "ledger_id"],
+            ["categories.id", "categories.ledger_id"],
+            name="fk_recurring_rules_category_id_ledger_id_categories",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("amount_cents > 0", name="amount_positive"),
+        CheckConstraint("unit IN ('day', 'week', 'month', 'year')", name="known_unit"),
+        CheckConstraint("every >= 1", name="every_positive"),
+        CheckConstraint("month_day IS NULL OR month_day BETWEEN 1 AND 31", name="month_day_in_month"),
+        # Posting on a page view: the ledger's rules that are due, found without reading the others.
+        Index("ix_recurring_rules_ledger_id_next_due", "ledger_id", "next_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column()
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    start_on: Mapped[date] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String(5))
+    every: Mapped[int] = mapped_column(SmallInteger, default=1)
+    # Day of the month for monthly and yearly rules (31: the last day); None: the start's day.
+    month_day: Mapped[int | None] = mapped_column(SmallInteger)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    occurrence_limit: Mapped[int | None] = mapped_column(Integer)
+    next_due: Mapped[date | None] = mapped_column(Date)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    category: Mapped[Category] = relationship(
+        primaryjoin="and_(RecurringRule.category_id == Category.id, RecurringRule.ledger_id == Category.ledger_id)",
+        foreign_keys=[category_id, ledger_id],
+        lazy="joined",
+        viewonly=True,
+    )
+
+    def __repr__(self) -> str:
+        return f"<RecurringRule {self.id} {self.description!r} next={self.next_due}>"
+
+
+class RecurringOccurrence(db.Model):
+    """One occurrence of a rule that has been dealt with (made into an expense, or skipped). Its key
+    is what makes posting exactly-once: two runs at once, on any number of servers, cannot both
+    insert (rule, due date), and only the run that inserts it adds the expense."""
+
+    __tablename__ = "recurring_occurrences"
+    __table_args__ = (PrimaryKeyConstraint("rule_id", "due_on"),)
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("recurring_rules.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)

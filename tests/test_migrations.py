@@ -372,7 +372,7 @@ def test_the_ledger_data_move_keeps_every_row_and_figure(fresh_app):
     settings = _settings(after=False)
     assert settings == [("ana@example.com", "INR", 8000000, 1), ("ben@example.com", "JPY", 90000, 25)]
 
-    upgrade()
+    upgrade(revision="0017_ledger_data")
     assert _owned_rows("ledger_id") == before
     assert _settings(after=True) == settings
     with db.engine.connect() as connection:
@@ -412,7 +412,7 @@ def test_the_ledger_data_move_keeps_every_row_and_figure(fresh_app):
 def test_the_downgrade_refuses_while_a_shared_ledger_holds_data(fresh_app):
     upgrade(revision="0016_attachments")
     _seed_two_accounts()
-    upgrade()
+    upgrade(revision="0017_ledger_data")
     with db.engine.begin() as connection:
         connection.execute(
             text("INSERT INTO categories (ledger_id, name, name_key, color) VALUES (3, 'Bills', 'bills', '#6a1b9a')")

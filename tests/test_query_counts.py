@@ -10,18 +10,23 @@ from tests.conftest import ledger_of, personal_ledger_id, recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
 # of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers;
-# a page of ledger data also looks up the current ledger once (app.access.current_ledger).
+# a page of ledger data also looks up the current ledger once (app.access.current_ledger) and
+# whether a recurring rule has come due there (app.recurring.posting.is_due).
 PAGES = {
-    "/": 8,  # ledger, categories, the period's totals, overall budget, category limits, latest expenses
-    "/expenses": 7,  # ledger, categories, count and total, one page of rows, which of them have receipts
-    "/expenses?per_page=100": 7,
-    "/expenses?sort=category": 7,
-    "/expenses?q=lunch&per_page=100": 7,
-    "/expenses?last=1": 7,
-    "/categories": 5,  # ledger, totals per category, categories
-    "/budgets": 7,  # ledger, categories, limits, the period's totals, overall budget
-    "/reports": 9,  # ledger, 12 periods' totals, categories, a year earlier, categories, first expense, largest
-    "/imports": 4,  # ledger, the imports
+    # ledger, due rules, categories, the period's totals, overall budget, category limits, still due,
+    # latest expenses
+    "/": 10,
+    "/expenses": 8,  # ledger, due rules, categories, count and total, one page of rows, which have receipts
+    "/expenses?per_page=100": 8,
+    "/expenses?sort=category": 8,
+    "/expenses?q=lunch&per_page=100": 8,
+    "/expenses?last=1": 8,
+    "/categories": 6,  # ledger, due rules, totals per category, categories
+    "/budgets": 9,  # ledger, due rules, categories, limits, the period's totals, overall budget, still due
+    # ledger, due rules, 12 periods' totals, categories, a year earlier, categories, first expense,
+    # still due, largest
+    "/reports": 11,
+    "/imports": 5,  # ledger, due rules, the imports
     "/account/sessions": 3,  # the account's sessions
 }
 
@@ -69,6 +74,7 @@ def test_a_search_that_matches_nothing_asks_for_no_page_of_rows(app, client, use
     never a page of rows, which would read every expense looking for a first match."""
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
-    # session, current ledger, categories, count and total, any expense at all, the navbar's ledgers
-    assert _statements(app, client, path) == 6
+    # session, current ledger, due rules, categories, count and total, any expense at all, the
+    # navbar's ledgers
+    assert _statements(app, client, path) == 7
     assert 'id="no-matches"' in client.get(path).get_data(as_text=True)

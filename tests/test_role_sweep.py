@@ -32,7 +32,7 @@ from app.models import (
 from app.transfer.csv_import import create_draft
 from tests.conftest import post_form
 from tests.ledger_helpers import browser_of, create_shared, join, user_id
-from tests.test_security_sweep import ANY_FORM, PUBLIC_ENDPOINTS, _rules, _snapshot, _url, stored_receipt
+from tests.test_security_sweep import ANY_FORM, PUBLIC_ENDPOINTS, _rules, _snapshot, _url, stored_receipt, stored_rule
 
 OWNER_EMAIL, EDITOR_EMAIL, VIEWER_EMAIL, GONE_EMAIL, STRANGER_EMAIL = (
     "owner@example.com",
@@ -60,6 +60,14 @@ ROLE_NEEDED = {
     "transfer.download_backup": _READ,
     "transfer.download_backup_zip": _READ,
     "ledgers.members": _READ,
+    "recurring.index": _READ,
+    "recurring.new_rule": _EDIT,
+    "recurring.edit_rule": _EDIT,
+    "recurring.delete_rule": _EDIT,
+    "recurring.pause": {"POST": EDITOR},
+    "recurring.resume": {"POST": EDITOR},
+    "recurring.skip": {"POST": EDITOR},
+    "recurring.accept_suggestion": {"POST": EDITOR},
     "expenses.categories": _READ_EDIT,
     "budgets.index": _READ_EDIT,
     "expenses.new_expense": _EDIT,
@@ -160,13 +168,15 @@ def flat(app):
         db.session.add(expense)
         db.session.flush()
         receipt = stored_receipt(ledger_id, expense.id)
-        db.session.add(receipt)
+        rule = stored_rule(ledger_id, category.id)
+        db.session.add_all([receipt, rule])
         draft = create_draft(ledger, "bank.csv", b"date,description,amount\n2026-01-02,Tea,3.50\n")
         db.session.flush()
         ids = {
             "category_id": category.id,
             "expense_id": expense.id,
             "attachment_id": receipt.id,
+            "rule_id": rule.id,
             "draft_id": draft.id,
             "batch_id": batch.id,
             "member_id": user_id(app, EDITOR_EMAIL),
@@ -226,7 +236,7 @@ def test_a_weaker_role_is_refused_everything_above_it_and_nothing_changes(app, f
     assert [r for r in refused if r[2] != 403] == []
     assert [r for r in reached if r[1] in (403, 404, 409)] == []
     assert _snapshot(app) == before
-    assert len(refused) == {VIEWER: 42, EDITOR: 11}[role]
+    assert len(refused) == {VIEWER: 52, EDITOR: 11}[role]
 
 
 def test_the_owner_reaches_every_page_of_the_ledger(app, flat):

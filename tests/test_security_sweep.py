@@ -17,7 +17,7 @@ from app.access import personal_ledger
 from app.extensions import db
 from app.ledgers.invitations import create_invitation
 from app.ledgers.services import create_ledger
-from app.models import EDITOR, Attachment, ImportBatch, LedgerInvitation, User, UserSession
+from app.models import EDITOR, Attachment, ImportBatch, LedgerInvitation, RecurringRule, User, UserSession
 from app.transfer.csv_import import create_draft
 from tests.conftest import (
     AuthActions,
@@ -95,6 +95,21 @@ def _user_id(app, email):
         return db.session.scalar(select(User.id).where(User.email == email))
 
 
+def stored_rule(ledger_id: int, category_id: int) -> RecurringRule:
+    """A monthly rule whose first date is far ahead, so that no page view posts anything for it."""
+    return RecurringRule(
+        ledger_id=ledger_id,
+        category_id=category_id,
+        description="Rent",
+        amount_cents=100_000,
+        start_on=date(2099, 1, 1),
+        unit="month",
+        every=1,
+        next_due=date(2099, 1, 1),
+        paused=False,
+    )
+
+
 def stored_receipt(ledger_id: int, expense_id: int) -> Attachment:
     """A receipt row kept in the database (a few bytes stand in for the image), for URLs that name one."""
     return Attachment(
@@ -125,9 +140,10 @@ def _owned_ids(app, user_id):
         batch = ImportBatch(ledger_id=ledger.id, file_name="old.csv", row_count=0)
         db.session.add(batch)
         receipt = stored_receipt(ledger.id, expense)
-        db.session.add(receipt)
+        rule = stored_rule(ledger.id, category_id(app, user_id, "Housing"))
+        db.session.add_all([receipt, rule])
         db.session.commit()
-        batch_id, attachment_id = batch.id, receipt.id
+        batch_id, attachment_id, rule_id = batch.id, receipt.id, rule.id
     token_id = api_token_id(app, make_token(app, user_id))
     return {
         "token_id": token_id,
@@ -138,6 +154,7 @@ def _owned_ids(app, user_id):
         "batch_id": batch_id,
         **_sharing_ids(app, user_id),
         "attachment_id": attachment_id,
+        "rule_id": rule_id,
     }
 
 
@@ -182,6 +199,7 @@ def test_every_id_in_a_url_is_known_to_the_sweep(app):
         "invitation_id",
         "token_id",
         "attachment_id",
+        "rule_id",
     }
     for rule in _rules(app) + _rules(app, api=True):
         assert set(_int_arguments(rule)) <= known, f"{rule.rule}: add its id to _owned_ids"

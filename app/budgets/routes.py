@@ -6,6 +6,7 @@ from .. import budgeting, clock, money
 from ..access import EDITOR, VIEWER, current_ledger
 from ..categories import get_category_or_404, ledger_categories
 from ..periods import Period, period_containing, period_from_key
+from ..recurring import services as recurring
 from ..transactions import run_and_commit
 from . import bp
 from .forms import BudgetsForm
@@ -70,6 +71,10 @@ def index():
         form.load(statuses)
     overall_cents = budgeting.overall_budget_cents(ledger, period)
     spent_cents = sum(s.spent_cents for s in statuses)
+    safe = None
+    if period == current:
+        upcoming = recurring.still_due(ledger, period, today)
+        safe = recurring.safe_to_spend(overall_cents, spent_cents, upcoming, budgeting.days_left(period, today))
     return (
         render_template(
             "budgets/index.html",
@@ -80,6 +85,7 @@ def index():
             overall_cents=overall_cents,
             spent_cents=spent_cents,
             days_left=budgeting.days_left(period, today),
+            safe=safe,
         ),
         422 if form.field_errors or form.errors else 200,
     )

@@ -10,6 +10,7 @@ from ..categories import (
     TooManyCategories,
     category_stats,
     count_expenses_in,
+    count_rules_in,
     create_category,
     get_category_or_404,
     ledger_categories,
@@ -25,6 +26,7 @@ from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from ..receipts import storage
 from ..receipts.limits import takes_receipts
+from ..recurring import services as recurring
 from ..transactions import run_and_commit
 from . import bp, listing, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
@@ -56,6 +58,11 @@ def dashboard():
         )
         if status.limit_cents is not None
     ]
+    # Only the current period has a rest: what recurring rules still add, and safe to spend.
+    upcoming, safe = [], None
+    if period == current:
+        upcoming = recurring.still_due(ledger, period, today)
+        safe = recurring.safe_to_spend(budget, summary.total_cents, upcoming, budgeting.days_left(period, today))
     chart = {
         "labels": [c.name for c in summary.by_category],
         "colors": [c.color for c in summary.by_category],
@@ -84,6 +91,8 @@ def dashboard():
         chart=chart,
         budgeted=sorted(budgeted, key=lambda s: s.used_percent, reverse=True),
         recent=services.recent_expenses(ledger),
+        upcoming=upcoming,
+        safe=safe,
         by_member=[] if ledger.is_personal else services.spent_by_member(ledger, period.start, period.end),
         has_expenses=summary.count > 0 or has_expenses(ledger),
         has_categories=bool(categories),
@@ -268,12 +277,13 @@ def delete_category(category_id: int):
     category = get_category_or_404(ledger, category_id)
     others = [c for c in ledger_categories(ledger) if c.id != category.id]
     expense_count = count_expenses_in(ledger, category)
+    rule_count = count_rules_in(ledger, category)
     form = DeleteCategoryForm(others)
     if not others and not form.is_submitted():
         form.fate.data = "delete"  # nowhere to move them
     if form.validate_on_submit():
         move_to = None
-        if expense_count and form.fate.data == "move":
+        if (expense_count or rule_count) and form.fate.data == "move":
             move_to = form.others_by_id.get(form.move_to.data)
             if move_to is None:
                 form.move_to.errors.append(_("Choose the category that should take these expenses."))
@@ -310,7 +320,11 @@ def delete_category(category_id: int):
             return redirect(url_for("expenses.categories"))
     return (
         render_template(
-            "expenses/confirm_delete_category.html", form=form, category=category, expense_count=expense_count
+            "expenses/confirm_delete_category.html",
+            form=form,
+            category=category,
+            expense_count=expense_count,
+            rule_count=rule_count,
         ),
         form_status(form),
     )

@@ -5,6 +5,7 @@ from .. import clock, l10n, money
 from ..access import VIEWER, current_ledger
 from ..expense_filters import ExpenseFilter
 from ..periods import Period, period_containing, period_from_key
+from ..recurring import services as recurring
 from . import bp, services
 
 MONTHS_SHOWN = 12
@@ -109,6 +110,19 @@ def averages_chart(averages: services.Averages) -> dict:
     }
 
 
+def planned_row(spending: services.MonthlySpending, due) -> dict:
+    """Still due per column of the monthly table (a column of several categories adds theirs up),
+    and in all."""
+    by_category: dict[int, int] = {}
+    for item in due:
+        by_category[item.rule.category_id] = by_category.get(item.rule.category_id, 0) + item.rule.amount_cents
+    cells = []
+    for category in spending.categories:
+        ids = category.id if isinstance(category.id, tuple) else (category.id,)
+        cells.append(sum(by_category.get(category_id, 0) for category_id in ids))
+    return {"cells": cells, "total_cents": sum(by_category.values())}
+
+
 @bp.get("")
 def index():
     ledger = current_ledger(VIEWER)
@@ -122,6 +136,11 @@ def index():
     spending = services.monthly_spending(ledger, periods)
     comparison = services.year_over_year(ledger, period)
     averages = services.monthly_averages(ledger, spending)
+    planned = None
+    if period == current:
+        # What recurring rules will still add this period: the monthly table's "planned" row.
+        due = recurring.still_due(ledger, current, today)
+        planned = planned_row(spending, due) if due else None
     return render_template(
         "reports/index.html",
         period=period,
@@ -131,6 +150,7 @@ def index():
         comparison=comparison,
         averages=averages,
         largest=services.largest_expenses(ledger, period),
+        planned=planned,
         charts={
             name: {**chart, "locale": l10n.current_language_tag()}  # for the axes' numbers
             for name, chart in (

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .. import money
 from ..extensions import db
 from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User, utcnow
+from .recurring_backup import rules_for_backup
 
 FORMAT = "expense-tracker-backup"
 # Goes up when a reader of the previous version would misread a file of this one. A new optional
@@ -64,10 +65,12 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
             Expense.created_at,
             Expense.updated_at,
             Expense.import_batch_id,
+            Expense.recurring_rule_id,
         )
         .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)
     )
+    rules, rule_numbers = rules_for_backup(ledger, names)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -106,9 +109,11 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
                 "created_at": _iso(created_at),
                 "updated_at": _iso(updated_at),
                 "import_batch": batch_numbers.get(batch_id),
+                **({"recurring_rule": rule_numbers[rule_id]} if rule_id is not None else {}),
             }
-            for spent_on, description, category_id, amount_cents, created_at, updated_at, batch_id in expenses
+            for spent_on, description, category_id, amount_cents, created_at, updated_at, batch_id, rule_id in expenses
         ],
+        **({"recurring_rules": rules} if rules else {}),
         "import_batches": [
             {
                 "number": batch_numbers[b.id],

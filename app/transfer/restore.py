@@ -30,6 +30,7 @@ from ..models import (
     ImportMapping,
     Ledger,
     OverallBudget,
+    RecurringRule,
     User,
 )
 from ..periods import MAX_START_DAY, MIN_START_DAY
@@ -39,6 +40,7 @@ from .backup import FORMAT, VERSION
 from .csv_file import MAX_COLUMNS, MAX_HEADER_CELL, header_signature
 from .csv_import import FILE_NAME_MAX
 from .layout import ImportSettings
+from .recurring_backup import read_rules, restore_rules
 
 # A backup is larger than a CSV of the same expenses; its upload may be this large (about
 # 100,000 expenses). Everything else keeps MAX_CONTENT_LENGTH.
@@ -73,6 +75,7 @@ class Backup:
     expenses: list[dict] = field(default_factory=list)  # "category" is a name key, "import_batch" a number
     import_batches: list[dict] = field(default_factory=list)
     import_mappings: list[dict] = field(default_factory=list)
+    recurring_rules: list[dict] = field(default_factory=list)  # "category" is a name key
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def parse_backup(data: bytes) -> Backup:
     categories = _read_categories(reader, document["categories"], backup)
     batches = _read_batches(reader, document["import_batches"], backup)
     _read_budgets(reader, document.get("budgets", {}), categories, backup)
+    backup.recurring_rules = read_rules(reader, document.get("recurring_rules", []), categories, _category_key)
     _read_expenses(reader, document["expenses"], categories, batches, backup)
     _read_mappings(reader, document.get("import_mappings", []), backup)
     return backup
@@ -370,6 +374,11 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
             batch = reader.integer(batch, f"{where}.import_batch", 1, 10**9)
         if batch is not None and batch not in batches:
             reader.fail(f"{where}.import_batch", "is not one of the import batches in the backup")
+        rule = item.get("recurring_rule")
+        if rule is not None:
+            rule = reader.integer(rule, f"{where}.recurring_rule", 1, len(backup.recurring_rules) or 1)
+            if rule > len(backup.recurring_rules):
+                reader.fail(f"{where}.recurring_rule", "is not one of the recurring rules in the backup")
         backup.expenses.append(
             {
                 "spent_on": reader.day(item["date"], f"{where}.date"),
@@ -379,6 +388,7 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
                 "created_at": reader.moment(item["created_at"], f"{where}.created_at"),
                 "updated_at": reader.moment(item["updated_at"], f"{where}.updated_at"),
                 "import_batch": batch,
+                "recurring_rule": rule,
             }
         )
 
@@ -418,7 +428,7 @@ def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
 def ledger_is_empty(ledger: Ledger) -> bool:
     """No expenses, budgets or imports: a restore replaces nothing anyone would miss (unused
     categories, such as the starter ones, are replaced by the backup's)."""
-    for model in (Expense, OverallBudget, CategoryBudget, ImportBatch):
+    for model in (Expense, OverallBudget, CategoryBudget, ImportBatch, RecurringRule):
         if db.session.scalar(select(model.id).where(model.ledger_id == ledger.id).limit(1)) is not None:
             return False
     return True
@@ -432,7 +442,16 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
     """
     if not replace and not ledger_is_empty(ledger):
         raise AccountNotEmpty()
-    for model in (Expense, CategoryBudget, OverallBudget, ImportBatch, ImportMapping, ImportDraft, Category):
+    for model in (
+        Expense,
+        RecurringRule,
+        CategoryBudget,
+        OverallBudget,
+        ImportBatch,
+        ImportMapping,
+        ImportDraft,
+        Category,
+    ):
         # The default session synchronisation drops deleted objects from the session, so that a
         # new row given a freed id (SQLite reuses the highest ids) cannot clash with a stale one.
         db.session.execute(delete(model).where(model.ledger_id == ledger.id))
@@ -461,10 +480,14 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
             for item in [dict(b) for b in backup.category_budgets]
         ],
     )
+    rule_ids = restore_rules(
+        ledger, backup.recurring_rules, {key: category.id for key, category in categories.items()}, user.id
+    )
     insert_expenses(
         [
             {
-                **{k: v for k, v in item.items() if k not in ("category", "import_batch")},
+                **{k: v for k, v in item.items() if k not in ("category", "import_batch", "recurring_rule")},
+                "recurring_rule_id": rule_ids.get(item["recurring_rule"]),
                 "ledger_id": ledger.id,
                 "category_id": categories[item["category"]].id,
                 "import_batch_id": batches[item["import_batch"]].id if item["import_batch"] is not None else None,

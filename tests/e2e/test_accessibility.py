@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.cli import load_sample
 from app.extensions import db
-from app.models import Category, Expense, ImportBatch, ImportDraft, User
+from app.models import Category, Expense, ImportBatch, ImportDraft, RecurringRule, User
 from app.transactions import run_and_commit
 from tests.conftest import PASSWORD, AuthActions, ledger_of, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
@@ -186,7 +186,14 @@ def demo_ids(app: Flask, live_server) -> dict[str, int | str]:
             .order_by(Expense.spent_on.desc())
             .limit(1)
         )
-    return {"expense_id": expense_id, "category_id": food, "draft_id": draft_id, "token": share_demo(app, DEMO_EMAIL)}
+        rule_id = db.session.scalar(db.select(RecurringRule.id).where(RecurringRule.ledger_id == ledger_of(user_id)))
+    return {
+        "expense_id": expense_id,
+        "category_id": food,
+        "draft_id": draft_id,
+        "rule_id": rule_id,
+        "token": share_demo(app, DEMO_EMAIL),
+    }
 
 
 def other_signed_in_pages(ids: dict[str, int]) -> dict[str, tuple[str, int]]:
