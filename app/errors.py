@@ -1,11 +1,13 @@
 """Error pages in the site's layout, for HTTP errors and for a database that cannot be reached."""
 
 from flask import Flask, g, render_template
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from . import l10n
 from .extensions import db, login_manager
 from .problems import from_http_exception, is_api_request, problem
 from .transactions import Conflict
@@ -33,6 +35,15 @@ PAGES = {
         _l("The database cannot be reached right now. Your data is safe; try again in a moment."),
     ),
 }
+# A PostgreSQL restart takes a second or two; the pool reconnects on the next request.
+RETRY_AFTER_SECONDS = 5
+
+
+def is_connection_lost(error: BaseException | None) -> bool:
+    """Whether an exception means the database cannot be reached: SQLAlchemy's OperationalError (refused,
+    shutting down, backend terminated), or any other DBAPI error that SQLAlchemy saw come with a dead
+    connection (it then invalidates the connection, and the pool opens a new one next time)."""
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
 
 
 def render_error(code: int, message: str | None = None):
@@ -48,8 +59,26 @@ def render_error(code: int, message: str | None = None):
     return page, code
 
 
+def _forget_the_transaction() -> None:
+    """Roll back what the request began; when even that cannot reach the database, drop its connection."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session().invalidate()  # the scoped session does not pass this one on
+
+
+def _database_unavailable():
+    if is_api_request():
+        _forget_the_transaction()
+        # Translated for the request's Accept-Language without asking who is signed in: the locale
+        # selector would read a session cookie's account from the database that is gone.
+        with force_locale(l10n.browser_locale()):
+            return problem(503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return _database_unavailable_page()
+
+
 def _database_unavailable_page():
-    db.session.rollback()
+    _forget_the_transaction()
     # The page must render without the database: treat the visitor as signed out for it.
     g._login_user = login_manager.anonymous_user()
     title, message = PAGES[503]
@@ -57,6 +86,16 @@ def _database_unavailable_page():
 
 
 def init_app(app: Flask) -> None:
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy's own teardown, which ends the
+    # session too but lets an error out: a connection cut after the page was made (PostgreSQL
+    # restarting) would turn that finished page into the server's bare 500.
+    @app.teardown_appcontext
+    def end_the_session(_error):
+        try:
+            db.session.close()
+        except SQLAlchemyError:
+            db.session().invalidate()
+
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(
@@ -86,12 +125,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
-        if is_api_request():
-            db.session.rollback()
-            return problem(503)
-        return _database_unavailable_page()
+        return _database_unavailable()
 
     @app.errorhandler(500)
-    def internal_error(_error):
-        db.session.rollback()
+    def internal_error(error):
+        # What reaches here past the handler above: a lost connection that the driver reports as
+        # another class (SQLite's ProgrammingError for a closed database, say), or one raised outside
+        # the view (in an error handler, an after_request hook). The database is away: 503, not 500.
+        if is_connection_lost(getattr(error, "original_exception", None)):
+            return _database_unavailable()
+        _forget_the_transaction()
         return problem(500) if is_api_request() else render_error(500)

@@ -261,6 +261,9 @@ class Expense(db.Model):
             "category_id",
             "amount_cents",
         ),
+        # The reports' largest expenses: each day's largest, at most ten entries read per day of the
+        # period, whatever the ledger holds (migration 0019; figures in reports/services.py).
+        Index("ix_expenses_ledger_id_spent_on_amount_cents_id", "ledger_id", "spent_on", "amount_cents", "id"),
         # Undoing an import deletes its expenses; the foreign key check on deleting a batch uses it too.
         Index("ix_expenses_import_batch_id", "import_batch_id"),
     )

@@ -1,20 +1,32 @@
 """When things go wrong: the database goes away and comes back, many writers at once, big uploads."""
 
 import os
+import sqlite3
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
-from app.models import Category, Expense, SpendingDay, SpendingMonth
+from app.models import Category, Expense, SpendingDay, SpendingMonth, User
 from config import DEVELOPMENT_SECRET_KEY
-from tests.conftest import AuthActions, _create_postgres_database, ledger_of, post_form
+from tests.conftest import (
+    AuthActions,
+    _create_postgres_database,
+    _empty_tables,
+    bearer,
+    ledger_of,
+    make_token,
+    personal_ledger_id,
+    post_form,
+)
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -51,7 +63,6 @@ def _assert_unavailable(client, signed_in=True):
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 def test_postgres_goes_away_and_comes_back_without_a_restart():
     from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
 
     url, drop = _create_postgres_database(POSTGRES_URL)
     name = make_url(url).database
@@ -234,3 +245,193 @@ def test_production_starts_with_a_secret_key_and_secure_cookies():
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+# --- The connection lost in the middle of a request (issue 24: a PostgreSQL restart under load) ---
+
+
+class DatabaseLoss:
+    """Cuts the app's database away at one statement of the next request, the way a restart does:
+    PostgreSQL terminates the backends (the statement fails with AdminShutdown) and refuses new
+    connections until it is back; on SQLite the connection is closed under the app ("Cannot operate
+    on a closed database", a ProgrammingError SQLAlchemy sees as a disconnect) and the file cannot be
+    opened again. `back()` ends the outage."""
+
+    def __init__(self, app):
+        with app.app_context():
+            self.engine = db.engine
+        self.postgres = self.engine.dialect.name == "postgresql"
+        self.statements = 0
+        self.cut_at = None
+        self.cut_at_end = False
+        self.down = False
+        if self.postgres:
+            url = self.engine.url
+            self.database = url.database
+            self.admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "rollback", self._rollback)
+        event.listen(self.engine, "do_connect", self._connect)
+
+    def at(self, statement: int) -> None:
+        """Cut before the next request's statement number `statement`, counted from 1."""
+        self.statements, self.cut_at = 0, statement
+
+    def at_the_end(self) -> None:
+        """Cut after the next request's last statement, as its transaction is ended."""
+        self.cut_at_end = True
+
+    def _before(self, conn, *_args):
+        self.statements += 1
+        if self.statements == self.cut_at:
+            self._cut(conn)
+
+    def _rollback(self, conn):
+        if self.cut_at_end:
+            self._cut(conn)
+
+    def _cut(self, conn):
+        self.down, self.cut_at, self.cut_at_end = True, None, False
+        if self.postgres:
+            with self.admin.connect() as admin:
+                admin.execute(text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS false'))
+                admin.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": self.database},
+                )
+        else:
+            conn.connection.dbapi_connection.close()
+
+    def _connect(self, *_args):
+        if self.down and not self.postgres:
+            raise sqlite3.OperationalError("unable to open database file")
+        return None  # PostgreSQL refuses by itself while ALLOW_CONNECTIONS is false
+
+    def back(self):
+        if self.down and self.postgres:
+            with self.admin.connect() as admin:
+                admin.execute(text(f'ALTER DATABASE "{self.database}" ALLOW_CONNECTIONS true'))
+        self.down, self.cut_at, self.cut_at_end = False, None, False
+
+    def close(self):
+        self.back()
+        for name, listener in (
+            ("before_cursor_execute", self._before),
+            ("rollback", self._rollback),
+            ("do_connect", self._connect),
+        ):
+            event.remove(self.engine, name, listener)
+        if self.postgres:
+            self.admin.dispose()
+
+
+@contextmanager
+def production_like_app(database_url):
+    """The app as production runs it: an error the handlers do not answer goes to the 500 handler
+    instead of up to the test (PROPAGATE_EXCEPTIONS)."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, PROPAGATE_EXCEPTIONS=False)
+    loss = DatabaseLoss(app)
+    try:
+        yield app, loss
+    finally:
+        loss.close()
+        with app.app_context():
+            db.session.remove()
+            _empty_tables()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _signed_in_with_token(app):
+    """A browser signed in (its session cookie is sent with the API call too, as Locust's is) and the
+    account's API token and personal ledger."""
+    client = app.test_client()
+    assert AuthActions(client).register().status_code == 302
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "alice@example.com"))
+    return client, make_token(app, user_id), personal_ledger_id(app, user_id)
+
+
+def _statements_of(loss, request) -> int:
+    """The statements of one request, after a first one that did the once-a-minute bookkeeping."""
+    assert request().status_code == 200
+    loss.at(0)
+    assert request().status_code == 200
+    return loss.statements
+
+
+# Statements per request once the once-a-minute bookkeeping (a token's "last used", a session's "last
+# seen") is done, on both databases; each one is a point where the connection is cut.
+STATEMENTS = {"api": 2, "list": 6}
+
+API_UNAVAILABLE = {
+    "type": "about:blank",
+    "title": "Service Unavailable",
+    "status": 503,
+    "detail": "The database cannot be reached right now. Try again in a moment.",
+}
+
+
+def test_an_api_call_that_loses_the_database_at_any_statement_is_a_503_problem(database_url):
+    with production_like_app(database_url) as (app, loss):
+        client, token, ledger_id = _signed_in_with_token(app)
+
+        def request():
+            return client.get(f"/api/v1/ledgers/{ledger_id}", headers=bearer(token))
+
+        count = _statements_of(loss, request)
+        assert count == STATEMENTS["api"]
+        for statement in range(1, count + 1):
+            loss.at(statement)
+            response = request()
+            # Before the fix: the 503's detail was translated for the session cookie's account, which
+            # took the database again, and the error out of the error handler was a bare 500.
+            assert (statement, response.status_code) == (statement, 503)
+            assert response.content_type == "application/problem+json"
+            assert response.get_json() == API_UNAVAILABLE
+            # The 503's own 5 s, which Flask-Limiter moves on to the end of the token's rate-limit minute.
+            assert 5 <= int(response.headers["Retry-After"]) <= 60
+            loss.back()
+            assert request().status_code == 200  # the pool reconnects; no restart
+
+
+def test_the_expense_list_that_loses_the_database_at_any_statement_is_the_503_page(database_url):
+    with production_like_app(database_url) as (app, loss):
+        client, _token, _ledger_id = _signed_in_with_token(app)
+
+        def request():
+            return client.get("/expenses")
+
+        count = _statements_of(loss, request)
+        assert count == STATEMENTS["list"]
+        for statement in range(1, count + 1):
+            loss.at(statement)
+            response = request()
+            assert (statement, response.status_code) == (statement, 503)
+            body = response.get_data(as_text=True)
+            assert "The database cannot be reached right now" in body
+            assert "Traceback" not in body
+            loss.back()
+            assert request().status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/expenses", "/api/v1/ledgers/{ledger_id}"])
+def test_a_connection_cut_after_the_last_statement_still_sends_the_page(database_url, path):
+    """The page was made; ending the request's transaction on the dead connection must not turn it
+    into the server's 500 (before the fix Flask-SQLAlchemy's teardown raised out of the app)."""
+    with production_like_app(database_url) as (app, loss):
+        client, token, ledger_id = _signed_in_with_token(app)
+
+        def request():
+            return client.get(path.format(ledger_id=ledger_id), headers=bearer(token))
+
+        assert request().status_code == 200  # the once-a-minute bookkeeping done
+        loss.at_the_end()
+        response = request()
+        assert response.status_code == 200
+        assert loss.down is True  # the cut did happen, after the last statement
+        loss.back()
+        assert request().status_code == 200

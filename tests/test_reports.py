@@ -8,8 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import url_for
 from flask_login import login_user
-from sqlalchemy import update
+from sqlalchemy import event, text, update
 
+from app import expense_rows
 from app.expense_filters import ExpenseFilter
 from app.extensions import db
 from app.models import Ledger, User
@@ -330,3 +331,79 @@ def test_report_links_are_the_addresses_the_list_filter_writes(app, user, catego
             ).params(),
         )
         assert list_url(category, period) == expected
+
+
+def test_largest_expenses_when_one_day_holds_more_than_ten(app, user):
+    """Each day gives its ten largest and the period is ranked from those: a day with twelve gives
+    its ten, ties across days are broken by id (newest first), another account's never counts."""
+    expected = []
+    for n, cents in enumerate([300, 1200, 700, 700, 100, 1100, 900, 200, 1000, 800, 700, 500]):
+        expense_id = add_expense(app, user.id, "Other", cents, P.start + timedelta(days=3), f"Busy day {n}")
+        expected.append((cents, expense_id))
+    expected.append((700, add_expense(app, user.id, "Other", 700, P.last_day, "Last day")))
+    expected.append((1200, add_expense(app, user.id, "Other", 1200, P.start, "First day")))
+    add_expense(app, user.id, "Other", 99999, P.end, "Next period")
+    assert AuthActions(app.test_client()).register(email="bob@example.com").status_code == 302
+    with app.app_context():
+        bob = db.session.scalar(db.select(User.id).where(User.email == "bob@example.com"))
+    add_expense(app, bob, "Food & groceries", 88888, P.start + timedelta(days=3), "Bob's")
+    with app.app_context():
+        ledger = db.session.get(Ledger, personal_ledger_id(app, user.id))
+        largest = [(e.amount_cents, e.id) for e in services.largest_expenses(ledger, P)]
+        # A period of another length (the union SQLite runs is built once per length).
+        shorter = [e.description for e in services.largest_expenses(ledger, P.shift(1), limit=3)]
+    assert largest == sorted(expected, reverse=True)[:10]
+    assert [cents for cents, _ in largest] == [1200, 1200, 1100, 1000, 900, 800, 700, 700, 700, 700]
+    assert (P.end - P.start).days != (P.shift(1).end - P.shift(1).start).days
+    assert shorter == ["Next period"]
+
+
+def test_largest_expenses_read_at_most_ten_index_entries_a_day(app, user):
+    """The query reads each day's expenses off the index on (ledger, day, amount, id) in amount
+    order, so that no day's rows are sorted and no other period's are read: its cost does not grow
+    with the ledger (issue 24). The ledger has a history, as the planners weigh that."""
+    ledger_id = personal_ledger_id(app, user.id)
+    other = category_id(app, user.id, "Other")
+    # Three years before P, three a day, then 20 in P.
+    history = [P.start - timedelta(days=1 + n % 1000) for n in range(3000)]
+    history += [P.start + timedelta(days=n) for n in range(20)]
+    captured = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        captured.append((statement, parameters))
+
+    with app.app_context():
+        expense_rows.insert_expenses(
+            [
+                {"ledger_id": ledger_id, "created_by_id": user.id, "category_id": other, "spent_on": day,
+                 "description": f"Thing {n}", "amount_cents": 100 + n % 997}
+                for n, day in enumerate(history)
+            ]
+        )  # fmt: skip
+        db.session.commit()
+        db.session.execute(text("ANALYZE expenses"))
+        db.session.commit()
+        ledger = db.session.get(Ledger, ledger_id)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            largest = [e.amount_cents for e in services.largest_expenses(ledger, P)]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        statement, parameters = captured[-1]
+        connection = db.session.connection()
+        index = "ix_expenses_ledger_id_spent_on_amount_cents_id"
+        if db.engine.dialect.name == "postgresql":
+            plan = [row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)]
+            assert sum(index in line for line in plan) == 1  # one scan: the LATERAL join runs it per day
+            at = next(number for number, line in enumerate(plan) if index in line)
+            assert re.search(rf"Index (Only )?Scan Backward using {index} on expenses", plan[at])
+            assert "->  Limit" in plan[at - 1]  # straight under the day's LIMIT: no Sort between
+        else:
+            plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            days = (P.end - P.start).days
+            day_scans = [line for line in plan if index in line]
+            assert day_scans == [f"SEARCH expenses USING COVERING INDEX {index} (ledger_id=? AND spent_on=?)"] * days
+            # Sorted: only the at most 10 * days candidates, and the ten rows read at the end.
+            assert plan.count("USE TEMP B-TREE FOR ORDER BY") == 2
+    # The 20 of P (n = 3000 ... 3019) are 100 + n % 997: 109 ... 128.
+    assert largest == list(range(128, 118, -1))

@@ -47,6 +47,15 @@ WORDS = (
 )  # fmt: skip
 
 
+# The focused check's search (focused.py): a word no other description shares a trigram with, given
+# to the same number of expenses in both accounts it compares. Searching "coffee" there compared
+# about 41,000 matches with 41, so it measured the size of the answer (every match is counted and
+# totalled), not whether the other 999,959 expenses slow a search down, which is what the 1.25x
+# target is about.
+FOCUSED_SEARCH_TERM = "quinoa"
+FOCUSED_SEARCH_MATCHES = 41
+
+
 def email_of(number: int) -> str:
     return f"person{number}@loadtest.example"
 
@@ -149,6 +158,26 @@ def add_expenses(ledgers: list[tuple[int, int]], count: int) -> None:
     )
 
 
+def mark_focused_search(ledger_ids: list[int]) -> None:
+    """Give the first FOCUSED_SEARCH_MATCHES expenses of each ledger the focused search's word; the
+    number of expenses and their amounts stay as they were."""
+    db.session.execute(
+        text(
+            """
+            UPDATE expenses SET description = :description
+            WHERE id IN (SELECT e.id FROM unnest(CAST(:ledger_ids AS integer[])) AS t (ledger_id)
+                         CROSS JOIN LATERAL (SELECT id FROM expenses WHERE expenses.ledger_id = t.ledger_id
+                                             ORDER BY id LIMIT :matches) AS e)
+            """
+        ),
+        {
+            "description": f"{FOCUSED_SEARCH_TERM.capitalize()} bowl",
+            "ledger_ids": ledger_ids,
+            "matches": FOCUSED_SEARCH_MATCHES,
+        },
+    )
+
+
 def seed(url: str, accounts_file: Path) -> dict:
     """Migrate, make everything, write the accounts for Locust; returns counts and seconds."""
     started = time.monotonic()
@@ -168,6 +197,8 @@ def seed(url: str, accounts_file: Path) -> dict:
             [(ledger_id, people[index * SHARE]["user_id"]) for index, ledger_id in enumerate(shared)], EXPENSES_EACH
         )
         add_expenses([(big["ledger_id"], big["user_id"])], BIG_EXPENSES)
+        # The two accounts focused.compare() is given (in __main__): the last person's and the big one.
+        mark_focused_search([people[-1]["ledger_id"], big["ledger_id"]])
         db.session.commit()
         inserted_seconds = time.monotonic() - started
         for _name, definition in indexes:
