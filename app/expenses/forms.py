@@ -40,18 +40,23 @@ def hex_colour(form, field):
         raise ValidationError(_("Choose a colour like #1565c0."))
 
 
-class ExpenseForm(FlaskForm):
-    amount = StringField(
+def amount_field() -> StringField:
+    """An amount in the ledger's currency, as the reader writes numbers (an expense, a rule)."""
+    return StringField(
         _l("Amount"),
         filters=[strip_text],
         validators=[Amount()],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
-    description = StringField(
+
+
+def description_field(missing_message) -> StringField:
+    """An expense's description (an expense, a rule); `missing_message` gives an example."""
+    return StringField(
         _l("Description"),
         filters=[strip_text],
         validators=[
-            DataRequired(_l("Describe the expense, for example “Groceries”.")),
+            DataRequired(missing_message),
             Length(
                 max=DESCRIPTION_MAX,
                 message=_l("Keep the description under %(count)s characters.", count=DESCRIPTION_MAX + 1),
@@ -59,6 +64,11 @@ class ExpenseForm(FlaskForm):
             PlainText(),
         ],
     )
+
+
+class ExpenseForm(FlaskForm):
+    amount = amount_field()
+    description = description_field(_l("Describe the expense, for example “Groceries”."))
     category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
     # Only in a shared ledger (see __init__): the member who paid, when it was not who adds it.
     paid_by = SelectField(

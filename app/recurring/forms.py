@@ -2,15 +2,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from .. import l10n, recurrence
 from ..clock import user_today
-from ..expenses.forms import sane_date
+from ..expenses.forms import amount_field, description_field, sane_date
 from ..forms import choices, int_or_none
-from ..models import DESCRIPTION_MAX
-from ..validators import Amount, PlainText, strip_text
 from .services import MAX_CATCH_UP, RuleValues
 
 UNIT_CHOICES = [
@@ -29,24 +27,8 @@ def _day_choices():
 
 
 class RuleForm(FlaskForm):
-    amount = StringField(
-        _l("Amount"),
-        filters=[strip_text],
-        validators=[Amount()],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
-    )
-    description = StringField(
-        _l("Description"),
-        filters=[strip_text],
-        validators=[
-            DataRequired(_l("Describe the expense, for example “Rent”.")),
-            Length(
-                max=DESCRIPTION_MAX,
-                message=_l("Keep the description under %(count)s characters.", count=DESCRIPTION_MAX + 1),
-            ),
-            PlainText(),
-        ],
-    )
+    amount = amount_field()
+    description = description_field(_l("Describe the expense, for example “Rent”."))
     category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
     start_on = DateField(
         _l("First date"),
