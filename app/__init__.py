@@ -18,6 +18,7 @@ from .expenses import bp as expenses_bp
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .health import bp as health_bp
 from .ledgers import bp as ledgers_bp
+from .receipts import jobs as receipt_jobs
 from .receipts import limits as receipt_limits
 from .recurring.routes import bp as recurring_bp
 from .reports import bp as reports_bp
@@ -45,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(app.root_path).parent / "migrations"))
     # Before CSRF: it reads the form, and so the request's size limit must be set by then.
     receipt_limits.init_app(app)
+    receipt_jobs.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     # Its news (Redis unreachable, counting in memory: a warning; Redis back: info) belongs in the

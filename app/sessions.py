@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g, request, session
-from flask_login import login_user, user_logged_in, user_logged_out
+from flask_login import current_user, login_user, user_logged_in, user_logged_out
 from sqlalchemy import delete, select
 
 from .devices import remember_device
@@ -99,6 +99,12 @@ def load_user(token: str) -> User | None:
     user.session_token = token
     user.current_session = user_session
     return user
+
+
+def signed_in_user() -> User:
+    """The signed-in account itself, for services that keep or compare it (`current_user` is only a
+    proxy to it). The user loader put it in this request's session, so this asks the database nothing."""
+    return db.session.get(User, current_user.id)
 
 
 def renew_session(user: User) -> UserSession:

@@ -9,6 +9,7 @@ from ..forms import ConfirmForm, form_status
 from ..ledgers import membership as settle
 from ..ledgers.switching import shown_ledger
 from ..passwords import check_password, set_password
+from ..sessions import signed_in_user
 from ..transactions import run_and_commit
 from . import bp, services
 from .forms import ChangePasswordForm, DeleteAccountForm, SettingsForm
@@ -53,7 +54,7 @@ def change_password():
         if not check_password(current_user, form.current_password.data):
             form.current_password.errors.append(_("That is not your current password."))
         else:
-            ended = run_and_commit(_set_password, current_user._get_current_object(), form.new_password.data)
+            ended = run_and_commit(_set_password, signed_in_user(), form.new_password.data)
             flash(
                 ngettext(
                     "Password changed. Signed out %(count)s other session.",
@@ -133,7 +134,7 @@ def delete_account():
         if not check_password(current_user, form.password.data):
             form.password.errors.append(_("That is not your password."))
         else:
-            user = current_user._get_current_object()
+            user = signed_in_user()
             logout_user()
             run_and_commit(services.delete_account, user)
             flash(_("Your account and all its data have been deleted."), "info")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import rate_limits, two_factor
 from ..passwords import check_password
+from ..sessions import signed_in_user
 from ..transactions import run_and_commit
 from . import bp
 from .forms import EnableTwoFactorForm, TwoFactorCheckForm
@@ -46,7 +47,7 @@ def _check_forms():
 
 
 def _status_page(regenerate_form, disable_form, status_code=200):
-    user = current_user._get_current_object()
+    user = signed_in_user()
     page = render_template(
         "account/two_factor.html",
         status=two_factor.status(user),
@@ -93,7 +94,7 @@ def enable_two_factor():
             form.password.errors.append(ERRORS["password"])
         else:
             try:
-                codes = run_and_commit(_enable, current_user._get_current_object(), secret, form.code.data)
+                codes = run_and_commit(_enable, signed_in_user(), secret, form.code.data)
             except two_factor.WrongCode:
                 form.code.errors.append(ERRORS["code"])
             except AlreadyEnabled:
@@ -120,7 +121,7 @@ def _checked_post(form, work):
         form.password.errors.append(ERRORS["password"])
         return None
     try:
-        return run_and_commit(_after_code, current_user._get_current_object(), form.code.data, work)
+        return run_and_commit(_after_code, signed_in_user(), form.code.data, work)
     except two_factor.WrongCode:
         form.code.errors.append(ERRORS["code"])
         return None

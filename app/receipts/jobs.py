@@ -21,9 +21,15 @@ _one_at_a_time = threading.BoundedSemaphore(1)
 _running: set[threading.Thread] = set()
 
 
+def init_app(app: Flask) -> None:
+    # The reading threads need the application itself, not the request's proxy to it: the factory
+    # hands it over here (the usual extension pattern), so nothing reaches into the proxy.
+    app.extensions["receipt_reading"] = app
+
+
 def start_reading(attachment: Attachment, locale: str, latest: date) -> threading.Thread:
     """Reads the receipt in a new thread; dates after `latest` (the uploader's today) are not its date."""
-    app = current_app._get_current_object()
+    app = current_app.extensions["receipt_reading"]
     thread = threading.Thread(
         target=_read, args=(app, attachment.id, locale, latest), name=f"receipt-{attachment.id}", daemon=True
     )

@@ -20,6 +20,7 @@ from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
 from ..passwords import check_password
 from ..receipts.storage import ReceiptRefused
+from ..sessions import signed_in_user
 from ..transactions import Conflict, run_and_commit
 from . import bp, csv_import, receipts_backup
 from . import restore as restoring
@@ -64,7 +65,7 @@ def upload_too_large(_error):
 
 
 def _user():
-    return current_user._get_current_object()
+    return signed_in_user()
 
 
 def _importing():
