@@ -7,10 +7,10 @@ from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
 
-from . import docs, ledgers, me
+from . import budgets, categories, docs, expenses, ledgers, me, recurring, summary
 from .schemas import ProblemSchema
 
-BLUEPRINTS = (me.blp, ledgers.blp)
+BLUEPRINTS = (me.blp, ledgers.blp, expenses.blp, categories.blp, budgets.blp, recurring.blp, summary.blp)
 
 
 class ExpenseApi(Api):

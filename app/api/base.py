@@ -2,17 +2,22 @@
 no CSRF (the API never reads cookies, so a browser cannot be tricked into sending its credentials),
 the per-token rate limits, and the problem responses each operation documents."""
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 
-from flask import g, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
+from werkzeug.datastructures import MultiDict
 
-from .. import api_tokens, rate_limits
+from .. import access, api_tokens, idempotency, rate_limits
 from ..extensions import csrf
-from ..models import ApiToken, User
-from ..problems import PROBLEM_JSON, problem
-from .schemas import ProblemSchema
+from ..models import VIEWER, ApiToken, Ledger, User
+from ..problems import PROBLEM_JSON, Invalid, problem
+from ..recurring import posting
+from ..transactions import run_and_commit
+from .schemas import Money, ProblemSchema
 
 URL_PREFIX = "/api/v1"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -33,6 +38,7 @@ def api_blueprint(name: str, import_name: str, description: str) -> Blueprint:
     csrf.exempt(blueprint)
     rate_limits.api_per_token(blueprint)
     rate_limits.api_per_address(blueprint)
+    blueprint.register_error_handler(Invalid, lambda error: problem(422, errors=error.errors))
     return blueprint
 
 
@@ -74,3 +80,69 @@ def documents(blueprint: Blueprint, *codes: int) -> Callable:
         return view
 
     return decorate
+
+
+def ledger_for(ledger_id: int, need: str = VIEWER) -> Ledger:
+    """The ledger named in the URL if the token's account may do what needs `need` in it (404 for a
+    non-member, 403 for a weaker role: app.access decides). Like a page of the site, it first posts
+    the ledger's recurring expenses that have come due, so that figures read here include them."""
+    ledger, _role = access.ledger_and_role(api_user(), ledger_id, need)
+    if posting.is_due(ledger):
+        run_and_commit(posting.post_ledger, ledger)
+    return ledger
+
+
+def money_of(ledger: Ledger, minor: int | None) -> Money | None:
+    return None if minor is None else Money(minor, ledger.currency)
+
+
+def check_currency(ledger: Ledger, amount: Mapping, pointer: str) -> None:
+    if amount["currency"] != ledger.currency:
+        raise Invalid(f"{pointer}/currency", _("Use the ledger's currency, %(code)s.", code=ledger.currency))
+
+
+def validate_form(form_class, values: Mapping, pointers: Mapping[str, str], *args, currency: str, **kwargs):
+    """The site's own form, validated with `values` (a body its schema has checked, as form fields), so
+    that the API keeps the pages' rules; raises Invalid naming each field at fault by its JSON pointer
+    (`pointers` maps form field names to body fields where they differ)."""
+    formdata = MultiDict({name: "" if value is None else str(value) for name, value in values.items()})
+    form = form_class(*args, formdata=formdata, meta={"csrf": False}, **kwargs)
+    form.currency_code = currency
+    if form.validate():
+        return form
+    errors = [
+        {"pointer": pointers.get(name, f"#/{name}"), "detail": " ".join(str(message) for message in messages)}
+        for name, messages in form.errors.items()
+        if messages
+    ]
+    invalid = Invalid(errors[0]["pointer"], errors[0]["detail"])
+    invalid.errors = errors
+    raise invalid
+
+
+KEY_REUSED = _l("This Idempotency-Key was sent before with another request; nothing was done.")
+
+
+def create_once(work: Callable[[], idempotency.Answer], idempotency_key: str | None):
+    """Run `work` (which flushes and answers) and commit, once per Idempotency-Key: the same request
+    sent again with the key gets the first answer back (with Idempotent-Replayed: true) and does
+    nothing; the key sent with another request is a 422."""
+    if idempotency_key is None:
+        return _respond(run_and_commit(work))
+    body = json.dumps(request.get_json(silent=True), sort_keys=True)
+    request_fingerprint = idempotency.fingerprint(request.method, request.path, body)
+    try:
+        answer = run_and_commit(idempotency.answer_once, api_user().id, idempotency_key, request_fingerprint, work)
+    except idempotency.KeyReused:
+        return problem(422, errors=[{"parameter": idempotency.HEADER, "in": "headers", "detail": str(KEY_REUSED)}])
+    return _respond(answer)
+
+
+def _respond(answer: idempotency.Answer):
+    response = jsonify(answer.body)
+    response.status_code = answer.status_code
+    if answer.location:
+        response.headers["Location"] = answer.location
+    if answer.replayed:
+        response.headers[idempotency.REPLAYED_HEADER] = "true"
+    return response
