@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
 
 DEFAULT_TIME_ZONE = "UTC"
@@ -63,8 +63,9 @@ def today_in(time_zone: str | None) -> date:
 
 
 def user_today(user=None) -> date:
-    """Today in `user`'s time zone; without a user, the signed-in one's, and UTC for anonymous requests
-    or outside a request."""
+    """Today in `user`'s time zone; without a user, that of the account asking (the API token's, set
+    by app.api.base.authenticate, else the signed-in one), and UTC for anonymous requests or outside
+    a request."""
     if user is None and has_request_context():
-        user = current_user
+        user = g.get("api_user") or current_user
     return today_in(getattr(user, "time_zone", None))

@@ -544,3 +544,26 @@ def test_an_editor_names_who_paid_in_a_shared_ledger(app, client, user, api):
         "#/paid_by_id",
         "Choose a member of this ledger.",
     )
+
+
+def test_the_api_counts_days_in_the_token_accounts_time_zone(app, client, user, api, monkeypatch):
+    """Today is the account's, for the API too (the token's account; no cookie is sent): at 20:00 UTC
+    on 30 November it is already 1 December in Auckland."""
+    headers, _ledger_id, base = api
+    with app.app_context():
+        db.session.get(type(user), user.id).time_zone = "Pacific/Auckland"
+        db.session.commit()
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 30, 20, 0, tzinfo=UTC))
+    api_client = app.test_client()  # no session cookie: only the token says who is asking
+    rule = {
+        "category_id": category_id(app, user.id, "Housing"),
+        "description": "Rent",
+        "amount": {"amount": "100.00", "currency": "INR"},
+        "start_on": "2026-12-01",
+        "unit": "month",
+    }
+    assert api_client.post(f"{base}/recurring-rules", json=rule, headers=headers).status_code == 201
+    summary = api_client.get(f"{base}/summary", headers=headers).get_json()
+    assert (summary["period"]["key"], summary["days_left"]) == ("2026-12", 31)
+    with app.app_context():
+        assert db.session.scalars(select(Expense.spent_on)).all() == [date(2026, 12, 1)]
