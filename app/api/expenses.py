@@ -12,7 +12,7 @@ from ..access import EDITOR
 from ..categories import ledger_categories
 from ..expense_filters import ExpenseFilter
 from ..expenses import listing, services
-from ..expenses.forms import ExpenseForm
+from ..expenses.forms import ExpenseForm, expense_values
 from ..extensions import db
 from ..ledgers.membership import members_of
 from ..models import Expense, Ledger
@@ -73,13 +73,7 @@ def _checked_values(ledger: Ledger, sent: dict) -> dict:
     form = validate_form(
         ExpenseForm, fields, POINTERS, ledger_categories(ledger), currency=ledger.currency, members=_members(ledger)
     )
-    return {
-        "category": form.category,
-        "spent_on": form.spent_on.data,
-        "description": form.description.data,
-        "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
-        "paid_by_id": form.paid_by_id,
-    }
+    return expense_values(form, ledger)
 
 
 def _query_problem(parameter: str, detail) -> Response:

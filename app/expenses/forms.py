@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, MultipleFileField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from .. import l10n
+from .. import l10n, money
 from ..clock import user_today
 from ..forms import choices, int_or_none
 from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
@@ -146,3 +146,14 @@ class DeleteCategoryForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.others_by_id = {c.id: c for c in other_categories}
         self.move_to.choices = choices((c.id, c.name) for c in other_categories)
+
+
+def expense_values(form: ExpenseForm, ledger) -> dict:
+    """The service's arguments from a validated ExpenseForm (the full form, quick add and the API)."""
+    return {
+        "category": form.category,
+        "spent_on": form.spent_on.data,
+        "description": form.description.data,
+        "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
+        "paid_by_id": form.paid_by_id,
+    }

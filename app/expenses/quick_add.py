@@ -22,8 +22,7 @@ from ..receipts.storage import ReceiptRefused, Upload
 from ..transactions import run_and_commit
 from . import bp
 from .attachments import chosen_receipts, create_with_receipts
-from .forms import ExpenseForm
-from .routes import expense_values
+from .forms import ExpenseForm, expense_values
 
 
 # A ".json" address, like the other data that is not a page (the browser tests skip those).

@@ -29,8 +29,7 @@ from ..receipts.limits import takes_receipts
 from ..transactions import run_and_commit
 from . import bp, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain
-from .forms import RECEIPT_TYPES, ExpenseForm
-from .routes import expense_values
+from .forms import RECEIPT_TYPES, ExpenseForm, expense_values
 
 # What a served receipt may do in the browser: nothing. No scripts, styles, frames or forms, and a
 # sandbox in case a browser renders it as a document after all.

@@ -31,7 +31,7 @@ from ..transactions import run_and_commit
 from . import bp, listing, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
 from .export import csv_response
-from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm
+from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm, expense_values
 
 
 @bp.before_request
@@ -155,17 +155,6 @@ def export_filtered_csv():
     expense_filter = _filter_from_request(ledger, ledger_categories(ledger), shared_members(ledger))
     rows = listing.filtered_export_rows(ledger, expense_filter)
     return csv_response(rows, ledger.currency, f"expenses-filtered-{clock.user_today().isoformat()}.csv")
-
-
-def expense_values(form: ExpenseForm, ledger) -> dict:
-    """The service's arguments from a validated ExpenseForm (the full form and quick add)."""
-    return {
-        "category": form.category,
-        "spent_on": form.spent_on.data,
-        "description": form.description.data,
-        "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
-        "paid_by_id": form.paid_by_id,
-    }
 
 
 def shared_members(ledger) -> list:
