@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from . import recurring_posting as posting
 from .extensions import db
 from .models import EDITOR, OWNER, ROLES, VIEWER, Ledger, LedgerMember, User
-from .recurring import posting
 from .transactions import run_and_commit
 
 __all__ = ["EDITOR", "OWNER", "VIEWER", "current_ledger", "current_role", "ledger_and_role", "may"]

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import delete
 
 from . import clock, money, two_factor
+from . import recurring_posting as posting
 from .access import personal_ledger
 from .auth.services import EmailTaken, create_user, find_user
 from .extensions import db
@@ -20,8 +21,7 @@ from .passwords import set_password
 from .periods import period_containing
 from .receipts import storage
 from .recurrence import on_day
-from .recurring import posting
-from .recurring.services import RuleValues, create_rule
+from .recurring_rules import RuleValues, create_rule
 from .sessions import end_all_sessions
 from .transactions import run_and_commit
 

@@ -281,7 +281,7 @@ class Expense(db.Model):
     # The member who added it (None: that account was deleted since) and, optionally, who paid.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The recurring rule that made it (app/recurring); None for one added by hand, or once the rule
+    # The recurring rule that made it (app/recurring_posting.py); None for one added by hand, or once the rule
     # is deleted with its expenses kept. Editing or deleting the expense never touches the rule.
     recurring_rule_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_rules.id", ondelete="SET NULL"))
 
@@ -527,7 +527,7 @@ class RecurringRule(db.Model):
     """An expense that repeats on a schedule (app/recurrence.Schedule) in a ledger.
 
     `next_due` is the first occurrence not yet made (None: the schedule has ended); posting
-    (app/recurring/posting.py) makes every occurrence from it up to today. What keeps an occurrence
+    (app/recurring_posting.py) makes every occurrence from it up to today. What keeps an occurrence
     from being made twice is RecurringOccurrence's primary key, not this date.
     """
 

@@ -11,7 +11,7 @@ Occurrences are numbered from 0, and every function here is O(1) in the distance
 about (apart from listing occurrences, which is bounded by `limit`), so a rule started years ago
 costs what a new one does.
 
-A rule keeps its next due date beside its schedule (app/recurring): everything before it has been
+A rule keeps its next due date beside its schedule (app/recurring_rules.py): everything before it has been
 made. Editing the schedule, or resuming a paused rule, sets the next due date to the schedule's
 first occurrence from today on, so past occurrences stay as they were made and those of a paused
 span are skipped; skipping one moves the next due date on by one occurrence.

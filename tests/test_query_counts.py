@@ -11,7 +11,7 @@ from tests.conftest import ledger_of, personal_ledger_id, recorded_statements
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
 # of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers;
 # a page of ledger data also looks up the current ledger once (app.access.current_ledger) and
-# whether a recurring rule has come due there (app.recurring.posting.is_due).
+# whether a recurring rule has come due there (app.recurring_posting.is_due).
 PAGES = {
     # ledger, due rules, categories, the period's totals, overall budget, category limits, still due,
     # latest expenses

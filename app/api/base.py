@@ -12,10 +12,10 @@ from flask_smorest import Blueprint
 from werkzeug.datastructures import MultiDict
 
 from .. import access, api_tokens, idempotency, rate_limits
+from .. import recurring_posting as posting
 from ..extensions import csrf
 from ..models import VIEWER, ApiToken, Ledger, User
 from ..problems import PROBLEM_JSON, Invalid, problem
-from ..recurring import posting
 from ..transactions import run_and_commit
 from .schemas import Money, ProblemSchema
 

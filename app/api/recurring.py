@@ -1,4 +1,4 @@
-"""A ledger's recurring rules (app/recurring/services.py): listed, read and created, checked by the
+"""A ledger's recurring rules (app/recurring_rules.py): listed, read and created, checked by the
 site's rule form. A rule whose first date has passed makes the expenses due since then at once."""
 
 from flask import url_for
@@ -6,14 +6,14 @@ from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 
 from .. import idempotency, money
+from .. import recurring_rules as services
 from ..access import EDITOR
 from ..categories import ledger_categories
 from ..extensions import db
 from ..models import Ledger, RecurringRule
 from ..problems import Invalid
-from ..recurring import services
 from ..recurring.forms import RuleForm
-from ..recurring.posting import ledger_today
+from ..recurring_posting import ledger_today
 from .base import api_blueprint, api_user, check_currency, create_once, documents, ledger_for, validate_form
 from .schemas import IdempotencyHeaderSchema, Money, RuleCreateSchema, RuleListSchema, RuleSchema
 

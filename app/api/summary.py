@@ -1,14 +1,14 @@
 """A budget period of a ledger in figures: budget, spent, left and spent per category, and for the
 current period what recurring rules will still post and what is safe to spend per day (the
-dashboard's figures, from app/expenses/services.py, app/budgeting.py and app/recurring/services.py)."""
+dashboard's figures, from app/expenses/services.py, app/budgeting.py and app/recurring_rules.py)."""
 
 import marshmallow as ma
 
 from .. import budgeting, clock
+from .. import recurring_rules as recurring
 from ..categories import ledger_categories
 from ..expenses import services
 from ..periods import period_containing, period_from_key
-from ..recurring import services as recurring
 from .base import api_blueprint, api_user, documents, ledger_for, money_of
 from .budgets import period_json
 from .schemas import Money, SummaryQuerySchema, SummarySchema

@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from .. import budgeting, clock, money
+from .. import recurring_rules as recurring
 from ..access import EDITOR, VIEWER, current_ledger
 from ..categories import get_category_or_404, ledger_categories
 from ..periods import Period, period_containing, period_from_key
-from ..recurring import services as recurring
 from ..transactions import run_and_commit
 from . import bp
 from .forms import BudgetsForm

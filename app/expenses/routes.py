@@ -4,6 +4,7 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from .. import budgeting, clock, expense_filters, l10n, money
+from .. import recurring_rules as recurring
 from ..access import EDITOR, VIEWER, current_ledger
 from ..categories import (
     CategoryNameTaken,
@@ -26,7 +27,6 @@ from ..models import MAX_CATEGORIES
 from ..periods import period_containing, period_from_key
 from ..receipts import storage
 from ..receipts.limits import takes_receipts
-from ..recurring import services as recurring
 from ..transactions import run_and_commit
 from . import bp, listing, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts

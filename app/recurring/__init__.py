@@ -1,3 +1,3 @@
-"""Recurring expenses: rules on a ledger (services), the posting that makes their occurrences
-exactly once (posting), and their pages (routes, which holds the blueprint so that app.access can
-import the posting without the pages)."""
+"""The recurring expenses' pages (routes, forms). The rules themselves are app/recurring_rules.py
+and their posting app/recurring_posting.py: the dashboard, budgets, reports, the API and
+app.access use those too, so they live beside the other shared modules."""

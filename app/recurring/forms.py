@@ -9,7 +9,7 @@ from .. import l10n, recurrence
 from ..clock import user_today
 from ..expenses.forms import amount_field, description_field, sane_date
 from ..forms import choices, int_or_none
-from .services import MAX_CATCH_UP, RuleValues
+from ..recurring_rules import MAX_CATCH_UP, RuleValues
 
 UNIT_CHOICES = [
     (recurrence.DAY, _l("days")),

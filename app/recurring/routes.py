@@ -4,14 +4,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import l10n, money, recurrence
+from .. import recurring_rules as services
 from ..access import EDITOR, VIEWER, current_ledger
 from ..categories import ledger_categories
 from ..forms import ConfirmForm, form_status
 from ..models import RecurringRule
+from ..recurring_posting import ledger_today
 from ..transactions import run_and_commit
-from . import services
 from .forms import DeleteRuleForm, RuleForm
-from .posting import ledger_today
 
 bp = Blueprint("recurring", __name__, url_prefix="/recurring")
 

@@ -2,10 +2,10 @@ from flask import g, render_template, request, url_for
 from flask_login import login_required
 
 from .. import clock, l10n, money
+from .. import recurring_rules as recurring
 from ..access import VIEWER, current_ledger
 from ..expense_filters import ExpenseFilter
 from ..periods import Period, period_containing, period_from_key
-from ..recurring import services as recurring
 from . import bp, services
 
 MONTHS_SHOWN = 12

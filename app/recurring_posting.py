@@ -20,9 +20,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import clock, recurrence
-from ..extensions import db
-from ..models import OWNER, Expense, Ledger, LedgerMember, RecurringOccurrence, RecurringRule, User
+from . import clock, recurrence
+from .extensions import db
+from .models import OWNER, Expense, Ledger, LedgerMember, RecurringOccurrence, RecurringRule, User
 
 
 def schedule_of(rule: RecurringRule) -> recurrence.Schedule:

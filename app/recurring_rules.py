@@ -8,14 +8,14 @@ from datetime import date, timedelta
 from flask import abort
 from sqlalchemy import delete, func, select
 
-from .. import recurrence
-from ..expenses.services import delete_expense
-from ..extensions import db
-from ..models import Category, Expense, Ledger, RecurringRule
-from ..periods import Period
-from ..recurring_patterns import Seen, Suggestion, find_recurring
-from ..safe_to_spend import SafeToSpend
-from .posting import claim, post_rule, schedule_of
+from . import recurrence
+from .extensions import db
+from .models import Category, Expense, Ledger, RecurringRule
+from .periods import Period
+from .receipts import storage
+from .recurring_patterns import Seen, Suggestion, find_recurring
+from .recurring_posting import claim, post_rule, schedule_of
+from .safe_to_spend import SafeToSpend
 
 # A start date further back than this many occurrences would add that many expenses at once: a
 # typo (1926 for 2026), not a plan. The form says so instead.
@@ -145,7 +145,8 @@ def delete_rule(rule: RecurringRule, delete_expenses: bool) -> int:
             select(Expense).where(Expense.ledger_id == rule.ledger_id, Expense.recurring_rule_id == rule.id)
         )
         for expense in made:
-            delete_expense(expense)  # with its receipts
+            storage.forget_files_of(expense)  # its receipts go with it, as on the expense's own page
+            db.session.delete(expense)
             deleted += 1
         db.session.flush()
     db.session.execute(delete(RecurringRule).where(RecurringRule.id == rule.id))
