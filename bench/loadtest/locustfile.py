@@ -294,6 +294,7 @@ class Person(HttpUser):
                 headers={"Idempotency-Key": key, "Accept": "application/json"},
                 name="quick add" if attempt == 0 else "quick add, sent again",
                 catch_response=True,
+                allow_redirects=False,  # a redirect (to sign in) is an answer of its own, not a page
             ) as r:
                 if r.status_code == 201:
                     expense_id = r.json()["expense"]["id"]
@@ -306,9 +307,10 @@ class Person(HttpUser):
                         attempts=attempt + 1,
                     )
                     return
-                r.failure(f"{r.status_code}")
+                r.failure(f"{r.status_code} {r.headers.get('Location', '')}".strip())
                 if r.status_code not in (0, 502, 503, 504):
-                    _log(kind="quick", description=description, outcome=f"refused {r.status_code}")
+                    outcome = f"refused {r.status_code} {r.headers.get('Location', '')}".strip()
+                    _log(kind="quick", description=description, outcome=outcome)
                     return
             gevent.sleep(1)
         _log(kind="quick", description=description, outcome="unknown")
@@ -327,7 +329,11 @@ class Person(HttpUser):
         r = self.post("/expenses/new", fields, "new expense, saved")
         # A form without an idempotency key is not sent again: whether a failed one landed is
         # unknown to the person (the check allows it at most once).
-        outcome = "saved" if r.status_code == 302 else ("refused" if r.status_code < 500 else "unknown")
+        # Saved is the redirect to the list; a redirect to sign in is a refusal like any other.
+        location = r.headers.get("Location", "")
+        saved = r.status_code == 302 and "/login" not in location
+        refused = f"refused {r.status_code} {location}".strip()
+        outcome = "saved" if saved else ("unknown" if r.status_code >= 500 else refused)
         _log(kind="form", description=description, outcome=outcome)
 
     @task(2)
