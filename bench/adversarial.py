@@ -29,8 +29,8 @@ from app.models import (
     MAX_OVERALL_BUDGET_ROWS,
     CategoryBudget,
     ImportMapping,
+    Ledger,
     OverallBudget,
-    User,
 )
 from app.transfer.csv_file import MAX_COLUMNS, MAX_HEADER_CELL, header_signature
 from app.transfer.layout import ImportSettings
@@ -73,22 +73,22 @@ def build(url: str) -> dict:
         upgrade()
         started = time.perf_counter()
         five_years_ago = date.today() - timedelta(days=1824)
-        normal_id, normal_categories = add_user(EMAIL, CATEGORIES)
+        _normal_user, normal_id, normal_categories = add_user(EMAIL, CATEGORIES)
         add_expenses(normal_id, normal_categories, NORMAL_EXPENSES, five_years_ago, 1825, seed=1)
-        neighbour_id, neighbour_categories = add_user(NEIGHBOUR, CATEGORIES)
+        _neighbour_user, neighbour_id, neighbour_categories = add_user(NEIGHBOUR, CATEGORIES)
         add_expenses(neighbour_id, neighbour_categories, NORMAL_EXPENSES, five_years_ago, 1825, seed=3)
 
         names = [f"Category {i:03d}" for i in range(1, MAX_CATEGORIES + 1)]
-        user_id, category_ids = add_user(ADVERSARY, names)
-        db.session.execute(update(User).where(User.id == user_id).values(period_start_day=START_DAY))
+        _user_id, ledger_id, category_ids = add_user(ADVERSARY, names)
+        db.session.execute(update(Ledger).where(Ledger.id == ledger_id).values(period_start_day=START_DAY))
         span = (LATEST_DATE - EARLIEST_DATE).days + 1
-        add_expenses(user_id, category_ids, EXPENSES, EARLIEST_DATE, span, seed=2)
+        add_expenses(ledger_id, category_ids, EXPENSES, EARLIEST_DATE, span, seed=2)
 
         months = _months(EARLIEST_DATE, LATEST_DATE)
         per_category = MAX_CATEGORY_BUDGET_ROWS // len(category_ids)
         budget_rows = [
             {
-                "user_id": user_id,
+                "ledger_id": ledger_id,
                 "category_id": category_id,
                 "effective_from": day,
                 "limit_cents": 10_000 + 100 * k,
@@ -101,7 +101,7 @@ def build(url: str) -> dict:
         db.session.execute(
             insert(OverallBudget),
             [
-                {"user_id": user_id, "effective_from": day, "amount_cents": 5_000_000 + k}
+                {"ledger_id": ledger_id, "effective_from": day, "amount_cents": 5_000_000 + k}
                 for k, day in enumerate(_spread(months, MAX_OVERALL_BUDGET_ROWS))
             ],
         )
@@ -110,7 +110,9 @@ def build(url: str) -> dict:
         for k in range(MAX_IMPORT_MAPPINGS):
             header = [f"{k:03d} column {column:02d} ".ljust(MAX_HEADER_CELL, "x") for column in range(MAX_COLUMNS)]
             signature = header_signature(header)
-            mappings.append({"user_id": user_id, "header_signature": signature, "header": header, "settings": settings})
+            mappings.append(
+                {"ledger_id": ledger_id, "header_signature": signature, "header": header, "settings": settings}
+            )
         db.session.execute(insert(ImportMapping), mappings)
         db.session.commit()
         seconds = time.perf_counter() - started

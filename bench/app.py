@@ -6,10 +6,11 @@ page's requests/s can be read as a ratio of it.
 """
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from app import create_app
+from app.access import current_ledger
 from app.extensions import db
 from app.models import Expense
 
@@ -21,13 +22,14 @@ baseline = Blueprint("bench", __name__, template_folder="templates")
 @baseline.get("/bench/baseline")
 @login_required
 def baseline_page():
+    ledger = current_ledger()
     expense = db.session.scalar(
         select(Expense)
-        .where(Expense.user_id == current_user.id)
+        .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on.desc(), Expense.id.desc())
         .limit(1)
     )
-    return render_template("bench/baseline.html", expense=expense, code=current_user.currency)
+    return render_template("bench/baseline.html", expense=expense, code=ledger.currency)
 
 
 def create_bench_app(**overrides):

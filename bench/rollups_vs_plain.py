@@ -26,8 +26,9 @@ from datetime import date, timedelta
 from sqlalchemy import event, literal_column, select, text
 
 from app import rollups
+from app.access import personal_ledger
 from app.extensions import db
-from app.models import Expense, User
+from app.models import Expense, Ledger, User
 
 from .databases import databases
 from .inprocess import browser
@@ -43,18 +44,18 @@ TOKEN = re.compile(rb'(name="csrf[-_]token"[^>]*? (?:content|value)=")[^"]*(")')
 
 
 # The index that covers date-bounded sums per category (models.Expense). SQLite's planner, even
-# with ANALYZE statistics, prefers (user, category, day) for GROUP BY category and then reads every
+# with ANALYZE statistics, prefers (ledger, category, day) for GROUP BY category and then reads every
 # row from the table, 4 to 5 times slower at 100,000: the plain queries name the covering index,
 # so that they are the best plain aggregates, not the planner's first guess.
-COVERING = "ix_expenses_user_id_spent_on_category_id_amount_cents"
+COVERING = "ix_expenses_ledger_id_spent_on_category_id_amount_cents"
 
 
 def _expenses() -> str:
     return f"expenses INDEXED BY {COVERING}" if db.engine.dialect.name == "sqlite" else "expenses"
 
 
-def _where(user: User, span: rollups.Span, category_ids) -> tuple[str, dict]:
-    conditions, params = ["user_id = :user"], {"user": user.id}
+def _where(ledger: Ledger, span: rollups.Span, category_ids) -> tuple[str, dict]:
+    conditions, params = ["ledger_id = :ledger"], {"ledger": ledger.id}
     if span.start is not None:
         conditions.append("spent_on >= :start")
         params["start"] = span.start
@@ -68,8 +69,8 @@ def _where(user: User, span: rollups.Span, category_ids) -> tuple[str, dict]:
     return " AND ".join(conditions), params
 
 
-def plain_totals_by_category(user: User, span: rollups.Span, category_ids=()) -> dict[int, tuple[int, int]]:
-    where, params = _where(user, span, category_ids)
+def plain_totals_by_category(ledger: Ledger, span: rollups.Span, category_ids=()) -> dict[int, tuple[int, int]]:
+    where, params = _where(ledger, span, category_ids)
     rows = db.session.execute(
         text(f"SELECT category_id, count(*), sum(amount_cents) FROM {_expenses()} WHERE {where} GROUP BY category_id"),  # noqa: S608 (built of constants; values are bound)
         params,
@@ -77,9 +78,9 @@ def plain_totals_by_category(user: User, span: rollups.Span, category_ids=()) ->
     return {category_id: (int(count), int(cents)) for category_id, count, cents in rows}
 
 
-def plain_totals(user: User, span: rollups.Span, category_ids=()) -> tuple[int, int]:
-    """Not grouped: with no dates, the (user, amount) index covers it, and the planner finds it."""
-    where, params = _where(user, span, category_ids)
+def plain_totals(ledger: Ledger, span: rollups.Span, category_ids=()) -> tuple[int, int]:
+    """Not grouped: with no dates, the (ledger, amount) index covers it, and the planner finds it."""
+    where, params = _where(ledger, span, category_ids)
     count, cents = db.session.execute(
         text(f"SELECT count(*), coalesce(sum(amount_cents), 0) FROM expenses WHERE {where}"),  # noqa: S608 (as above)
         params,
@@ -87,13 +88,13 @@ def plain_totals(user: User, span: rollups.Span, category_ids=()) -> tuple[int, 
     return int(count), int(cents)
 
 
-def plain_totals_by_period(user: User, start: date, end: date) -> dict[tuple[int, str], int]:
+def plain_totals_by_period(ledger: Ledger, start: date, end: date) -> dict[tuple[int, str], int]:
     dialect = db.engine.dialect.name
-    key = rollups.period_key(literal_column("spent_on"), user.period_start_day, dialect)
+    key = rollups.period_key(literal_column("spent_on"), ledger.period_start_day, dialect)
     key_sql = str(key.compile(db.engine, compile_kwargs={"literal_binds": True}))
     sql = f"SELECT category_id, {key_sql} AS period, sum(amount_cents) FROM {_expenses()} "  # noqa: S608 (as above)
-    sql += "WHERE user_id = :user AND spent_on >= :start AND spent_on < :end GROUP BY category_id, period"
-    rows = db.session.execute(text(sql), {"user": user.id, "start": start, "end": end})
+    sql += "WHERE ledger_id = :ledger AND spent_on >= :start AND spent_on < :end GROUP BY category_id, period"
+    rows = db.session.execute(text(sql), {"ledger": ledger.id, "start": start, "end": end})
     return {(category_id, period): int(cents) for category_id, period, cents in rows}
 
 
@@ -122,20 +123,20 @@ def check_same_figures(app) -> None:
     """Both ways give the same figures for spans of every shape, and the same periods."""
     today = date.today()
     with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == EMAIL))
+        ledger = personal_ledger(db.session.scalar(select(User).where(User.email == EMAIL)))
         spans = [
             rollups.Span(None, None),
             rollups.Span(today.replace(day=1), today + timedelta(days=1)),
             rollups.Span(today - timedelta(days=400), today - timedelta(days=17)),
             rollups.Span(date(today.year - 2, 3, 5), None),
         ]
-        some = db.session.scalars(select(Expense.category_id).where(Expense.user_id == user.id).limit(1)).all()
+        some = db.session.scalars(select(Expense.category_id).where(Expense.ledger_id == ledger.id).limit(1)).all()
         for span in spans:
-            assert REAL["totals_by_category"](user, span) == plain_totals_by_category(user, span), span
+            assert REAL["totals_by_category"](ledger, span) == plain_totals_by_category(ledger, span), span
             for chosen in ((), some):
-                assert REAL["totals"](user, span, chosen) == plain_totals(user, span, chosen), (span, chosen)
+                assert REAL["totals"](ledger, span, chosen) == plain_totals(ledger, span, chosen), (span, chosen)
         start, end = date(today.year - 3, 1, 1), date(today.year + 1, 1, 1)
-        assert REAL["totals_by_period"](user, start, end) == plain_totals_by_period(user, start, end)
+        assert REAL["totals_by_period"](ledger, start, end) == plain_totals_by_period(ledger, start, end)
         db.session.remove()
 
 

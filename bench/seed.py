@@ -6,8 +6,9 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, insert, select, text
 
+from app.access import personal_ledger
 from app.auth.services import create_user
 from app.expense_rows import insert_expenses
 from app.extensions import db
@@ -39,29 +40,31 @@ PAGES = (
 )
 
 
-def add_user(email: str, category_names) -> tuple[int, list[int]]:
-    """A user with exactly these categories; returns (user id, category ids in order)."""
+def add_user(email: str, category_names) -> tuple[int, int, list[int]]:
+    """A user whose personal ledger has exactly these categories; returns (user id, ledger id,
+    category ids in order)."""
     user = create_user(email, PASSWORD)
-    db.session.execute(text("DELETE FROM categories WHERE user_id = :u"), {"u": user.id})
+    ledger_id = personal_ledger(user).id
+    db.session.execute(delete(Category).where(Category.ledger_id == ledger_id))
     db.session.execute(
         insert(Category),
         [
-            {"user_id": user.id, "name": name, "name_key": name.casefold(), "color": "#546e7a"}
+            {"ledger_id": ledger_id, "name": name, "name_key": name.casefold(), "color": "#546e7a"}
             for name in category_names
         ],
     )
-    category_ids = db.session.scalars(select(Category.id).where(Category.user_id == user.id).order_by(Category.id))
-    return user.id, list(category_ids)
+    category_ids = db.session.scalars(select(Category.id).where(Category.ledger_id == ledger_id).order_by(Category.id))
+    return user.id, ledger_id, list(category_ids)
 
 
-def add_expenses(user_id: int, category_ids: list[int], n: int, first: date, days: int, seed: int) -> None:
-    """n expenses of the user, dated at random in the `days` days from `first`, in batches."""
+def add_expenses(ledger_id: int, category_ids: list[int], n: int, first: date, days: int, seed: int) -> None:
+    """n expenses in the ledger, dated at random in the `days` days from `first`, in batches."""
     rng = random.Random(seed)
     batch = []
     for i in range(n):
         batch.append(
             {
-                "user_id": user_id,
+                "ledger_id": ledger_id,
                 "category_id": rng.choice(category_ids),
                 "spent_on": first + timedelta(days=rng.randrange(days)),
                 "description": f"{rng.choice(WORDS)} {i % 97}",
@@ -94,8 +97,8 @@ def seed(url: str, n: int) -> dict:
     with app.app_context():
         upgrade()
         started = time.perf_counter()
-        user_id, category_ids = add_user(EMAIL, CATEGORIES)
-        add_expenses(user_id, category_ids, n, date.today() - timedelta(days=5 * 365 - 1), 5 * 365, seed=n)
+        user_id, ledger_id, category_ids = add_user(EMAIL, CATEGORIES)
+        add_expenses(ledger_id, category_ids, n, date.today() - timedelta(days=5 * 365 - 1), 5 * 365, seed=n)
         db.session.commit()
         seconds = time.perf_counter() - started
         analyze()
