@@ -110,8 +110,8 @@ def _load_current() -> tuple[Ledger, str]:
         # Opening any page of the ledger posts its recurring expenses that have come due, so that a
         # server without cron still posts them (committed on their own, before the page's work).
         # Nothing due, the usual case, costs one indexed query and no commit.
-        if posting.is_due(ledger):
-            run_and_commit(posting.post_ledger, ledger)
+        if posting.is_due(ledger, current_user):
+            run_and_commit(posting.post_ledger, ledger, current_user)
     return g.ledger, g.ledger_role
 
 

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from flask import g, has_request_context
-from flask_login import current_user
+from .requester import asking_account
 
 DEFAULT_TIME_ZONE = "UTC"
 TIME_ZONE_MAX = 64  # the longest IANA name is 32 characters
@@ -66,6 +65,6 @@ def user_today(user=None) -> date:
     """Today in `user`'s time zone; without a user, that of the account asking (the API token's, set
     by app.api.base.authenticate, else the signed-in one), and UTC for anonymous requests or outside
     a request."""
-    if user is None and has_request_context():
-        user = g.get("api_user") or current_user
+    if user is None:
+        user = asking_account()
     return today_in(getattr(user, "time_zone", None))

@@ -15,9 +15,10 @@ from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, has_request_context, request
-from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+
+from .requester import asking_account
 
 # Also what requests without an Accept-Language header, the CLI and exports use.
 DEFAULT_LOCALE = "en_US"
@@ -70,8 +71,9 @@ def select_locale() -> Locale | None:
     """
     if not has_request_context():
         return None  # the CLI: Flask-Babel's default, en_US
-    if current_user.is_authenticated and current_user.locale in _BY_ID:
-        return parse_locale(current_user.locale)
+    user = asking_account()
+    if user is not None and user.locale in _BY_ID:
+        return parse_locale(user.locale)
     return parse_locale(browser_locale())
 
 

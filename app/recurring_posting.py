@@ -16,8 +16,7 @@ writers take turns.
 
 from datetime import date, timedelta
 
-from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import clock, recurrence
@@ -29,12 +28,13 @@ def schedule_of(rule: RecurringRule) -> recurrence.Schedule:
     return recurrence.Schedule(rule.start_on, rule.unit, rule.every, rule.month_day, rule.end_on, rule.occurrence_limit)
 
 
-def ledger_owner(ledger: Ledger) -> User | None:
+def ledger_owner(ledger: Ledger, asking: User | None = None) -> User | None:
     """Whose time zone the ledger's days follow: the personal ledger's account, else the longest-
-    standing owner of a shared one."""
+    standing owner of a shared one. `asking`, the account making the request when there is one,
+    spares the query when it is that personal ledger's own."""
     if ledger.personal_user_id is not None:
-        if current_user and getattr(current_user, "id", None) == ledger.personal_user_id:
-            return current_user
+        if asking is not None and asking.id == ledger.personal_user_id:
+            return asking
         return db.session.get(User, ledger.personal_user_id)
     return db.session.scalar(
         select(User)
@@ -45,9 +45,9 @@ def ledger_owner(ledger: Ledger) -> User | None:
     )
 
 
-def ledger_today(ledger: Ledger) -> date:
+def ledger_today(ledger: Ledger, asking: User | None = None) -> date:
     """The ledger's today: today in its owner's time zone (app.clock.user_today)."""
-    return clock.user_today(ledger_owner(ledger))
+    return clock.user_today(ledger_owner(ledger, asking))
 
 
 def claim(rule_id: int, day: date) -> bool:
@@ -90,40 +90,29 @@ def post_rule(rule: RecurringRule, today: date) -> int:
     return made
 
 
+def _due(ledger_ids, today: date) -> Select:
+    """The running rules of these ledgers with an occurrence due on or before `today`."""
+    return select(RecurringRule).where(
+        RecurringRule.ledger_id.in_(ledger_ids),
+        RecurringRule.paused.is_(False),
+        RecurringRule.next_due <= today,
+    )
+
+
 def due_rules(ledger_ids, today: date) -> list[RecurringRule]:
-    return list(
-        db.session.scalars(
-            select(RecurringRule)
-            .where(
-                RecurringRule.ledger_id.in_(ledger_ids),
-                RecurringRule.paused.is_(False),
-                RecurringRule.next_due <= today,
-            )
-            .order_by(RecurringRule.id)
-        )
-    )
+    return list(db.session.scalars(_due(ledger_ids, today).order_by(RecurringRule.id)))
 
 
-def is_due(ledger: Ledger) -> bool:
-    today = ledger_today(ledger)
-    return (
-        db.session.scalar(
-            select(RecurringRule.id)
-            .where(
-                RecurringRule.ledger_id == ledger.id,
-                RecurringRule.paused.is_(False),
-                RecurringRule.next_due <= today,
-            )
-            .limit(1)
-        )
-        is not None
-    )
+def is_due(ledger: Ledger, asking: User | None = None) -> bool:
+    """Whether a page of the ledger has something to post: one indexed query."""
+    found = _due([ledger.id], ledger_today(ledger, asking)).with_only_columns(RecurringRule.id).limit(1)
+    return db.session.scalar(found) is not None
 
 
-def post_ledger(ledger: Ledger) -> int:
+def post_ledger(ledger: Ledger, asking: User | None = None) -> int:
     """Post what is due in one ledger (a page view); nothing is read beyond one indexed query when
     nothing is due. Does not commit."""
-    today = ledger_today(ledger)
+    today = ledger_today(ledger, asking)
     return sum(post_rule(rule, today) for rule in due_rules([ledger.id], today))
 
 

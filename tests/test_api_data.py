@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import EDITOR, VIEWER, Category, CategoryBudget, Expense, Ledger, LedgerMember, RecurringRule
+from app.models import EDITOR, VIEWER, Category, CategoryBudget, Expense, Ledger, LedgerMember, RecurringRule, User
 from tests.conftest import AuthActions, add_expense, bearer, category_id, count_rows, make_token, personal_ledger_id
 from tests.test_api_sweep import _data
 from tests.test_security_sweep import _user_id
@@ -567,3 +567,21 @@ def test_the_api_counts_days_in_the_token_accounts_time_zone(app, client, user, 
     assert (summary["period"]["key"], summary["days_left"]) == ("2026-12", 31)
     with app.app_context():
         assert db.session.scalars(select(Expense.spent_on)).all() == [date(2026, 12, 1)]
+
+
+def test_the_api_answers_in_the_token_accounts_language_whatever_cookie_comes_along(app, client, user):
+    """The token's account chose German: its problems are German, from a client that also carries
+    the session cookie of another account that chose English, and without any cookie."""
+    with app.app_context():
+        db.session.get(User, user.id).locale = "de_DE"
+        db.session.commit()
+    token = make_token(app, user.id, scope="read")
+    path = f"/api/v1/ledgers/{personal_ledger_id(app, user.id)}/categories"
+    other = app.test_client()
+    AuthActions(other).register("english@example.com")
+    for asking in (other, app.test_client()):
+        response = asking.post(path, json={"name": "Kaffee"}, headers=bearer(token))
+        assert response.status_code == 403
+        assert response.get_json()["detail"] == (
+            "Dieses Token darf nur lesen. Erstellen Sie ein Token zum Lesen und Schreiben, um Daten zu ändern."
+        )

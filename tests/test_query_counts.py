@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Category, Expense
-from tests.conftest import ledger_of, personal_ledger_id, recorded_statements
+from tests.conftest import bearer, ledger_of, make_token, personal_ledger_id, recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
 # of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers;
@@ -78,3 +78,18 @@ def test_a_search_that_matches_nothing_asks_for_no_page_of_rows(app, client, use
     # navbar's ledgers
     assert _statements(app, client, path) == 7
     assert 'id="no-matches"' in client.get(path).get_data(as_text=True)
+
+
+def test_the_api_never_reads_the_sessions_cookie(app, client, user):
+    """A token decides who asks: a browser's session cookie sent along (the client is signed in)
+    changes nothing, not even a lookup of that session."""
+    _add(app, user.id, 3)
+    path = f"/api/v1/ledgers/{personal_ledger_id(app, user.id)}/expenses"
+    headers = bearer(make_token(app, user.id))
+    counts = []
+    for asking in (client, app.test_client()):
+        asking.get(path, headers=headers)
+        with recorded_statements(app) as statements:
+            assert asking.get(path, headers=headers).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"with the cookie {counts[0]} statements, without {counts[1]}"

@@ -86,9 +86,10 @@ def ledger_for(ledger_id: int, need: str = VIEWER) -> Ledger:
     """The ledger named in the URL if the token's account may do what needs `need` in it (404 for a
     non-member, 403 for a weaker role: app.access decides). Like a page of the site, it first posts
     the ledger's recurring expenses that have come due, so that figures read here include them."""
-    ledger, _role = access.ledger_and_role(api_user(), ledger_id, need)
-    if posting.is_due(ledger):
-        run_and_commit(posting.post_ledger, ledger)
+    account = api_user()
+    ledger, _role = access.ledger_and_role(account, ledger_id, need)
+    if posting.is_due(ledger, account):
+        run_and_commit(posting.post_ledger, ledger, account)
     return ledger
 
 

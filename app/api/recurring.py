@@ -85,7 +85,7 @@ def create_rule(sent: dict, ledger_id: int, idempotency_key: str | None):
 
     def work() -> idempotency.Answer:
         values = _checked_values(ledger, sent)
-        rule = services.create_rule(ledger, values, ledger_today(ledger), api_user().id)
+        rule = services.create_rule(ledger, values, ledger_today(ledger, api_user()), api_user().id)
         db.session.flush()
         location = url_for(".get_rule", ledger_id=ledger.id, rule_id=rule.id)
         return idempotency.Answer(201, RuleSchema().dump(rule_json(rule, ledger)), location)

@@ -54,7 +54,7 @@ def describe(rule: RecurringRule) -> str:
 @bp.get("/")
 def index():
     ledger = current_ledger(VIEWER)
-    today = ledger_today(ledger)
+    today = ledger_today(ledger, current_user)
     rules = services.rules_of(ledger)
     categories = {category.id: category for category in ledger_categories(ledger)}
     suggestions = [s for s in services.suggestions(ledger, today, rules) if s.category_id in categories]
@@ -83,7 +83,7 @@ def new_rule():
     form = RuleForm(categories)
     if form.validate_on_submit():
         values = form.values(money.to_minor(form.amount.amount, ledger.currency))
-        rule = run_and_commit(services.create_rule, ledger, values, ledger_today(ledger), current_user.id)
+        rule = run_and_commit(services.create_rule, ledger, values, ledger_today(ledger, current_user), current_user.id)
         made = services.expenses_made_by(rule)
         flash(
             ngettext(
@@ -110,7 +110,7 @@ def edit_rule(rule_id: int):
         form.ends.data = "on" if rule.end_on else "after" if rule.occurrence_limit else "never"
     if form.validate_on_submit():
         values = form.values(money.to_minor(form.amount.amount, ledger.currency))
-        run_and_commit(services.update_rule, rule, values, ledger_today(ledger))
+        run_and_commit(services.update_rule, rule, values, ledger_today(ledger, current_user))
         flash(
             _(
                 "Saved the rule %(description)s; the expenses it already made stay as they were.",
@@ -126,7 +126,7 @@ def _action(rule_id: int, work, message):
     """A button on the rules list (pause, resume, skip): CSRFProtect has checked the form."""
     ledger = current_ledger(EDITOR)
     rule = services.get_rule_or_404(ledger, rule_id)
-    result = run_and_commit(work, rule, ledger_today(ledger))
+    result = run_and_commit(work, rule, ledger_today(ledger, current_user))
     flash(message(rule, result), "success")
     return redirect(url_for("recurring.index"))
 
@@ -205,7 +205,7 @@ def accept_suggestion():
     """Turn a "looks recurring" suggestion into a rule; the suggestion is found again from the
     ledger's history (the form only names it), so a forged one cannot make a rule out of nothing."""
     ledger = current_ledger(EDITOR)
-    today = ledger_today(ledger)
+    today = ledger_today(ledger, current_user)
     categories = {category.id: category for category in ledger_categories(ledger)}
     wanted = (request.form.get("description", ""), request.form.get("category", ""))
     found = next(
