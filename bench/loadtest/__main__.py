@@ -71,6 +71,35 @@ def process_jiffies(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
+# The programs of the topology, told apart by their command lines. PostgreSQL counts every postgres
+# process on the machine: on a machine running only the load test, that is the test's own.
+PROGRAMS = (
+    ("app servers", "gunicorn"),
+    ("PostgreSQL", "postgres"),
+    ("nginx", "nginx"),
+    ("Redis", "redis-server"),
+    ("Locust", "locust"),
+)
+
+
+def program_jiffies() -> dict[str, int]:
+    """{program: CPU jiffies its running processes have used so far}; with the machine's busy time
+    over the same span, what is left is everything else (other work, processes that came and went)."""
+    used = dict.fromkeys((name for name, _needle in PROGRAMS), 0)
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
+        try:
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            jiffies = process_jiffies(int(folder.name))
+        except OSError:  # gone meanwhile
+            continue
+        name = next((name for name, needle in PROGRAMS if needle in command), None)
+        if name is not None:
+            used[name] += jiffies
+    return used
+
+
 def fault_app_server(topology: Topology) -> dict:
     port = APP_PORTS[0]
     topology.kill_app(port)
@@ -141,14 +170,18 @@ def run_load(topology: Topology, accounts_file: Path) -> tuple[dict, dict]:
         time.sleep(ramp)
         set_phase("steady")
         busy_before, total_before = cpu_times()
-        locust_before = process_jiffies(locust.pid)
+        programs_before = program_jiffies()
         time.sleep(STEADY)
         busy_after, total_after = cpu_times()
-        locust_used = process_jiffies(locust.pid) - locust_before
-        # Everything on the machine (nginx, gunicorn, PostgreSQL, Redis, Locust), and Locust alone.
+        programs_after = program_jiffies()
+        span = total_after - total_before
+        # Everything on the machine, and each program's share of it (percent of both cores).
+        shares = {name: round(100 * (programs_after[name] - programs_before[name]) / span) for name in programs_after}
+        busy = round(100 * (busy_after - busy_before) / span)
         faults["steady"] = {
-            "cpu_busy_percent": round(100 * (busy_after - busy_before) / (total_after - total_before)),
-            "locust_cpu_percent": round(100 * locust_used / (total_after - total_before)),
+            "cpu_busy_percent": busy,
+            "locust_cpu_percent": shares["Locust"],
+            "cpu_percent_by_program": {**shares, "everything else": max(0, busy - sum(shares.values()))},
         }
         if FAULTS:
             for name, inject, seconds in FAULT_RUNS:
@@ -220,7 +253,8 @@ def main() -> int:
     lines, met = steady_table(report["phases"]["steady"])
     print("\n".join(lines))
     cpu = report["faults"]["steady"]
-    print(f"CPU busy, both cores: {cpu['cpu_busy_percent']}% (of which Locust itself {cpu['locust_cpu_percent']}%)")
+    shares = ", ".join(f"{name} {percent}%" for name, percent in cpu["cpu_percent_by_program"].items())
+    print(f"CPU busy, both cores: {cpu['cpu_busy_percent']}% ({shares})")
     print(f"\nThe account with 1,000,000 expenses against one with 1,000 (median ms, target {focused.TARGET_RATIO}×)")
     for name, row in report["focused"].items():
         verdict = "PASS" if row["pass"] else "MISS"
