@@ -23,6 +23,7 @@ from .receipts import limits as receipt_limits
 from .recurring.routes import bp as recurring_bp
 from .reports import bp as reports_bp
 from .routing import IdConverter
+from .rules import bp as rules_bp
 from .transfer import bp as transfer_bp
 
 
@@ -63,6 +64,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(budgets_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(recurring_bp)
+    app.register_blueprint(rules_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(health_bp)

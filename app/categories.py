@@ -7,7 +7,7 @@ from sqlalchemy import Select, delete, func, select, update
 
 from . import rollups
 from .extensions import db
-from .models import MAX_CATEGORIES, Category, Expense, Ledger, RecurringRule
+from .models import MAX_CATEGORIES, Category, CategoryRule, Expense, Ledger, RecurringRule
 
 # Named in the language of the request that registers the account: they
 # are the person's own data from then on, renamed or deleted like any other category.
@@ -106,7 +106,8 @@ def delete_category(
     ledger: Ledger, category: Category, move_to: Category | None = None, delete_expenses: bool = False
 ) -> int:
     """Delete a category, first moving its expenses (and its recurring rules) to `move_to` or, if
-    asked, deleting them.
+    asked, deleting them. Its filing rules move with its expenses; otherwise they go with it (the
+    database's foreign key cascades).
 
     Returns how many expenses were moved or deleted. With neither choice, a category that still has
     expenses or rules is not deleted (ValueError): nothing is removed silently.
@@ -115,6 +116,12 @@ def delete_category(
     if move_to is not None and move_to.ledger_id == ledger.id and move_to.id != category.id:
         db.session.execute(
             update(RecurringRule).where(*rules).values(category_id=move_to.id),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            update(CategoryRule)
+            .where(CategoryRule.ledger_id == ledger.id, CategoryRule.category_id == category.id)
+            .values(category_id=move_to.id),
             execution_options={"synchronize_session": False},
         )
     elif delete_expenses:

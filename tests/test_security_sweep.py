@@ -17,7 +17,17 @@ from app.access import personal_ledger
 from app.extensions import db
 from app.ledgers.invitations import create_invitation
 from app.ledgers.services import create_ledger
-from app.models import EDITOR, Attachment, ImportBatch, LedgerInvitation, RecurringRule, User, UserSession
+from app.models import (
+    EDITOR,
+    Attachment,
+    CategoryRule,
+    ImportBatch,
+    LedgerInvitation,
+    RecurringRule,
+    RuleRun,
+    User,
+    UserSession,
+)
 from app.transfer.csv_import import create_draft
 from tests.conftest import (
     AuthActions,
@@ -110,6 +120,19 @@ def stored_rule(ledger_id: int, category_id: int) -> RecurringRule:
     )
 
 
+def stored_category_rule(ledger_id: int, category_id: int) -> CategoryRule:
+    """A filing rule ("contains Rent" -> the category), for URLs that name one."""
+    return CategoryRule(
+        ledger_id=ledger_id, position=1, enabled=True, description_op="contains", description_value="Rent",
+        category_id=category_id,
+    )  # fmt: skip
+
+
+def stored_rule_run(ledger_id: int) -> RuleRun:
+    """An "apply rules to existing expenses" that changed nothing, for the undo URL."""
+    return RuleRun(ledger_id=ledger_id, row_count=0)
+
+
 def stored_receipt(ledger_id: int, expense_id: int) -> Attachment:
     """A receipt row kept in the database (a few bytes stand in for the image), for URLs that name one."""
     return Attachment(
@@ -141,9 +164,12 @@ def _owned_ids(app, user_id):
         db.session.add(batch)
         receipt = stored_receipt(ledger.id, expense)
         rule = stored_rule(ledger.id, category_id(app, user_id, "Housing"))
-        db.session.add_all([receipt, rule])
+        category_rule = stored_category_rule(ledger.id, category_id(app, user_id, "Housing"))
+        rule_run = stored_rule_run(ledger.id)
+        db.session.add_all([receipt, rule, category_rule, rule_run])
         db.session.commit()
         batch_id, attachment_id, rule_id = batch.id, receipt.id, rule.id
+        category_rule_id, rule_run_id = category_rule.id, rule_run.id
     token_id = api_token_id(app, make_token(app, user_id))
     return {
         "token_id": token_id,
@@ -155,6 +181,8 @@ def _owned_ids(app, user_id):
         **_sharing_ids(app, user_id),
         "attachment_id": attachment_id,
         "rule_id": rule_id,
+        "category_rule_id": category_rule_id,
+        "rule_run_id": rule_run_id,
     }
 
 
@@ -200,6 +228,8 @@ def test_every_id_in_a_url_is_known_to_the_sweep(app):
         "token_id",
         "attachment_id",
         "rule_id",
+        "category_rule_id",
+        "rule_run_id",
     }
     for rule in _rules(app) + _rules(app, api=True):
         assert set(_int_arguments(rule)) <= known, f"{rule.rule}: add its id to _owned_ids"
@@ -391,6 +421,8 @@ def test_security_headers_on_every_page(app, client, user):
         elif rule.endpoint == "expenses.expense_from_receipt":
             # The receipt is the expense's already: the page sends the browser to that expense.
             response = client.get(_url(rule, own_ids), follow_redirects=True)
+        elif rule.endpoint == "expenses.understand":
+            response = client.get(rule.rule, query_string={"say": "tea 3"})  # without a line: 422
         else:
             response = client.get(_url(rule, own_ids))
         # Closed as a server closes it: a download streamed from a file lets go of the file then.

@@ -14,13 +14,14 @@ from flask_login import current_user
 
 from .. import clock, idempotency, money
 from ..access import EDITOR, current_ledger
+from ..autocat.plain_words import PlainWordsError
 from ..categories import ledger_categories
 from ..extensions import db
 from ..models import Ledger
 from ..receipts.limits import takes_receipts
 from ..receipts.storage import ReceiptRefused, Upload
 from ..transactions import run_and_commit
-from . import bp
+from . import bp, one_line
 from .attachments import chosen_receipts, create_with_receipts
 from .forms import ExpenseForm, expense_values
 
@@ -37,6 +38,18 @@ def quick_add_options():
         currency=ledger.currency,
         today=clock.user_today().isoformat(),
     )
+
+
+@bp.get("/expenses/quick-add/understand.json")
+def understand():
+    """One typed line read into an expense for the dialog to show before saving: 200 with the
+    amount, date, category (with the reason) and description, or 422 with a message. Writes nothing."""
+    ledger = current_ledger(EDITOR)
+    try:
+        reading = one_line.read_line(ledger, ledger_categories(ledger), request.args.get("say", ""))
+    except PlainWordsError as error:
+        return jsonify(error=str(error)), 422
+    return jsonify(one_line.as_json(reading, ledger.currency))
 
 
 KEY_INVALID = "The idempotency key must be 1 to 255 printable characters without spaces."

@@ -6,6 +6,7 @@ from flask_login import login_required
 from .. import budgeting, clock, expense_filters, l10n, money
 from .. import recurring_rules as recurring
 from ..access import EDITOR, VIEWER, current_ledger
+from ..autocat.plain_words import PlainWordsError
 from ..categories import (
     CategoryNameTaken,
     TooManyCategories,
@@ -20,6 +21,8 @@ from ..categories import (
 from ..categories import (
     delete_category as remove_category,
 )
+from ..category_guess import Guesser
+from ..category_rules import rule_phrase
 from ..expense_rows import has_expenses
 from ..forms import ConfirmForm, form_status
 from ..ledgers.membership import members_of
@@ -28,7 +31,7 @@ from ..periods import period_containing, period_from_key
 from ..receipts import storage
 from ..receipts.limits import takes_receipts
 from ..transactions import run_and_commit
-from . import bp, listing, services
+from . import bp, listing, one_line, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
 from .export import csv_response
 from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm, expense_values
@@ -171,6 +174,9 @@ def new_expense():
         flash(_("Create a category first: every expense belongs to one."), "warning")
         return redirect(url_for("expenses.categories"))
     form = ExpenseForm(categories, members=shared_members(ledger))
+    said = None
+    if request.method == "GET" and "say" in request.args:
+        said = _prefill(form, ledger, categories, request.args["say"])
     if form.validate_on_submit() and (uploads := chosen_receipts(form)) is not None:
         expense = save_or_explain(form, create_with_receipts, ledger, expense_values(form, ledger), uploads)
         if expense is not None:
@@ -185,7 +191,22 @@ def new_expense():
             if "add_another" in request.form:
                 return redirect(url_for("expenses.new_expense"))
             return redirect(url_for("expenses.list_expenses"))
-    return render_template("expenses/form.html", form=form, expense=None), form_status(form)
+    return render_template("expenses/form.html", form=form, expense=None, said=said), form_status(form)
+
+
+def _prefill(form, ledger, categories, text: str) -> dict:
+    """The full form filled from one typed line (`?say=coffee+4.50+yesterday`), as quick add reads
+    it: what was understood and why, or the message saying what could not be read."""
+    try:
+        reading = one_line.read_line(ledger, categories, text)
+    except PlainWordsError as error:
+        return {"text": text, "error": str(error)}
+    form.amount.data = money.format_plain(reading.amount, ledger.currency)
+    form.description.data = reading.description
+    form.spent_on.data = reading.spent_on
+    if reading.category is not None:
+        form.category_id.data = reading.category.id
+    return {"text": text, "reading": reading}
 
 
 @bp.route("/expenses/<int:expense_id>/edit", methods=["GET", "POST"])
@@ -196,6 +217,7 @@ def edit_expense(expense_id: int):
     form = ExpenseForm(ledger_categories(ledger), obj=expense, members=shared_members(ledger))
     if request.method == "GET":
         form.amount.data = money.format_plain(expense.amount_cents, ledger.currency)
+    old_category_id = expense.category_id
     if (
         form.validate_on_submit()
         and (uploads := chosen_receipts(form)) is not None
@@ -203,9 +225,28 @@ def edit_expense(expense_id: int):
         is not None
     ):
         flash(_("Saved %(description)s.", description=expense.description), "success")
+        if expense.category_id != old_category_id:
+            _offer_rule(ledger, expense.description, expense.amount_cents, form.category)
         return redirect(url_for("expenses.list_expenses"))
     receipts = storage.receipts_of(expense)
     return render_template("expenses/form.html", form=form, expense=expense, receipts=receipts), form_status(form)
+
+
+def _offer_rule(ledger, description: str, amount_cents: int, category) -> None:
+    """After a category was corrected: "Always file “TESCO STORES” under Groceries?", a flash with a
+    one-click form (base.html), unless a rule already files it there."""
+    rule = Guesser(ledger, [category]).rule_for(description, amount_cents)
+    if rule is not None and rule.category_id == category.id:
+        return
+    flash(
+        {
+            "description": description,
+            "phrase": rule_phrase(description)[1],
+            "category_id": category.id,
+            "category": category.name,
+        },
+        "always-file",
+    )
 
 
 @bp.route("/expenses/<int:expense_id>/delete", methods=["GET", "POST"])

@@ -235,6 +235,54 @@
     return true;
   }
 
+  // One typed line ("coffee 4.50 yesterday") read by the server into the fields below it, and shown
+  // as understood; nothing is saved until the person adds it.
+  function readLine(form) {
+    const line = form.querySelector("#quick-add-say");
+    const box = form.querySelector("#quick-add-understood");
+    clearErrors(form);
+    box.hidden = true;
+    if (!line.value.trim()) {
+      return;
+    }
+    const url = template.dataset.understandUrl + "?say=" + encodeURIComponent(line.value);
+    fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!isJson(response)) {
+          throw new Error("understand: HTTP " + response.status);
+        }
+        return response.json().then(function (data) {
+          if (response.status !== 200) {
+            setProblem(form, data.error || window.scriptMessage("not-saved"));
+            line.focus();
+            return;
+          }
+          understood(form, data);
+        });
+      })
+      .catch(function () {
+        setProblem(form, window.scriptMessage("unreachable"));
+      });
+  }
+
+  function understood(form, data) {
+    form.elements.namedItem("amount").value = data.amount;
+    form.elements.namedItem("description").value = data.description;
+    form.elements.namedItem("spent_on").value = data.spent_on;
+    const select = form.elements.namedItem("category_id");
+    if (data.category_id !== null) {
+      select.value = String(data.category_id);
+    }
+    const category = select.options[select.selectedIndex];
+    form.querySelector("#understood-amount").textContent = data.amount_text;
+    form.querySelector("#understood-date").textContent = data.date_text;
+    form.querySelector("#understood-category").textContent = category ? category.text : "";
+    form.querySelector("#understood-reason").textContent = data.reason;
+    form.querySelector("#understood-description").textContent = data.description;
+    form.querySelector("#quick-add-understood").hidden = false;
+    form.querySelector('button[type="submit"]').focus();
+  }
+
   function build() {
     const element = template.content.querySelector("#quick-add").cloneNode(true);
     document.body.append(element);
@@ -243,6 +291,15 @@
     fillCategories(form.elements.namedItem("category_id"));
     form.elements.namedItem("spent_on").value = today();
     form.addEventListener("submit", submit);
+    form.querySelector("#quick-add-read").addEventListener("click", function () {
+      readLine(form);
+    });
+    form.querySelector("#quick-add-say").addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.isComposing) {
+        event.preventDefault(); // Enter reads the line; it does not add the expense yet
+        readLine(form);
+      }
+    });
     const modal = new window.bootstrap.Modal(element);
     element.addEventListener("shown.bs.modal", function () {
       form.elements.namedItem("amount").focus();

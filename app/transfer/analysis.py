@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import money
+from ..category_guess import FROM_FILE, FROM_PERSON, NO_GUESS, Guesser
 from ..clock import user_today
 from ..extensions import db
 from ..models import (
@@ -66,6 +67,13 @@ class Row:
     target: CategoryTarget | None = None
     duplicate_key: tuple | None = None
     raw: str = ""  # an invalid row's cells, for people to find it in the file
+    # Why the row has its category ("rule 3: contains “TESCO”", "no guess"), and from where
+    # (app.category_guess: file, rule, history, person, none).
+    guess_reason: str = ""
+    guess_source: str = ""
+    # The description as the file has it, before a rule rewrote it; and the duplicate key with it.
+    file_description: str = ""
+    file_duplicate_key: tuple | None = None
 
 
 @dataclass
@@ -155,7 +163,11 @@ class _Categories:
         self.by_key = {
             c.name_key: c for c in db.session.scalars(select(Category).where(Category.ledger_id == ledger.id))
         }
+        self.by_id = {c.id: c for c in self.by_key.values()}
         self.choices = settings.category_choices
+        self.chosen_per_row = settings.row_categories
+        self.ledger = ledger
+        self._guesser: Guesser | None = None
         self.default = self.named(settings.default_category) or self.named(DEFAULT_CATEGORY, create=True)
         self.unknown: dict[str, UnknownCategory] = {}  # in the order the file names them
         # How many categories an import may still create.
@@ -170,6 +182,39 @@ class _Categories:
         if category is not None:
             return CategoryTarget(category_id=category.id), category.name
         return (CategoryTarget(new_name=name), name) if create else None
+
+    @property
+    def guesser(self) -> Guesser:
+        # Read on the first row that needs it: rules and history only when there are rows.
+        if self._guesser is None:
+            self._guesser = Guesser(self.ledger, list(self.by_id.values()))
+        return self._guesser
+
+    def choose(self, line: int, source: str, description: str, amount_cents: int):
+        """(target, category name, description, reason, source) for a row: the person's choice for
+        this line, else the file's category if the ledger has it, else the first matching rule, else
+        the file's category as chosen for names the ledger lacks, else the history's suggestion,
+        else the default. A rule's rewritten description applies whatever decides the category."""
+        ruled = self.guesser.by_rule(description, amount_cents, source or None)
+        description = ruled.description
+        chosen = self.by_id.get(self.chosen_per_row.get(str(line)))
+        if chosen is not None:
+            if ruled.category_id == chosen.id:  # a rule says the same by now ("Always file ..." was taken)
+                return CategoryTarget(category_id=chosen.id), chosen.name, description, ruled.reason, ruled.source
+            return CategoryTarget(category_id=chosen.id), chosen.name, description, _("chosen by you"), FROM_PERSON
+        from_file = _("from the file's category column")
+        if source and (found := self.named(source)) is not None:
+            return *found, description, from_file, FROM_FILE
+        if ruled.category_id is not None:
+            category = self.by_id[ruled.category_id]
+            return CategoryTarget(category_id=category.id), category.name, description, ruled.reason, ruled.source
+        if source:
+            return *self.resolve(source), description, from_file, FROM_FILE
+        learned = self.guesser.by_history(description, amount_cents)
+        if learned.category_id is not None:
+            category = self.by_id[learned.category_id]
+            return CategoryTarget(category_id=category.id), category.name, description, learned.reason, learned.source
+        return *self.default, description, _("no guess"), NO_GUESS
 
     def resolve(self, name: str) -> tuple[CategoryTarget, str]:
         if not name:
@@ -293,9 +338,27 @@ def _row(line, cells, width, settings, date_format, code, categories, today) -> 
     if problem := text_problem(description):
         return Row(line, INVALID, f"the description {problem}")
 
-    target, category_name = categories.resolve(clean_cell(_cell(cells, settings.category_column)))
-    key = (spent_on, amount_cents, description.casefold())
-    return Row(line, NEW, "", spent_on, description, category_name, amount_cents, target, key)
+    source = clean_cell(_cell(cells, settings.category_column))
+    target, category_name, stored_description, reason, guess_source = categories.choose(
+        line, source, description, amount_cents
+    )
+    key = (spent_on, amount_cents, stored_description.casefold())
+    file_key = (spent_on, amount_cents, description.casefold())
+    return Row(
+        line,
+        NEW,
+        "",
+        spent_on,
+        stored_description,
+        category_name,
+        amount_cents,
+        target,
+        key,
+        guess_reason=reason,
+        guess_source=guess_source,
+        file_description=description,
+        file_duplicate_key=file_key,
+    )
 
 
 def _amount(cells, settings: ImportSettings, code: str):
@@ -337,10 +400,16 @@ def _mark_duplicates(ledger: Ledger, plan: ImportPlan) -> None:
     )
     matched: Counter = Counter()
     for index, row in enumerate(plan.rows):
-        if row.status != NEW or matched[row.duplicate_key] >= stored[row.duplicate_key]:
+        if row.status != NEW:
             continue
-        matched[row.duplicate_key] += 1
-        count = stored[row.duplicate_key]
+        # Stored as a rule rewrote it, or as the file had it (imported before the rule existed).
+        key = next(
+            (k for k in (row.duplicate_key, row.file_duplicate_key) if k is not None and matched[k] < stored[k]), None
+        )
+        if key is None:
+            continue
+        matched[key] += 1
+        count = stored[key]
         reason = "already in your expenses" if count == 1 else f"already in your expenses ({count} times)"
         plan.rows[index] = _as_duplicate(row, reason)
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .. import money
 from ..extensions import db
 from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User, utcnow
+from .filing_rules_backup import filing_rules_for_backup
 from .recurring_backup import rules_for_backup
 
 FORMAT = "expense-tracker-backup"
@@ -36,6 +37,7 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
         db.session.scalars(select(Category).where(Category.ledger_id == ledger.id)), key=lambda c: c.name_key
     )
     names = {category.id: category.name for category in categories}
+    filing_rules = filing_rules_for_backup(ledger, names)
     batches = list(
         db.session.scalars(
             select(ImportBatch)
@@ -114,6 +116,7 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
             for spent_on, description, category_id, amount_cents, created_at, updated_at, batch_id, rule_id in expenses
         ],
         **({"recurring_rules": rules} if rules else {}),
+        **({"filing_rules": filing_rules} if filing_rules else {}),
         "import_batches": [
             {
                 "number": batch_numbers[b.id],

@@ -2,6 +2,7 @@
 the date formats that fit it, its unknown categories), so most are filled in by the constructor."""
 
 import hashlib
+import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -229,3 +230,22 @@ class RestoreForm(FlaskForm):
         validators=[Optional(), Length(max=PASSWORD_MAX)],
     )
     submit = SubmitField(_l("Restore backup"))
+
+
+ROW_CATEGORY = "row-category-"
+ROW_SHOWN = "row-shown-"
+_LINE = re.compile(r"[0-9]{1,9}")
+
+
+def row_category_changes(form_data, category_ids: set[int]) -> dict[str, int]:
+    """The preview's per-row category selects that were changed from what the page showed, as
+    {line number: category id}; a select left as shown, or naming no category of the ledger, is no
+    choice."""
+    changes = {}
+    for name, value in form_data.items():
+        line = name.removeprefix(ROW_CATEGORY)
+        if line == name or not _LINE.fullmatch(line) or value == form_data.get(ROW_SHOWN + line):
+            continue
+        if _LINE.fullmatch(value) and int(value) in category_ids:
+            changes[line] = int(value)
+    return changes

@@ -109,6 +109,8 @@ class ImportSettings:
     # Per unknown category name (its key): CREATE, USE_DEFAULT or EXISTING + a category's name.
     category_choices: dict[str, str] = field(default_factory=dict)
     import_duplicates: bool = False
+    # Categories the person chose in the preview for single rows: {line number: category id}.
+    row_categories: dict[str, int] = field(default_factory=dict)
 
     @property
     def split_amounts(self) -> bool:
@@ -149,12 +151,20 @@ class ImportSettings:
             str(k): v for k, v in settings.category_choices.items() if isinstance(v, str) and v.strip()
         }
         settings.import_duplicates = settings.import_duplicates is True
+        if not isinstance(settings.row_categories, dict):
+            settings.row_categories = {}
+        settings.row_categories = {
+            str(line): value
+            for line, value in settings.row_categories.items()
+            if isinstance(value, int) and not isinstance(value, bool)
+        }
         return settings
 
     def for_saving(self) -> dict:
         """What is remembered for the next file of this layout (not the one-off duplicate choice)."""
         data = self.to_json()
         del data["import_duplicates"]
+        del data["row_categories"]
         return data
 
 

@@ -24,6 +24,7 @@ from ..models import (
     MAX_OVERALL_BUDGET_ROWS,
     Category,
     CategoryBudget,
+    CategoryRule,
     Expense,
     ImportBatch,
     ImportDraft,
@@ -31,6 +32,7 @@ from ..models import (
     Ledger,
     OverallBudget,
     RecurringRule,
+    RuleRun,
     User,
 )
 from ..periods import MAX_START_DAY, MIN_START_DAY
@@ -39,6 +41,7 @@ from .analysis import text_problem
 from .backup import FORMAT, VERSION
 from .csv_file import MAX_COLUMNS, MAX_HEADER_CELL, header_signature
 from .csv_import import FILE_NAME_MAX
+from .filing_rules_backup import read_filing_rules, restore_filing_rules
 from .layout import ImportSettings
 from .recurring_backup import read_rules, restore_rules
 
@@ -76,6 +79,7 @@ class Backup:
     import_batches: list[dict] = field(default_factory=list)
     import_mappings: list[dict] = field(default_factory=list)
     recurring_rules: list[dict] = field(default_factory=list)  # "category" is a name key
+    filing_rules: list[dict] = field(default_factory=list)  # "category" is a name key or None
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,7 @@ def parse_backup(data: bytes) -> Backup:
     batches = _read_batches(reader, document["import_batches"], backup)
     _read_budgets(reader, document.get("budgets", {}), categories, backup)
     backup.recurring_rules = read_rules(reader, document.get("recurring_rules", []), categories, _category_key)
+    backup.filing_rules = read_filing_rules(reader, document.get("filing_rules", []), categories, _category_key)
     _read_expenses(reader, document["expenses"], categories, batches, backup)
     _read_mappings(reader, document.get("import_mappings", []), backup)
     return backup
@@ -426,9 +431,9 @@ def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
 
 
 def ledger_is_empty(ledger: Ledger) -> bool:
-    """No expenses, budgets or imports: a restore replaces nothing anyone would miss (unused
+    """No expenses, budgets, imports or rules: a restore replaces nothing anyone would miss (unused
     categories, such as the starter ones, are replaced by the backup's)."""
-    for model in (Expense, OverallBudget, CategoryBudget, ImportBatch, RecurringRule):
+    for model in (Expense, OverallBudget, CategoryBudget, ImportBatch, RecurringRule, CategoryRule):
         if db.session.scalar(select(model.id).where(model.ledger_id == ledger.id).limit(1)) is not None:
             return False
     return True
@@ -443,6 +448,8 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
     if not replace and not ledger_is_empty(ledger):
         raise AccountNotEmpty()
     for model in (
+        RuleRun,
+        CategoryRule,
         Expense,
         RecurringRule,
         CategoryBudget,
@@ -483,6 +490,7 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
     rule_ids = restore_rules(
         ledger, backup.recurring_rules, {key: category.id for key, category in categories.items()}, user.id
     )
+    restore_filing_rules(ledger, backup.filing_rules, {key: category.id for key, category in categories.items()})
     insert_expenses(
         [
             {

@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock, l10n, rate_limits
 from ..access import EDITOR, OWNER, VIEWER, current_ledger, current_role, may
 from ..categories import ledger_categories
+from ..category_guess import FROM_PERSON
+from ..category_rules import rule_phrase
 from ..errors import render_error
 from ..forms import ConfirmForm, form_status
 from ..l10n import format_day
@@ -27,13 +29,16 @@ from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
 from .backup import backup_json
 from .csv_file import DELIMITER_NAMES, ImportFileError
-from .forms import ColumnsForm, FormatsForm, RestoreForm, UploadForm, preview_form
+from .forms import ColumnsForm, FormatsForm, RestoreForm, UploadForm, preview_form, row_category_changes
 from .layout import DATE_FORMATS, column_values, date_format_candidates, guess_amount_format, guess_date_format
 
 AMOUNT_COLUMNS = ("amount_column", "debit_column", "credit_column")
 # How many rows of each kind the preview lists.
 PREVIEW_ROWS = 20
 LISTED_ROWS = 200
+# Rows whose category the preview lets a person change, each with a select of every category
+# (up to 200): this bounds the page. Later rows keep their guess; change them after importing.
+CATEGORISED_ROWS = 100
 # The row counts the preview sends back: ASCII digits only, and far fewer of them than int() refuses.
 EXPECTED_ROWS = re.compile(r"[0-9]{1,9}")
 
@@ -221,6 +226,7 @@ def preview(draft_id: int):
             settings.import_duplicates = bool(form.import_duplicates.data)
             for unknown, field in form.unknown_fields:
                 settings.category_choices[unknown.key] = field.data
+            settings.row_categories.update(row_category_changes(request.form, {c.id for c in categories}))
             if form.submit.data:
                 return _import(draft, settings)
             run_and_commit(csv_import.save_draft_settings, draft, settings)
@@ -234,7 +240,7 @@ def preview(draft_id: int):
     counts = plan.counts
     form.expected_rows.data = str(counts[NEW])
     form.expected_with_duplicates.data = str(counts[NEW] + counts[DUPLICATE])
-    return _render_preview(draft, table, settings, plan, form)
+    return _render_preview(draft, table, settings, plan, form, categories)
 
 
 def _import(draft, settings):
@@ -284,7 +290,7 @@ def _import(draft, settings):
     return redirect(url_for("transfer.imports"))
 
 
-def _render_preview(draft, table, settings, plan, form):
+def _render_preview(draft, table, settings, plan, form, categories):
     importable = plan.importable
     duplicates = plan.counts[DUPLICATE]
     shown = "the duplicate" if duplicates == 1 else f"the {duplicates:,} duplicates"
@@ -305,10 +311,23 @@ def _render_preview(draft, table, settings, plan, form):
             import_total=sum(row.amount_cents for row in importable),
             new_categories=plan.new_categories,
             statuses={NEW: "New", DUPLICATE: "Duplicate", INCOME: "Income, skipped", INVALID: "Invalid"},
+            categories=categories,
+            # Rows whose category can be changed here, and those changed by hand, for "Always file".
+            to_categorise=importable[:CATEGORISED_ROWS],
+            corrected=_corrections(importable),
             step=4,
         ),
         422 if form.errors else 200,
     )
+
+
+def _corrections(rows) -> list:
+    """Rows whose category a person chose, one per rule it would make ("Always file … under …?")."""
+    offered = {}
+    for row in rows:
+        if row.guess_source == FROM_PERSON:
+            offered.setdefault((rule_phrase(row.file_description), row.target.category_id), row)
+    return list(offered.values())[:CATEGORISED_ROWS]
 
 
 # Imports page and undo

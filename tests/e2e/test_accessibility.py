@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app.cli import load_sample
 from app.extensions import db
-from app.models import Category, Expense, ImportBatch, ImportDraft, RecurringRule, User
+from app.models import Category, CategoryRule, Expense, ImportBatch, ImportDraft, Ledger, RecurringRule, User
 from app.transactions import run_and_commit
 from tests.conftest import PASSWORD, AuthActions, ledger_of, post_form
 from tests.e2e.conftest import DESKTOP, wait_until_open
@@ -61,6 +61,7 @@ SKIPPED = {
     "transfer.download_backup": "a JSON download",
     "transfer.download_backup_zip": "a ZIP download",
     "expenses.quick_add_options": "JSON for the quick-add dialog (the dialog is checked open on the dashboard)",
+    "expenses.understand": "JSON: quick add's one line read (checked in test_autocat_browser)",
     "pwa.manifest": "the web app manifest (JSON)",
     "pwa.service_worker": "the service worker's script",
     "auth.login_code": "only shown between the two steps of a login; checked in test_two_factor_browser",
@@ -187,7 +188,20 @@ def demo_ids(app: Flask, live_server) -> dict[str, int | str]:
             .limit(1)
         )
         rule_id = db.session.scalar(db.select(RecurringRule.id).where(RecurringRule.ledger_id == ledger_of(user_id)))
+        filing_rule = CategoryRule(
+            ledger_id=db.session.scalar(db.select(Ledger.id).where(Ledger.personal_user_id == user_id)),
+            position=1,
+            enabled=True,
+            description_op="contains",
+            description_value="TESCO",
+            category_id=food,
+            rewrite_description="Tesco",
+        )
+        db.session.add(filing_rule)
+        db.session.commit()
+        category_rule_id = filing_rule.id
     return {
+        "category_rule_id": category_rule_id,
         "expense_id": expense_id,
         "category_id": food,
         "draft_id": draft_id,

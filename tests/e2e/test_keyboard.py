@@ -112,7 +112,7 @@ def test_register_add_an_expense_and_see_it_with_the_keyboard_only(page: Page):
     tab_to(page, "#category_id")
     page.keyboard.type("Transport")  # type-ahead picks the option
     expect(page.locator("#category_id option:checked")).to_have_text("Transport")
-    tab_to(page, "main button[type=submit]:not([name])")
+    tab_to(page, "main form[method=post] button[type=submit]:not([name])")  # not the one-line form above it
     page.keyboard.press("Space")
 
     expect(page).to_have_url(re.compile(r"/expenses$"))
