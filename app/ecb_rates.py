@@ -47,6 +47,11 @@ _MONTHS = {
 _RATE_RE = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,10})?")
 
 
+def is_rate(text: str) -> bool:
+    """Whether `text` is a rate as the ECB writes it (and as it is stored): "1.0514", more than zero."""
+    return bool(_RATE_RE.fullmatch(text)) and Decimal(text) != 0
+
+
 class RatesFileError(ValueError):
     """A file that is not a readable ECB rates file; the message is written for the user."""
 
@@ -105,7 +110,7 @@ def parse_rates(text: str) -> dict[date, dict[str, Decimal]]:
             cell = row[index].strip() if index < len(row) else ""
             if cell in ("", "N/A"):
                 continue
-            if not _RATE_RE.fullmatch(cell) or Decimal(cell) == 0:
+            if not is_rate(cell):
                 raise RatesFileError(
                     _(
                         "Line %(line)s: the %(code)s rate “%(value)s” is not a number like 1.0514.",

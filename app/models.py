@@ -42,6 +42,8 @@ MAX_OVERALL_BUDGET_ROWS = 1_200
 # bounded by the first; creating, importing and restoring refuse to go past either.
 MAX_CATEGORIES = 200
 MAX_IMPORT_MAPPINGS = 100
+# A rate written out in full ("0.006154220", at most ten significant digits; see app/money.py).
+RATE_TEXT_MAX = 40
 
 
 def utcnow() -> datetime:
@@ -245,6 +247,17 @@ class Expense(db.Model):
             name="fk_expenses_category_id_ledger_id_categories",
         ),
         CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # An expense in another currency keeps all three of what was spent and at what rate; one in
+        # the ledger's currency none of them.
+        CheckConstraint(
+            "(original_amount_minor IS NULL AND original_currency IS NULL AND rate IS NULL) OR "
+            "(original_amount_minor > 0 AND original_currency IS NOT NULL AND rate IS NOT NULL)",
+            name="original_all_or_none",
+        ),
+        # The rate used last for a currency: the ledger's latest expense in it (app/conversion.py).
+        Index(
+            "ix_expenses_ledger_id_original_currency_spent_on_id", "ledger_id", "original_currency", "spent_on", "id"
+        ),
         # The list (newest first) and every date-bounded aggregate.
         Index("ix_expenses_ledger_id_spent_on_id", "ledger_id", "spent_on", "id"),
         # Per-category figures and deleting or moving a category's expenses.
@@ -284,6 +297,13 @@ class Expense(db.Model):
     # The recurring rule that made it (app/recurring_posting.py); None for one added by hand, or once the rule
     # is deleted with its expenses kept. Editing or deleting the expense never touches the rule.
     recurring_rule_id: Mapped[int | None] = mapped_column(ForeignKey("recurring_rules.id", ondelete="SET NULL"))
+    # Spent in another currency than the ledger's: the amount in that currency's minor units, its
+    # code, and the rate it was converted at (ledger units per one unit of it, an exact decimal as
+    # text: SQLite's NUMERIC is a float). `amount_cents` is what it came to in the ledger's currency,
+    # which every total uses. All three None for an expense in the ledger's currency.
+    original_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    original_currency: Mapped[str | None] = mapped_column(String(3))
+    rate: Mapped[str | None] = mapped_column(String(RATE_TEXT_MAX))
 
     category: Mapped[Category] = relationship(
         primaryjoin="and_(Expense.category_id == Category.id, Expense.ledger_id == Category.ledger_id)",
@@ -294,6 +314,39 @@ class Expense(db.Model):
 
     def __repr__(self) -> str:
         return f"<Expense {self.id} {self.spent_on} {self.amount_cents}>"
+
+
+class LedgerRate(db.Model):
+    """A euro reference rate from the ECB's file that a ledger's people uploaded: units of
+    `currency` per euro on `day`, an exact decimal as text (app/ecb_rates.py, app/conversion.py)."""
+
+    __tablename__ = "ledger_rates"
+    __table_args__ = (PrimaryKeyConstraint("ledger_id", "currency", "day"),)
+
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    day: Mapped[date] = mapped_column(Date)
+    per_euro: Mapped[str] = mapped_column(String(24))
+
+
+class CurrencyChange(db.Model):
+    """A ledger converted into another currency at one rate (app/ledgers/currency_change.py), with
+    what undoing it needs: every amount it changed, as it was (`undo`)."""
+
+    __tablename__ = "currency_changes"
+    __table_args__ = (Index("ix_currency_changes_ledger_id_created_at", "ledger_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledgers.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    from_currency: Mapped[str] = mapped_column(String(3))
+    to_currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[str] = mapped_column(String(RATE_TEXT_MAX))
+    # {"monthly_budget_cents": n, "expenses": [[id, amount_cents, original_minor, code, rate], ...],
+    #  "overall_budgets": [[id, amount_cents], ...], "category_budgets": [[id, limit_cents], ...],
+    #  "recurring_rules": [[id, amount_cents], ...]}
+    undo: Mapped[dict] = mapped_column(JSON)
 
 
 class _SpendingRollup:

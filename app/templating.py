@@ -5,7 +5,7 @@ from collections.abc import Callable
 import flask_babel
 from flask import Flask, url_for
 
-from . import access, category_rules, icons, l10n, money
+from . import access, category_rules, conversion, icons, l10n, money
 from .receipts.storage import file_size
 from .routing import MAX_ID
 
@@ -42,11 +42,16 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(file_size, "file_size")
     app.jinja_env.globals["CURRENCIES"] = money.CURRENCIES
     app.jinja_env.globals["percent"] = money.percent
+    app.jinja_env.globals["conversion_text"] = conversion.describe_expense
+    app.jinja_env.globals["conversion_describe"] = conversion.describe
+    app.jinja_env.globals["ALL_CURRENCIES"] = money.ALL_CURRENCIES
     app.jinja_env.globals["url_for_each"] = url_for_each
     app.jinja_env.globals["amount_placeholder"] = money.input_placeholder
+    app.jinja_env.globals["decimal_mark"] = l10n.decimal_mark
     app.jinja_env.globals["role_name"] = access.role_name
     app.jinja_env.globals["rule_phrase"] = category_rules.rule_phrase
     app.jinja_env.globals["interface_language_tag"] = l10n.interface_language_tag
+    app.jinja_env.globals["current_language_tag"] = l10n.current_language_tag
     app.jinja_env.globals["icon"] = icons.icon
     app.jinja_env.globals["icon_symbols"] = icons.icon_symbols
     app.jinja_env.globals["swatch"] = icons.swatch

@@ -13,7 +13,8 @@ from app.models import Category, Expense, Ledger, User
 from tests.conftest import AuthActions, add_expense, category_id, ledger_of, personal_ledger_id
 
 BOM = "\ufeff".encode()
-HEADER = b"date,description,category,amount,currency\r\n"
+COLUMNS = ["date", "description", "category", "amount", "currency", "original_amount", "original_currency", "rate"]
+HEADER = ",".join(COLUMNS).encode() + b"\r\n"
 
 
 def _export(client):
@@ -51,10 +52,10 @@ def test_export_is_exact_bytes_oldest_first(app, client, user):
         == BOM
         + HEADER
         + (
-            "1970-01-01,Café ☕,Other,1000000000.00,INR\r\n"
-            '2026-01-15,"Dinner, ""fancy""",Food & groceries,123.45,INR\r\n'
-            "2026-03-01,Rent,Housing,20000.00,INR\r\n"
-            "2026-03-01,Bus,Transport,0.05,INR\r\n"
+            "1970-01-01,Café ☕,Other,1000000000.00,INR,,,\r\n"
+            '2026-01-15,"Dinner, ""fancy""",Food & groceries,123.45,INR,,,\r\n'
+            "2026-03-01,Rent,Housing,20000.00,INR,,,\r\n"
+            "2026-03-01,Bus,Transport,0.05,INR,,,\r\n"
         ).encode()
     )
 
@@ -68,7 +69,7 @@ def test_export_uses_the_users_currency_places(app, client, user):
         db.session.execute(db.update(Ledger).where(Ledger.personal_user_id == user.id).values(currency="JPY"))
         db.session.commit()
     add_expense(app, user.id, "Other", 1200, date(2026, 1, 1), "Ramen")
-    assert _export(client).data == BOM + HEADER + b"2026-01-01,Ramen,Other,1200,JPY\r\n"
+    assert _export(client).data == BOM + HEADER + b"2026-01-01,Ramen,Other,1200,JPY,,,\r\n"
 
 
 @pytest.mark.parametrize(
@@ -94,8 +95,8 @@ def test_formula_injection_is_neutralised_in_descriptions_and_category_names(app
     add_expense(app, user.id, text, 100, date(2026, 1, 1), text)
     rows = _rows(_export(client).data)
     assert rows == [
-        ["date", "description", "category", "amount", "currency"],
-        ["2026-01-01", cell, cell, "1.00", "INR"],
+        COLUMNS,
+        ["2026-01-01", cell, cell, "1.00", "INR", "", "", ""],
     ]
 
 
@@ -114,7 +115,7 @@ def test_export_has_only_my_rows(app, client, user):
     with app.app_context():
         bob = db.session.scalar(db.select(User.id).where(User.email == "bob@example.com"))
     add_expense(app, bob, "Housing", 200, date(2025, 1, 1), "Bob's secret")
-    assert _export(client).data == BOM + HEADER + b"2026-01-01,Mine,Housing,1.00,INR\r\n"
+    assert _export(client).data == BOM + HEADER + b"2026-01-01,Mine,Housing,1.00,INR,,,\r\n"
 
 
 def test_export_needs_login(client):
@@ -144,7 +145,7 @@ def test_three_thousand_rows_are_streamed_exactly(app, client, user):
     response = _export(client)
     assert response.is_streamed
     parsed = _rows(response.data)
-    assert parsed[0] == ["date", "description", "category", "amount", "currency"]
+    assert parsed[0] == COLUMNS
     body = parsed[1:]
     assert len(body) == 3000
     assert sum(Decimal(row[3]) for row in body) == Decimal("45015.00")  # 1 + 2 + ... + 3000 cents
@@ -154,3 +155,29 @@ def test_three_thousand_rows_are_streamed_exactly(app, client, user):
     assert {row[4] for row in body} == {"INR"}
     assert response.data.count(b"\r\n") == 3001
     assert response.data.count(BOM) == 1
+
+
+def test_an_expense_in_another_currency_has_its_original_amount_currency_and_rate(app, client, user):
+    add_expense(app, user.id, "Housing", 50000, date(2026, 1, 2), "Rent")
+    expense_id = add_expense(app, user.id, "Other", 110466, date(2026, 1, 1), "Lunch in Paris")
+    yen_id = add_expense(app, user.id, "Other", 3366, date(2026, 1, 3), "Ramen")
+    with app.app_context():
+        db.session.execute(
+            db.update(Expense)
+            .where(Expense.id == expense_id)
+            .values(original_amount_minor=1230, original_currency="EUR", rate="89.81")
+        )
+        db.session.execute(
+            db.update(Expense)
+            .where(Expense.id == yen_id)
+            .values(original_amount_minor=4500, original_currency="JPY", rate="0.748")
+        )
+        db.session.commit()
+    expected = (
+        "2026-01-01,Lunch in Paris,Other,1104.66,INR,12.30,EUR,89.81\r\n"
+        "2026-01-02,Rent,Housing,500.00,INR,,,\r\n"
+        "2026-01-03,Ramen,Other,33.66,INR,4500,JPY,0.748\r\n"
+    )
+    assert _export(client).data == BOM + HEADER + expected.encode()
+    filtered = client.get("/expenses/export.csv?q=Lunch")
+    assert filtered.data == BOM + HEADER + b"2026-01-01,Lunch in Paris,Other,1104.66,INR,12.30,EUR,89.81\r\n"

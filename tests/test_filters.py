@@ -645,7 +645,16 @@ def test_the_last_page_of_a_filtered_list(app, client, user):
 def _csv_rows(body: str) -> list[list[str]]:
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline="")))
-    assert rows[0] == ["date", "description", "category", "amount", "currency"]
+    assert rows[0] == [
+        "date",
+        "description",
+        "category",
+        "amount",
+        "currency",
+        "original_amount",
+        "original_currency",
+        "rate",
+    ]
     return rows[1:]
 
 
@@ -668,7 +677,7 @@ def test_filtered_export_equals_the_filtered_list(client, expenses, ids, query):
     assert response.mimetype == "text/csv"
     exported = [
         (shown_date(spent_on), description, category, money.format_amount(Decimal(amount), "INR"))
-        for spent_on, description, category, amount, currency in _csv_rows(response.get_data(as_text=True))
+        for spent_on, description, category, amount, _currency, *_original in _csv_rows(response.get_data(as_text=True))
     ]
     assert exported == listed(page)
     assert len(exported) == int(summary(page)[0].split()[0])
@@ -684,10 +693,10 @@ def test_filtered_export_bytes(app, client, user, expenses, ids):
     assert (
         response.data
         == (
-            "\ufeffdate,description,category,amount,currency\r\n"
-            '2026-02-03,"\'  @SUM(1,2)",Food & groceries,10000.00,INR\r\n'
-            '2026-02-02,"\'=HYPERLINK(""http://x"")",Food & groceries,0.99,INR\r\n'
-            "2026-02-01,Weekly_groceries,Food & groceries,45.99,INR\r\n"
+            "\ufeffdate,description,category,amount,currency,original_amount,original_currency,rate\r\n"
+            '2026-02-03,"\'  @SUM(1,2)",Food & groceries,10000.00,INR,,,\r\n'
+            '2026-02-02,"\'=HYPERLINK(""http://x"")",Food & groceries,0.99,INR,,,\r\n'
+            "2026-02-01,Weekly_groceries,Food & groceries,45.99,INR,,,\r\n"
         ).encode()
     )
 

@@ -273,7 +273,11 @@ REFUSALS = [
         ("settings", "currency", value, NOT_A_CHOICE)
         for value in ("XXX", *BLANK, "usd", "US$", LONG, *CONTROL, SCRIPT, SQL)
     ),
-    ("settings", "currency", "JPY", "JPY uses a different number of decimal places from INR"),
+    # Whatever its decimal places: a ledger with expenses is converted at a rate on its own page.
+    *(
+        ("settings", "currency", code, f"The ledger has expenses in INR: to keep them in {code}, convert them all")
+        for code in ("JPY", "USD")
+    ),
     *(("settings", "monthly_budget", value, message) for value, message in AMOUNT_REFUSALS),
     *(("settings", "period_start_day", value, NOT_A_CHOICE) for value in ("0", "29", "31", "-1", HUGE_ID)),
     *(("settings", "period_start_day", value, ANY_ERROR) for value in ("", "abc", "1.5", "a\x00b", LONG)),
@@ -323,7 +327,6 @@ ACCEPTED = [
     ("edit category", "name", "FOOD & GROCERIES", "FOOD & GROCERIES"),  # its own name, in other case
     ("settings", "monthly_budget", " 12.50 ", 1250),
     ("settings", "monthly_budget", "1,000,000,000", 100000000000),
-    ("settings", "currency", "USD", "USD"),
     *(("settings", "name", value, value) for value in (SCRIPT, SQL, EMOJI, RTL, "x" * 60)),
     ("settings", "name", "  Home  ", "Home"),
     ("register", "email", " New@Example.COM ", "new@example.com"),

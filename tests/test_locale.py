@@ -315,7 +315,7 @@ def test_exports_stay_plain_whatever_the_locale(app, client, user):
     add_expense(app, user.id, "Housing", 123450, date(2026, 11, 25), "Rent")
     response = client.get("/expenses/export.csv", headers=GERMAN)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[1] == ["2026-11-25", "Rent", "Housing", "1234.50", "INR"]
+    assert rows[1] == ["2026-11-25", "Rent", "Housing", "1234.50", "INR", "", "", ""]
     backup = json.loads(client.get("/backup.json", headers=GERMAN).get_data(as_text=True))
     assert backup["account"]["monthly_budget"] == "80000.00"
     assert [(e["date"], e["amount"]) for e in backup["expenses"]] == [("2026-11-25", "1234.50")]

@@ -106,9 +106,14 @@ ROLE_NEEDED = {
     "transfer.preview": _EDIT,
     "transfer.cancel": _EDIT,
     "transfer.undo_import": _EDIT,
+    # Any member sees which exchange rates are stored; uploading and deleting them is an editor's.
+    "transfer.exchange_rates": _READ_EDIT,
+    "transfer.forget_exchange_rates": {"POST": EDITOR},
     # Restoring replaces the whole ledger: its owner's to do; any member may download a backup.
     "transfer.backup": {"GET": VIEWER, "POST": OWNER},
     "ledgers.settings": _MANAGE,
+    "ledgers.change_currency": _MANAGE,
+    "ledgers.undo_currency_change": {"POST": OWNER},
     "ledgers.invitations_page": _MANAGE,
     "ledgers.revoke_invitation": _MANAGE,
     "ledgers.change_role": _MANAGE,
@@ -262,7 +267,7 @@ def test_a_weaker_role_is_refused_everything_above_it_and_nothing_changes(app, f
     assert [r for r in refused if r[2] != 403] == []
     assert [r for r in reached if r[1] in (403, 404, 409)] == []
     assert _snapshot(app) == before
-    assert len(refused) == {VIEWER: 64, EDITOR: 11}[role]
+    assert len(refused) == {VIEWER: 69, EDITOR: 14}[role]
 
 
 def test_the_owner_reaches_every_page_of_the_ledger(app, flat):

@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, MultipleFileField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from .. import l10n, money
+from .. import conversion, l10n, money
+from ..access import current_ledger
 from ..clock import user_today
 from ..forms import choices, int_or_none
 from ..models import CATEGORY_NAME_MAX, DESCRIPTION_MAX, EARLIEST_DATE, LATEST_DATE
@@ -67,7 +68,15 @@ def description_field(missing_message) -> StringField:
 
 
 class ExpenseForm(FlaskForm):
+    # Not offered by quick add, receipts or the API: the ledger's currency when not sent.
+    currency = SelectField(_l("Currency"), validate_choice=False)
     amount = amount_field()
+    # In another currency: what the bank charged in the ledger's currency, or the rate (either gives
+    # the other; neither: the rate used last or the uploaded rates, see app/conversion.py).
+    charged = StringField(
+        _l("Amount charged"), filters=[strip_text], render_kw={"inputmode": "decimal", "autocomplete": "off"}
+    )
+    rate = StringField(_l("Rate"), filters=[strip_text], render_kw={"inputmode": "decimal", "autocomplete": "off"})
     description = description_field(_l("Describe the expense, for example “Groceries”."))
     category_id = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False)
     # Only in a shared ledger (see __init__): the member who paid, when it was not who adds it.
@@ -96,6 +105,74 @@ class ExpenseForm(FlaskForm):
             self.paid_by.choices = [("", _("Whoever adds it"))] + [(m.user_id, m.email) for m in members]
         else:
             del self.paid_by  # a personal ledger: its one member paid for everything
+        self.currency.choices = choices((code, f"{code} · {cur.name}") for code, cur in money.ALL_CURRENCIES.items())
+        self.forced_currency = None
+        self.conversion = None
+
+    @property
+    def currency_code(self) -> str:
+        """The currency the amount is in: the one chosen, else the ledger's (the Amount validator)."""
+        if self.forced_currency:
+            return self.forced_currency
+        return self.currency.data if self.currency.data in money.ALL_CURRENCIES else self.ledger_code
+
+    @currency_code.setter
+    def currency_code(self, code: str) -> None:
+        # The API checks the currency itself and says which one the amount is in.
+        self.forced_currency = code
+
+    @property
+    def ledger_code(self) -> str:
+        return self.forced_currency or current_ledger().currency
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.currency_code != self.ledger_code
+
+    def validate_currency(self, field):
+        if field.data and field.data not in money.ALL_CURRENCIES:
+            raise ValidationError(_("Choose a currency from the list."))
+
+    def validate_charged(self, field):
+        field.amount = None
+        if field.data and self.is_foreign:
+            try:
+                field.amount = money.parse_amount(field.data, self.ledger_code, decimal_mark=l10n.decimal_mark())
+            except money.AmountError as error:
+                raise ValidationError(str(error)) from None
+
+    def validate_rate(self, field):
+        field.rate = None
+        if field.data and self.is_foreign:
+            try:
+                field.rate = money.parse_rate(field.data)
+            except money.AmountError as error:
+                raise ValidationError(str(error)) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then, for an amount in another currency, its conversion (app/conversion.py);
+        no rate to be had is the rate field's error."""
+        if not super().validate(extra_validators):
+            return False
+        self.conversion = None
+        if not self.is_foreign:
+            return True
+        try:
+            self.conversion = conversion.convert(
+                current_ledger(),
+                self.currency_code,
+                self.amount.amount,
+                self.spent_on.data,
+                charged=self.charged.amount,
+                rate=self.rate.rate,
+            )
+        except conversion.RateNeeded:
+            self.rate.errors.append(str(conversion.RATE_NEEDED))
+            return False
+        except money.AmountError as error:
+            (self.charged if self.charged.data else self.rate).errors.append(str(error))
+            return False
+        return True
 
     def validate_paid_by(self, field):
         if field.data is not None and field.data not in self.member_ids:
@@ -150,10 +227,30 @@ class DeleteCategoryForm(FlaskForm):
 
 def expense_values(form: ExpenseForm, ledger) -> dict:
     """The service's arguments from a validated ExpenseForm (the full form, quick add and the API)."""
+    if form.conversion is not None:
+        amounts = form.conversion.stored(ledger.currency)
+    else:
+        amounts = {"amount_cents": money.to_minor(form.amount.amount, ledger.currency)}
+        if not form.forced_currency:
+            # The API says nothing about another currency (see services.update_expense).
+            amounts.update(conversion.same_currency_columns())
     return {
         "category": form.category,
         "spent_on": form.spent_on.data,
         "description": form.description.data,
-        "amount_cents": money.to_minor(form.amount.amount, ledger.currency),
         "paid_by_id": form.paid_by_id,
+        **amounts,
     }
+
+
+def fill_expense_form(form: ExpenseForm, expense, ledger) -> None:
+    """An expense's amounts in its form, as typed: the original and, in another currency, what it
+    came to and the rate."""
+    if expense.original_currency is None:
+        form.currency.data = ledger.currency
+        form.amount.data = money.format_plain(expense.amount_cents, ledger.currency)
+        return
+    form.currency.data = expense.original_currency
+    form.amount.data = money.format_plain(expense.original_amount_minor, expense.original_currency)
+    form.charged.data = money.format_plain(expense.amount_cents, ledger.currency)
+    form.rate.data = expense.rate

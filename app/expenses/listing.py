@@ -18,7 +18,7 @@ from .. import rollups, search
 from ..expense_filters import ExpenseFilter
 from ..extensions import db
 from ..models import Category, Expense, Ledger
-from .export import day_text
+from .export import Row, day_text
 
 _CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id)
 
@@ -172,11 +172,19 @@ def count_and_total(ledger: Ledger, expense_filter: ExpenseFilter) -> ListTotals
     return ListTotals(int(count), int(total))
 
 
-def filtered_export_rows(ledger: Ledger, expense_filter: ExpenseFilter) -> Iterator[tuple[str, str, str, int]]:
-    """(ISO date, description, category, amount in minor units) of every matching expense, in the
+def filtered_export_rows(ledger: Ledger, expense_filter: ExpenseFilter) -> Iterator[Row]:
+    """Export rows (export.Row) of every matching expense, in the
     list's order, fetched in batches."""
     query = (
-        select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
+        select(
+            day_text(Expense.spent_on),
+            Expense.description,
+            Category.name,
+            Expense.amount_cents,
+            Expense.original_amount_minor,
+            Expense.original_currency,
+            Expense.rate,
+        )
         .join(Category, _CATEGORY_JOIN)
         .where(*expense_filter.conditions(ledger), *search.narrowing(expense_filter.q))
         .order_by(*expense_filter.order_by())

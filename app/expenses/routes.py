@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
-from .. import budgeting, clock, expense_filters, l10n, money
+from .. import budgeting, clock, conversion, expense_filters, l10n, money
 from .. import recurring_rules as recurring
 from ..access import EDITOR, VIEWER, current_ledger
 from ..autocat.plain_words import PlainWordsError
@@ -34,7 +34,7 @@ from ..transactions import run_and_commit
 from . import bp, listing, one_line, services
 from .attachments import chosen_receipts, create_with_receipts, save_or_explain, update_with_receipts
 from .export import csv_response
-from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm, expense_values
+from .forms import CategoryForm, DeleteCategoryForm, ExpenseForm, expense_values, fill_expense_form
 
 
 @bp.before_request
@@ -184,14 +184,20 @@ def new_expense():
                 _(
                     "Added %(description)s (%(value)s).",
                     description=expense.description,
-                    value=money.format_amount(expense.amount_cents, ledger.currency),
+                    value=conversion.describe_expense(expense, ledger.currency)
+                    or money.format_amount(expense.amount_cents, ledger.currency),
                 ),
                 "success",
             )
             if "add_another" in request.form:
                 return redirect(url_for("expenses.new_expense"))
             return redirect(url_for("expenses.list_expenses"))
-    return render_template("expenses/form.html", form=form, expense=None, said=said), form_status(form)
+    return (
+        render_template(
+            "expenses/form.html", form=form, expense=None, said=said, last_rates=conversion.last_used_rates(ledger)
+        ),
+        form_status(form),
+    )
 
 
 def _prefill(form, ledger, categories, text: str) -> dict:
@@ -216,7 +222,7 @@ def edit_expense(expense_id: int):
     expense = services.get_expense_or_404(ledger, expense_id)
     form = ExpenseForm(ledger_categories(ledger), obj=expense, members=shared_members(ledger))
     if request.method == "GET":
-        form.amount.data = money.format_plain(expense.amount_cents, ledger.currency)
+        fill_expense_form(form, expense, ledger)
     old_category_id = expense.category_id
     if (
         form.validate_on_submit()
@@ -224,12 +230,25 @@ def edit_expense(expense_id: int):
         and save_or_explain(form, update_with_receipts, ledger, expense, expense_values(form, ledger), uploads)
         is not None
     ):
-        flash(_("Saved %(description)s.", description=expense.description), "success")
+        described = conversion.describe_expense(expense, ledger.currency)
+        if described:
+            flash(_("Saved %(description)s (%(value)s).", description=expense.description, value=described), "success")
+        else:
+            flash(_("Saved %(description)s.", description=expense.description), "success")
         if expense.category_id != old_category_id:
             _offer_rule(ledger, expense.description, expense.amount_cents, form.category)
         return redirect(url_for("expenses.list_expenses"))
     receipts = storage.receipts_of(expense)
-    return render_template("expenses/form.html", form=form, expense=expense, receipts=receipts), form_status(form)
+    return (
+        render_template(
+            "expenses/form.html",
+            form=form,
+            expense=expense,
+            receipts=receipts,
+            last_rates=conversion.last_used_rates(ledger),
+        ),
+        form_status(form),
+    )
 
 
 def _offer_rule(ledger, description: str, amount_cents: int, category) -> None:

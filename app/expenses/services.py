@@ -13,7 +13,7 @@ from ..expense_filters import payer
 from ..extensions import db
 from ..models import Category, Expense, Ledger, User
 from ..receipts import storage
-from .export import day_text
+from .export import Row, day_text
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ def create_expense(
     *,
     created_by_id: int | None = None,
     paid_by_id: int | None = None,
+    original_amount_minor: int | None = None,
+    original_currency: str | None = None,
+    rate: str | None = None,
 ) -> Expense:
     """A new expense, added by the member `created_by_id`; `paid_by_id` is the member who paid, if
     said (a shared ledger's question; the person's own ledger leaves it empty)."""
@@ -71,9 +74,16 @@ def create_expense(
         amount_cents=amount_cents,
         created_by_id=created_by_id,
         paid_by_id=paid_by_id,
+        original_amount_minor=original_amount_minor,
+        original_currency=original_currency,
+        rate=rate,
     )
     db.session.add(expense)
     return expense
+
+
+# An update that says nothing about an expense's other currency (the API's): see update_expense.
+UNSAID = object()
 
 
 def update_expense(
@@ -84,7 +94,20 @@ def update_expense(
     amount_cents: int,
     *,
     paid_by_id: int | None = None,
+    original_amount_minor=UNSAID,
+    original_currency=UNSAID,
+    rate=UNSAID,
 ) -> None:
+    """Change an expense. Without its original amount, currency and rate (the API takes the ledger's
+    currency only), an expense in another currency keeps them while its amount stays, and becomes
+    one in the ledger's currency when the amount changes, as the original would no longer match."""
+    if original_currency is UNSAID:
+        if amount_cents != expense.amount_cents:
+            expense.original_amount_minor = expense.original_currency = expense.rate = None
+    else:
+        expense.original_amount_minor = original_amount_minor
+        expense.original_currency = original_currency
+        expense.rate = rate
     expense.paid_by_id = paid_by_id
     expense.category_id = category.id
     expense.spent_on = spent_on
@@ -155,12 +178,20 @@ def recent_expenses(ledger: Ledger, limit: int = 5) -> list[Expense]:
     return list(db.session.scalars(expenses_query(ledger).limit(limit)))
 
 
-def export_rows(ledger: Ledger) -> Iterator[tuple[str, str, str, int]]:
-    """(ISO date, description, category, amount in minor units) for every expense, oldest first,
-    fetched in batches so that a large export never sits in memory at once. Core rows, not the
-    ORM's: nothing is done with them but writing them out."""
+def export_rows(ledger: Ledger) -> Iterator[Row]:
+    """Export rows (export.Row: ISO date, description, category, amount in minor units, the original)
+    for every expense, oldest first, fetched in batches so that a large export never sits in memory
+    at once. Core rows, not the ORM's: nothing is done with them but writing them out."""
     query = (
-        select(day_text(Expense.spent_on), Expense.description, Category.name, Expense.amount_cents)
+        select(
+            day_text(Expense.spent_on),
+            Expense.description,
+            Category.name,
+            Expense.amount_cents,
+            Expense.original_amount_minor,
+            Expense.original_currency,
+            Expense.rate,
+        )
         .join(Category, (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id))
         .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)

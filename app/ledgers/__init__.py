@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("ledgers", __name__)
 
-from . import sharing_routes  # noqa: E402, F401  (registers the routes on bp)
+from . import currency_routes, sharing_routes  # noqa: E402, F401  (registers the routes on bp)

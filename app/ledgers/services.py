@@ -3,13 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete
-
-from ..budgeting import has_category_budgets, set_overall_budget
+from ..budgeting import set_overall_budget
 from ..expense_rows import has_expenses
 from ..extensions import db
-from ..models import OWNER, Ledger, LedgerMember, OverallBudget, User, utcnow
-from ..money import currency, to_minor
+from ..models import OWNER, Ledger, LedgerMember, User, utcnow
+from ..money import to_minor
+from .currency_change import relabel
 
 PERSONAL_LEDGER_NAME = "Personal"
 
@@ -46,16 +45,14 @@ def update_ledger_settings(
     ledger: Ledger, name: str, currency_code: str, monthly_budget: Decimal, period_start_day: int, today: date
 ) -> None:
     """Save the ledger's name, currency, budget and period start day; the budget applies from the
-    period that contains `today`. Amounts are kept in minor units, so switching to a currency with
-    a different number of decimal places would change every stored amount: refuse it once there
-    are expenses or category budgets."""
-    if currency(currency_code).exponent != currency(ledger.currency).exponent:
-        if has_expenses(ledger) or has_category_budgets(ledger):
+    period that contains `today`. Another currency is only a relabelling while the ledger has no
+    expenses (app/ledgers/currency_change.py); with expenses it is refused here, and offered as a
+    conversion at one rate on its own page, never done silently."""
+    if currency_code != ledger.currency:
+        if has_expenses(ledger):
             raise CurrencyChangeRefused(currency_code)
-        # Earlier budgets were counted in the other currency's units; nothing was spent against them.
-        db.session.execute(delete(OverallBudget).where(OverallBudget.ledger_id == ledger.id))
+        relabel(ledger, currency_code)
     ledger.name = name
-    ledger.currency = currency_code
     # The start day first: the budget change applies from the period that contains today.
     ledger.period_start_day = period_start_day
     set_overall_budget(ledger, to_minor(monthly_budget, currency_code), today)

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import choices, int_or_none
 from ..models import EDITOR, LEDGER_NAME_MAX, OWNER, ROLES, VIEWER
-from ..money import CURRENCIES
+from ..money import ALL_CURRENCIES
 from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, PlainText, strip_text
 from .invitations import EXPIRY_DAYS
@@ -41,7 +41,7 @@ class LedgerSettingsForm(FlaskForm):
         ],
     )
     currency = SelectField(
-        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in CURRENCIES.values())
+        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in ALL_CURRENCIES.values())
     )
     monthly_budget = StringField(
         _l("Budget per period"),
@@ -61,7 +61,7 @@ class LedgerSettingsForm(FlaskForm):
     @property
     def currency_code(self):
         # The budget is read in the currency being chosen.
-        return self.currency.data if self.currency.data in CURRENCIES else None
+        return self.currency.data if self.currency.data in ALL_CURRENCIES else None
 
 
 class NewLedgerForm(LedgerSettingsForm):

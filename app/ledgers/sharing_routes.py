@@ -102,8 +102,8 @@ def settings():
         except CurrencyChangeRefused:
             form.currency.errors.append(
                 _(
-                    "%(data)s uses a different number of decimal places from %(currency)s, so it cannot be "
-                    "chosen once the ledger has expenses or category budgets.",
+                    "The ledger has expenses in %(currency)s: to keep them in %(data)s, convert them all at one "
+                    "rate with “Change the currency” below.",
                     data=form.currency.data,
                     currency=ledger.currency,
                 )

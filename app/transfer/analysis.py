@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import money
+from .. import conversion, money
 from ..category_guess import FROM_FILE, FROM_PERSON, NO_GUESS, Guesser
 from ..clock import user_today
 from ..extensions import db
@@ -74,6 +74,9 @@ class Row:
     # The description as the file has it, before a rule rewrote it; and the duplicate key with it.
     file_description: str = ""
     file_duplicate_key: tuple | None = None
+    # In another currency: the amount in its minor units, its code and the rate (app/conversion.py).
+    original: dict = field(default_factory=conversion.same_currency_columns)
+    needs_rate: bool = False  # invalid only because no rate is known for its currency and day
 
 
 @dataclass
@@ -106,6 +109,10 @@ class ImportPlan:
     def importable(self) -> list[Row]:
         wanted = (NEW, DUPLICATE) if self.import_duplicates else (NEW,)
         return [row for row in self.rows if row.status in wanted]
+
+    @property
+    def needing_rate(self) -> int:
+        return sum(1 for row in self.rows if row.needs_rate)
 
     @property
     def new_categories(self) -> list[str]:
@@ -264,8 +271,9 @@ def analyse(ledger: Ledger, table: CsvTable, settings: ImportSettings) -> Import
     # Spending that has not happened yet where the person is (a bank's scheduled payment) is not
     # imported; counted in the account's time zone, as every other "today".
     today = user_today()
+    rates = conversion.RateBook(ledger)
     for record in table.records:
-        row = _row(record.line, record.cells, width, settings, date_format, ledger.currency, categories, today)
+        row = _row(record.line, record.cells, width, settings, date_format, rates, categories, today)
         if row.status == INVALID:
             row = replace(row, raw=_raw(record.cells))
         plan.rows.append(row)
@@ -299,7 +307,7 @@ def _limit_new_categories(plan: ImportPlan, table: CsvTable, room: int) -> None:
             plan.rows[index] = replace(row, status=INVALID, reason=reason, raw=_raw(table.records[index].cells))
 
 
-def _row(line, cells, width, settings, date_format, code, categories, today) -> Row:
+def _row(line, cells, width, settings, date_format, rates, categories, today) -> Row:
     if any(cell.strip() for cell in cells[width:]):
         reason = f"has {len(cells)} cells but the header has {width} (a separator inside an unquoted cell?)"
         return Row(line, INVALID, reason)
@@ -320,16 +328,32 @@ def _row(line, cells, width, settings, date_format, code, categories, today) -> 
     if spent_on > today:
         return Row(line, INVALID, f"the date {spent_on.isoformat()} is in the future (today is {today.isoformat()})")
 
+    code = rates.ledger.currency
+    row_code = clean_cell(_cell(cells, settings.currency_column)).upper() or code
+    if row_code not in money.ALL_CURRENCIES:
+        return Row(line, INVALID, f"the currency “{row_code[:20]}” is not an ISO 4217 code this app knows")
     try:
-        amount, is_income = _amount(cells, settings, code)
-        amount_cents = money.to_minor(amount, code)
+        amount, is_income = _amount(cells, settings, row_code)
+        original = conversion.same_currency_columns()
+        if row_code == code:
+            amount_cents = money.to_minor(amount, code)
+        else:
+            converted = _converted(cells, settings, rates, row_code, amount, spent_on)
+            original = converted.stored(code)
+            amount_cents = original.pop("amount_cents")
+    except conversion.RateNeeded:
+        reason = (
+            f"needs a rate: there is none for {row_code} on {spent_on.isoformat()} (add a rate column, or "
+            "upload the ECB's rates on the Exchange rates page, then this file again)"
+        )
+        return Row(line, INVALID, reason, needs_rate=True)
     except money.AmountError as error:
         return Row(line, INVALID, f"amount: {error}")
 
     parts = [_cell(cells, settings.description_column)] + [_cell(cells, i) for i in settings.extra_columns]
     description = DESCRIPTION_JOINER.join(part for part in map(clean_cell, parts) if part)
     if is_income:
-        return Row(line, INCOME, "income", spent_on, description[:DESCRIPTION_MAX], "", amount_cents)
+        return Row(line, INCOME, "income", spent_on, description[:DESCRIPTION_MAX], "", amount_cents, original=original)
     if not description:
         return Row(line, INVALID, "has no description")
     if len(description) > DESCRIPTION_MAX:
@@ -358,7 +382,18 @@ def _row(line, cells, width, settings, date_format, code, categories, today) -> 
         guess_source=guess_source,
         file_description=description,
         file_duplicate_key=file_key,
+        original=original,
     )
+
+
+def _converted(cells, settings: ImportSettings, rates, row_code: str, amount, spent_on) -> conversion.Conversion:
+    """A row's amount in another currency, at the file's rate if it has one, else as the form would."""
+    rate_text = clean_cell(_cell(cells, settings.rate_column))
+    if rate_text:
+        rate, source = money.parse_rate(rate_text), conversion.TYPED
+    else:
+        rate, source = rates.rate(row_code, spent_on)
+    return conversion.Conversion(amount, row_code, rate, money.convert(amount, rate, rates.ledger.currency), source)
 
 
 def _amount(cells, settings: ImportSettings, code: str):

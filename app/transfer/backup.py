@@ -13,7 +13,18 @@ from sqlalchemy import select
 
 from .. import money
 from ..extensions import db
-from ..models import Category, CategoryBudget, Expense, ImportBatch, ImportMapping, Ledger, OverallBudget, User, utcnow
+from ..models import (
+    Category,
+    CategoryBudget,
+    Expense,
+    ImportBatch,
+    ImportMapping,
+    Ledger,
+    LedgerRate,
+    OverallBudget,
+    User,
+    utcnow,
+)
 from .filing_rules_backup import filing_rules_for_backup
 from .recurring_backup import rules_for_backup
 
@@ -68,6 +79,9 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
             Expense.updated_at,
             Expense.import_batch_id,
             Expense.recurring_rule_id,
+            Expense.original_amount_minor,
+            Expense.original_currency,
+            Expense.rate,
         )
         .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)
@@ -112,8 +126,21 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
                 "updated_at": _iso(updated_at),
                 "import_batch": batch_numbers.get(batch_id),
                 **({"recurring_rule": rule_numbers[rule_id]} if rule_id is not None else {}),
+                **_original(original_minor, original_code, rate),
             }
-            for spent_on, description, category_id, amount_cents, created_at, updated_at, batch_id, rule_id in expenses
+            for (
+                spent_on,
+                description,
+                category_id,
+                amount_cents,
+                created_at,
+                updated_at,
+                batch_id,
+                rule_id,
+                original_minor,
+                original_code,
+                rate,
+            ) in expenses
         ],
         **({"recurring_rules": rules} if rules else {}),
         **({"filing_rules": filing_rules} if filing_rules else {}),
@@ -132,7 +159,28 @@ def backup_data(user: User, ledger: Ledger, exported_at: datetime, site: str | N
         "import_mappings": [
             {"header": m.header, "settings": m.settings, "updated_at": _iso(m.updated_at)} for m in mappings
         ],
+        **({"exchange_rates": rates} if (rates := _uploaded_rates(ledger)) else {}),
     }
+
+
+def _original(original_minor: int | None, original_code: str | None, rate: str | None) -> dict:
+    """An expense in another currency: what was spent, in what, and the rate as stored (exact text)."""
+    if original_code is None:
+        return {}
+    amount = money.format_plain(original_minor, original_code)
+    return {"original": {"amount": amount, "currency": original_code, "rate": rate}}
+
+
+def _uploaded_rates(ledger: Ledger) -> list[dict]:
+    """The ECB rates uploaded for the ledger, one entry per day, oldest first, codes in order."""
+    days: dict = {}
+    for day, code, per_euro in db.session.execute(
+        select(LedgerRate.day, LedgerRate.currency, LedgerRate.per_euro)
+        .where(LedgerRate.ledger_id == ledger.id)
+        .order_by(LedgerRate.day, LedgerRate.currency)
+    ):
+        days.setdefault(day.isoformat(), {})[code] = per_euro
+    return [{"day": day, "per_euro": rates} for day, rates in days.items()]
 
 
 # Half of a surrogate pair: not Unicode text, so it cannot be written as UTF-8.

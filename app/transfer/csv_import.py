@@ -210,6 +210,7 @@ def run_import(
                 "updated_at": now,
                 "import_batch_id": batch.id,
                 "created_by_id": created_by_id,
+                **row.original,
             }
             for row in rows
         ],

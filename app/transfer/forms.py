@@ -59,9 +59,30 @@ class ColumnsForm(FlaskForm):
         description=_l("Only when the file has separate columns for money out and money in."),
     )
     credit_column = SelectField(_l("Credit (money in)"), coerce=column_or_none, validate_choice=False)
+    currency_column = SelectField(
+        _l("Currency"),
+        coerce=column_or_none,
+        validate_choice=False,
+        description=_l("Optional. Rows in another currency than the ledger's are converted."),
+    )
+    rate_column = SelectField(
+        _l("Exchange rate"),
+        coerce=column_or_none,
+        validate_choice=False,
+        description=_l("Optional. Units of the ledger's currency per unit of the row's."),
+    )
     submit = SubmitField(_l("Continue"))
 
-    SINGLE = ("date_column", "description_column", "category_column", "amount_column", "debit_column", "credit_column")
+    SINGLE = (
+        "date_column",
+        "description_column",
+        "category_column",
+        "amount_column",
+        "debit_column",
+        "credit_column",
+        "currency_column",
+        "rate_column",
+    )
 
     def __init__(self, header: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,3 +270,14 @@ def row_category_changes(form_data, category_ids: set[int]) -> dict[str, int]:
         if _LINE.fullmatch(value) and int(value) in category_ids:
             changes[line] = int(value)
     return changes
+
+
+class RatesForm(FlaskForm):
+    rates_file = FileField(
+        _l("The ECB's rates file"),
+        description=_l(
+            "eurofxref.csv (one day) or eurofxref-hist.csv (every day since 1999), or the ZIP file it comes in."
+        ),
+        validators=[FileRequired(_l("Choose the rates file you downloaded."))],
+        render_kw={"accept": ".csv,.zip,text/csv,application/zip"},
+    )

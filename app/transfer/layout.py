@@ -102,6 +102,10 @@ class ImportSettings:
     amount_column: int | None = None  # one signed amount ...
     debit_column: int | None = None  # ... or spending and income in two columns
     credit_column: int | None = None
+    # Optional: each row's currency (rows in another than the ledger's are converted, see
+    # app/conversion.py) and the rate it was converted at (ledger units per unit).
+    currency_column: int | None = None
+    rate_column: int | None = None
     date_format: str | None = None  # None: not chosen yet (ambiguous, or nothing fits)
     spending_sign: str = NEGATIVE_IS_SPENDING
     decimal_mark: str = "."
@@ -128,7 +132,15 @@ class ImportSettings:
         for name, value in data.items():
             if name in known:
                 setattr(settings, name, value)
-        for name in ("date_column", "description_column", "category_column", "amount_column", "debit_column"):
+        for name in (
+            "date_column",
+            "description_column",
+            "category_column",
+            "amount_column",
+            "debit_column",
+            "currency_column",
+            "rate_column",
+        ):
             if not _is_column(getattr(settings, name), width):
                 setattr(settings, name, None)
         if not _is_column(settings.credit_column, width):
@@ -206,6 +218,8 @@ _HEADER_WORDS = {
         "memo",
     ),
     "category": ("category", "kategorie", "categoria", "categorie"),
+    "currency": ("currency", "ccy", "wahrung", "währung", "devise", "moneda", "valuta"),
+    "rate": ("exchange rate", "fx rate", "rate", "wechselkurs", "kurs", "taux", "tipo de cambio"),
     "amount": ("amount", "betrag", "importe", "montant", "value", "sum"),
     "debit": ("debit", "withdrawal", "withdrawals", "paid out", "money out", "soll", "out"),
     "credit": ("credit", "deposit", "deposits", "paid in", "money in", "haben", "in"),
@@ -232,6 +246,8 @@ def guess_columns(table: CsvTable) -> ImportSettings:
         settings.debit_column = find("debit")
         settings.credit_column = find("credit")
     settings.category_column = find("category")
+    settings.currency_column = find("currency")
+    settings.rate_column = find("rate")
     settings.description_column = find("description")
 
     sample = table.records[:50]

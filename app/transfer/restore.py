@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, select
 
-from .. import clock, l10n, money
+from .. import clock, conversion, ecb_rates, l10n, money
 from ..expense_rows import insert_expenses
 from ..extensions import db
 from ..models import (
@@ -25,11 +25,13 @@ from ..models import (
     Category,
     CategoryBudget,
     CategoryRule,
+    CurrencyChange,
     Expense,
     ImportBatch,
     ImportDraft,
     ImportMapping,
     Ledger,
+    LedgerRate,
     OverallBudget,
     RecurringRule,
     RuleRun,
@@ -80,6 +82,7 @@ class Backup:
     import_mappings: list[dict] = field(default_factory=list)
     recurring_rules: list[dict] = field(default_factory=list)  # "category" is a name key
     filing_rules: list[dict] = field(default_factory=list)  # "category" is a name key or None
+    exchange_rates: list[dict] = field(default_factory=list)  # LedgerRate rows, without the ledger
 
 
 @dataclass(frozen=True)
@@ -217,7 +220,7 @@ def parse_backup(data: bytes) -> Backup:
         site=reader.text(document["site"], "site", SITE_MAX) if "site" in document else None,
         exported_at=reader.moment(document["exported_at"], "exported_at") if "exported_at" in document else None,
     )
-    if account["currency"] not in money.CURRENCIES:
+    if account["currency"] not in money.ALL_CURRENCIES:
         reader.fail("account.currency", "is not a currency this app knows")
     reader.code = account["currency"]
     backup = Backup(
@@ -243,6 +246,7 @@ def parse_backup(data: bytes) -> Backup:
     backup.filing_rules = read_filing_rules(reader, document.get("filing_rules", []), categories, _category_key)
     _read_expenses(reader, document["expenses"], categories, batches, backup)
     _read_mappings(reader, document.get("import_mappings", []), backup)
+    _read_rates(reader, document.get("exchange_rates", []), backup)
     return backup
 
 
@@ -394,8 +398,47 @@ def _read_expenses(reader: _Reader, items, categories: set[str], batches: set[in
                 "updated_at": reader.moment(item["updated_at"], f"{where}.updated_at"),
                 "import_batch": batch,
                 "recurring_rule": rule,
+                **_read_original(reader, item.get("original"), f"{where}.original"),
             }
         )
+
+
+def _read_original(reader: _Reader, item, where: str) -> dict:
+    """An expense in another currency (backups from before have none): its amount in that currency's
+    minor units, the code and the rate, exactly as stored."""
+    if item is None:
+        return conversion.same_currency_columns()
+    item = reader.obj(item, where, ("amount", "currency", "rate"))
+    code = item["currency"]
+    if code not in money.ALL_CURRENCIES or code == reader.code:
+        reader.fail(f"{where}.currency", "is not a currency this app knows, other than the ledger's")
+    original = _Reader(code).cents(item["amount"], f"{where}.amount", allow_zero=False)
+    text = item["rate"]
+    try:
+        rate = money.parse_rate(text) if isinstance(text, str) and "," not in text else None
+    except money.AmountError:
+        rate = None
+    if rate is None or conversion.rate_text(rate) != text:
+        reader.fail(f"{where}.rate", "is not a rate written out in full, like 89.81")
+    return {"original_amount_minor": original, "original_currency": code, "rate": text}
+
+
+def _read_rates(reader: _Reader, items, backup: Backup) -> None:
+    items = reader.items(items, "exchange_rates")
+    _refuse_past_limit(len(items), ecb_rates.MAX_DAYS, _("days of exchange rates"))
+    seen = set()
+    for index, item in enumerate(items):
+        where = f"exchange_rates[{index}]"
+        item = reader.obj(item, where, ("day", "per_euro"))
+        day = reader.day(item["day"], f"{where}.day")
+        if day in seen:
+            reader.fail(f"{where}.day", "repeats a date")
+        seen.add(day)
+        rates = reader.obj(item["per_euro"], f"{where}.per_euro", ())
+        for code, text in rates.items():
+            if code not in money.ALL_CURRENCIES or not isinstance(text, str) or not ecb_rates.is_rate(text):
+                reader.fail(f"{where}.per_euro", f"has “{str(code)[:3]}” that is not a rate of a known currency")
+            backup.exchange_rates.append({"day": day, "currency": code, "per_euro": text})
 
 
 def _read_mappings(reader: _Reader, items, backup: Backup) -> None:
@@ -447,9 +490,12 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
     """
     if not replace and not ledger_is_empty(ledger):
         raise AccountNotEmpty()
+    conversion.forget_rates(ledger)
     for model in (
         RuleRun,
         CategoryRule,
+        # A conversion's undo names the expenses it changed, which a restore replaces.
+        CurrencyChange,
         Expense,
         RecurringRule,
         CategoryBudget,
@@ -505,6 +551,8 @@ def restore(user: User, ledger: Ledger, backup: Backup, replace: bool) -> None:
         ],
     )
     _insert(ImportMapping, [{"ledger_id": ledger.id, **item} for item in backup.import_mappings])
+    for start in range(0, len(backup.exchange_rates), 5000):
+        _insert(LedgerRate, [{"ledger_id": ledger.id, **item} for item in backup.exchange_rates[start : start + 5000]])
 
 
 def _insert(model, rows: list[dict]) -> None:

@@ -97,11 +97,11 @@ def test_filter_sort_export(page: Page, app, alice):
     with open(download.path(), "rb") as file:
         content = file.read()
     assert content == (
-        "\ufeffdate,description,category,amount,currency\r\n"
-        "2026-02-01,Weekly groceries,Food & groceries,45.99,INR\r\n"
-        "2026-02-28,'=Taxi to airport,Transport,20.00,INR\r\n"
-        "2026-02-28,Coffee with Sam,Food & groceries,8.75,INR\r\n"
-        '2026-02-10,"Bus, return",Transport,3.00,INR\r\n'
+        "\ufeffdate,description,category,amount,currency,original_amount,original_currency,rate\r\n"
+        "2026-02-01,Weekly groceries,Food & groceries,45.99,INR,,,\r\n"
+        "2026-02-28,'=Taxi to airport,Transport,20.00,INR,,,\r\n"
+        "2026-02-28,Coffee with Sam,Food & groceries,8.75,INR,,,\r\n"
+        '2026-02-10,"Bus, return",Transport,3.00,INR,,,\r\n'
     ).encode("utf-8")
 
     # Clicking the heading flips the order; the back button brings each state back.

@@ -106,9 +106,9 @@ def test_register_budget_expenses_dashboard_and_csv(page: Page):
     with open(download.path(), "rb") as file:
         content = file.read()
     expected = (
-        "\ufeffdate,description,category,amount,currency\r\n"
-        f"{today},'@office lunch,Food & groceries,1045.10,INR\r\n"
-        f'{today},"Paperback novel, used",Books,100.00,INR\r\n'
+        "\ufeffdate,description,category,amount,currency,original_amount,original_currency,rate\r\n"
+        f"{today},'@office lunch,Food & groceries,1045.10,INR,,,\r\n"
+        f'{today},"Paperback novel, used",Books,100.00,INR,,,\r\n'
     )
     assert content == expected.encode()
 
