@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import CategoryBudget, Expense, Ledger, LedgerRate
+from app.models import Category, CategoryBudget, CategoryRule, Expense, Ledger, LedgerRate
 from tests.conftest import add_expense, category_id, count_rows, personal_ledger_id, post_form
 from tests.pages import element_text, field_errors, flashes, input_value, options, selected_option, table_rows
 from tests.pages import text as text_of
@@ -605,3 +605,32 @@ def test_a_restore_ends_what_a_conversion_could_undo(app, client, user):
     assert count_rows(app, CurrencyChange) == 0
     assert 'id="undo-change"' not in client.get("/ledger/currency").get_data(as_text=True)
     assert _stored(app) == [("Bread", 10000, None, None, None)]
+
+
+def test_a_conversion_converts_the_filing_rules_amount_bounds_and_undo_puts_them_back(app, client, user):
+    _expense_in(app, user.id, 10000, "Bread")
+    with app.app_context():
+        ledger_id = personal_ledger_id(app, user.id)
+        category = db.session.scalar(db.select(Category).where(Category.ledger_id == ledger_id).limit(1))
+        db.session.add(
+            CategoryRule(
+                ledger_id=ledger_id,
+                position=1,
+                enabled=True,
+                description_op="contains",
+                description_value="bread",
+                amount_min_cents=1000,
+                amount_max_cents=5000,
+                category_id=category.id,
+            )
+        )
+        db.session.commit()
+
+    def bounds():
+        with app.app_context():
+            return db.session.execute(db.select(CategoryRule.amount_min_cents, CategoryRule.amount_max_cents)).all()
+
+    post_form(client, "/ledger/currency", {"currency": "EUR", "rate": "0.0111", "confirmed": "1"})
+    assert bounds() == [(11, 56)]  # ₹10.00 → €0.111 → €0.11; ₹50.00 → €0.555 → €0.56 (half to even)
+    assert post_form(client, "/ledger/currency/undo").status_code == 302
+    assert bounds() == [(1000, 5000)]

@@ -6,7 +6,7 @@ Converting at `rate` (units of the new currency per unit of the old one):
   and `rate` as its rate, so the list still shows what was spent;
 - an expense in a third currency keeps its original, at its rate chained with `rate`;
 - an expense in the new currency gets its original back as its amount, exactly;
-- budgets, category limits and recurring rules are converted at `rate`.
+- budgets, category limits, recurring rules and filing rules' amount bounds are converted at `rate`.
 Every amount it changes is recorded as it was (CurrencyChange.undo): undoing puts them back exactly,
 as long as nothing was added, changed or deleted since. Nothing here commits (app/transactions.py).
 """
@@ -20,7 +20,19 @@ from sqlalchemy import func, select, update
 from .. import conversion, money
 from ..expense_rows import has_expenses
 from ..extensions import db
-from ..models import CategoryBudget, CurrencyChange, Expense, Ledger, OverallBudget, RecurringRule, utcnow
+from ..models import CategoryBudget, CategoryRule, CurrencyChange, Expense, Ledger, OverallBudget, RecurringRule, utcnow
+
+# The ledger's other amounts, converted with its expenses: (key in the undo record, model, column).
+# A recurring rule's amount stays at least one minor unit; a filing rule's bounds may become 0. The
+# loops over them hold back the session's autoflush: a filing rule's two bounds change one after the
+# other, and its CHECK (minimum <= maximum) holds again only once both have.
+AMOUNTS = (
+    ("overall_budgets", OverallBudget, "amount_cents"),
+    ("category_budgets", CategoryBudget, "limit_cents"),
+    ("recurring_rules", RecurringRule, "amount_cents"),
+    ("filing_rule_minimums", CategoryRule, "amount_min_cents"),
+    ("filing_rule_maximums", CategoryRule, "amount_max_cents"),
+)
 
 
 class CannotUndo(Exception):
@@ -38,15 +50,12 @@ def relabel(ledger: Ledger, new_code: str) -> None:
     if has_expenses(ledger):
         raise ValueError("a ledger with expenses is converted, not relabelled")
     old_code = ledger.currency
-    for model, column in (
-        (OverallBudget, "amount_cents"),
-        (CategoryBudget, "limit_cents"),
-        (RecurringRule, "amount_cents"),
-    ):
-        for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id)):
-            if getattr(row, column) is not None:
-                value = _scaled(getattr(row, column), old_code, new_code)
-                setattr(row, column, max(value, 1) if model is RecurringRule else value)
+    with db.session.no_autoflush:
+        for _key, model, column in AMOUNTS:
+            for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id)):
+                if getattr(row, column) is not None:
+                    value = _scaled(getattr(row, column), old_code, new_code)
+                    setattr(row, column, max(value, 1) if model is RecurringRule else value)
     ledger.monthly_budget_cents = _scaled(ledger.monthly_budget_cents, old_code, new_code)
     ledger.currency = new_code
 
@@ -115,21 +124,16 @@ def convert_ledger(ledger: Ledger, new_code: str, rate: Decimal, user_id: int | 
     undo = {
         "monthly_budget_cents": ledger.monthly_budget_cents,
         "expenses": [[*row, updated_at.isoformat()] for *row, updated_at in _expense_rows(ledger, with_update=True)],
-        "overall_budgets": [],
-        "category_budgets": [],
-        "recurring_rules": [],
+        **{key: [] for key, _model, _column in AMOUNTS},
     }
-    for key, model, column in (
-        ("overall_budgets", OverallBudget, "amount_cents"),
-        ("category_budgets", CategoryBudget, "limit_cents"),
-        ("recurring_rules", RecurringRule, "amount_cents"),
-    ):
-        for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id).order_by(model.id)):
-            value = getattr(row, column)
-            undo[key].append([row.id, value])
-            if value is not None:
-                converted = _scaled(value, old_code, new_code, rate)
-                setattr(row, column, max(converted, 1) if model is RecurringRule else converted)
+    with db.session.no_autoflush:
+        for key, model, column in AMOUNTS:
+            for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id).order_by(model.id)):
+                value = getattr(row, column)
+                undo[key].append([row.id, value])
+                if value is not None:
+                    converted = _scaled(value, old_code, new_code, rate)
+                    setattr(row, column, max(converted, 1) if model is RecurringRule else converted)
     if changes:
         db.session.execute(update(Expense), changes)
     ledger.monthly_budget_cents = _scaled(ledger.monthly_budget_cents, old_code, new_code, rate)
@@ -167,16 +171,13 @@ def undo_change(ledger: Ledger, change: CurrencyChange) -> None:
     ids = set(db.session.scalars(select(Expense.id).where(Expense.ledger_id == ledger.id)))
     if ids != {row[0] for row in undo["expenses"]} or (last_update is not None and last_update > change.created_at):
         raise CannotUndo()
-    for key, model, column in (
-        ("overall_budgets", OverallBudget, "amount_cents"),
-        ("category_budgets", CategoryBudget, "limit_cents"),
-        ("recurring_rules", RecurringRule, "amount_cents"),
-    ):
-        rows = {row.id: row for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id))}
-        if set(rows) != {row_id for row_id, _value in undo[key]}:
-            raise CannotUndo()
-        for row_id, value in undo[key]:
-            setattr(rows[row_id], column, value)
+    with db.session.no_autoflush:
+        for key, model, column in AMOUNTS:
+            rows = {row.id: row for row in db.session.scalars(select(model).where(model.ledger_id == ledger.id))}
+            if set(rows) != {row_id for row_id, _value in undo[key]}:
+                raise CannotUndo()
+            for row_id, value in undo[key]:
+                setattr(rows[row_id], column, value)
     expenses = [
         {
             "id": expense_id,
