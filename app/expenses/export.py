@@ -9,6 +9,7 @@ from flask import Response, stream_with_context
 from sqlalchemy import String, type_coerce
 
 from .. import money
+from ..models import Category, Expense
 
 # amount and currency are the ledger's, which every total uses; the last three say what an expense in
 # another currency was spent in and at what rate (ledger units per unit), empty for the others.
@@ -27,6 +28,19 @@ def day_text(column):
     """A date column as ISO text ("2026-12-01"): SQLite stores dates as exactly that text, so an
     export builds no date object per row; psycopg still returns a date, which str() writes the same."""
     return type_coerce(column, String)
+
+
+def export_columns() -> tuple:
+    """What an export row (Row) is read from, in its order; the category's name needs the join."""
+    return (
+        day_text(Expense.spent_on),
+        Expense.description,
+        Category.name,
+        Expense.amount_cents,
+        Expense.original_amount_minor,
+        Expense.original_currency,
+        Expense.rate,
+    )
 
 
 def csv_safe(cell: str) -> str:

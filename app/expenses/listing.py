@@ -18,7 +18,7 @@ from .. import rollups, search
 from ..expense_filters import ExpenseFilter
 from ..extensions import db
 from ..models import Category, Expense, Ledger
-from .export import Row, day_text
+from .export import Row, export_columns
 
 _CATEGORY_JOIN = (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id)
 
@@ -176,15 +176,7 @@ def filtered_export_rows(ledger: Ledger, expense_filter: ExpenseFilter) -> Itera
     """Export rows (export.Row) of every matching expense, in the
     list's order, fetched in batches."""
     query = (
-        select(
-            day_text(Expense.spent_on),
-            Expense.description,
-            Category.name,
-            Expense.amount_cents,
-            Expense.original_amount_minor,
-            Expense.original_currency,
-            Expense.rate,
-        )
+        select(*export_columns())
         .join(Category, _CATEGORY_JOIN)
         .where(*expense_filter.conditions(ledger), *search.narrowing(expense_filter.q))
         .order_by(*expense_filter.order_by())

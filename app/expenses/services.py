@@ -13,7 +13,7 @@ from ..expense_filters import payer
 from ..extensions import db
 from ..models import Category, Expense, Ledger, User
 from ..receipts import storage
-from .export import Row, day_text
+from .export import Row, export_columns
 
 
 @dataclass(frozen=True)
@@ -183,15 +183,7 @@ def export_rows(ledger: Ledger) -> Iterator[Row]:
     for every expense, oldest first, fetched in batches so that a large export never sits in memory
     at once. Core rows, not the ORM's: nothing is done with them but writing them out."""
     query = (
-        select(
-            day_text(Expense.spent_on),
-            Expense.description,
-            Category.name,
-            Expense.amount_cents,
-            Expense.original_amount_minor,
-            Expense.original_currency,
-            Expense.rate,
-        )
+        select(*export_columns())
         .join(Category, (Category.id == Expense.category_id) & (Category.ledger_id == Expense.ledger_id))
         .where(Expense.ledger_id == ledger.id)
         .order_by(Expense.spent_on, Expense.id)
