@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import cache
 
 from babel import Locale
 from babel import numbers as babel_numbers
@@ -72,6 +73,19 @@ def _from_babel(code: str) -> Currency:
 # A ledger is kept in one of CURRENCIES; an expense can be in any of these, each with CLDR's number
 # of decimal places (0 for JPY and KRW, 3 for KWD, BHD, OMR, JOD and TND).
 ALL_CURRENCIES = {code: CURRENCIES.get(code) or _from_babel(code) for code in sorted(_tender_codes())}
+
+
+def currency_choices() -> list[tuple[str, str]]:
+    """(code, "JPY — Japanese yen") for every currency a ledger or an expense can be in, named in the
+    reader's language ("JPY — Japanischer Yen")."""
+    return _named_currencies(str(current_locale()))
+
+
+@cache
+def _named_currencies(locale_id: str) -> list[tuple[str, str]]:
+    # CLDR's names never change while the app runs: once per language, not 154 lookups per page.
+    return [(code, f"{code} — {babel_numbers.get_currency_name(code, locale=locale_id)}") for code in ALL_CURRENCIES]
+
 
 # The largest single amount (and budget) accepted, in major units of any currency.
 MAX_AMOUNT = Decimal("1000000000")

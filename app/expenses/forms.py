@@ -105,7 +105,7 @@ class ExpenseForm(FlaskForm):
             self.paid_by.choices = [("", _("Whoever adds it"))] + [(m.user_id, m.email) for m in members]
         else:
             del self.paid_by  # a personal ledger: its one member paid for everything
-        self.currency.choices = choices((code, f"{code} · {cur.name}") for code, cur in money.ALL_CURRENCIES.items())
+        self.currency.choices = choices(money.currency_choices())
         self.forced_currency = None
         self.conversion = None
 

@@ -21,10 +21,7 @@ from .currency_change import CannotUndo, convert_ledger, latest_change, preview,
 
 
 class CurrencyChangeForm(FlaskForm):
-    currency = SelectField(
-        _l("New currency"),
-        choices=choices((code, f"{code} — {cur.name}") for code, cur in money.ALL_CURRENCIES.items()),
-    )
+    currency = SelectField(_l("New currency"))  # choices: in __init__, named in the reader's language
     rate = StringField(
         _l("Rate"),
         filters=[strip_text],
@@ -37,6 +34,7 @@ class CurrencyChangeForm(FlaskForm):
     def __init__(self, ledger, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.ledger = ledger
+        self.currency.choices = choices(money.currency_choices())
 
     def validate_currency(self, field):
         if field.data == self.ledger.currency:

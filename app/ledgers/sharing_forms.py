@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..forms import choices, int_or_none
 from ..models import EDITOR, LEDGER_NAME_MAX, OWNER, ROLES, VIEWER
-from ..money import ALL_CURRENCIES
+from ..money import ALL_CURRENCIES, currency_choices
 from ..periods import MAX_START_DAY, MIN_START_DAY
 from ..validators import Amount, PlainText, strip_text
 from .invitations import EXPIRY_DAYS
@@ -40,9 +40,7 @@ class LedgerSettingsForm(FlaskForm):
             PlainText(),
         ],
     )
-    currency = SelectField(
-        _l("Currency"), choices=choices((c.code, f"{c.code} — {c.name}") for c in ALL_CURRENCIES.values())
-    )
+    currency = SelectField(_l("Currency"))  # choices: in __init__, named in the reader's language
     monthly_budget = StringField(
         _l("Budget per period"),
         description=_l("The most the ledger's members want to spend in one budget period, across all categories."),
@@ -57,6 +55,10 @@ class LedgerSettingsForm(FlaskForm):
         default=MIN_START_DAY,
         description=_l("Periods are monthly. Pick the payday; days 29 to 31 do not exist in every month."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency.choices = choices(currency_choices())
 
     @property
     def currency_code(self):
