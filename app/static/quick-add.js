@@ -301,8 +301,14 @@
       }
     });
     const modal = new window.bootstrap.Modal(element);
+    // Someone quick may be in a field before the dialog has finished opening (typing a line, or a
+    // line already read has moved focus to "Add expense"): the opening keeps their place.
+    let lastFocused = null;
+    form.addEventListener("focusin", function (event) {
+      lastFocused = event.target;
+    });
     element.addEventListener("shown.bs.modal", function () {
-      form.elements.namedItem("amount").focus();
+      (lastFocused || form.elements.namedItem("amount")).focus();
     });
     // Closed (Esc, Cancel, saved): the dialog leaves the page, and focus goes back where it was.
     element.addEventListener("hidden.bs.modal", function () {
