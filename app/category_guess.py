@@ -71,6 +71,7 @@ class Guesser:
         self.ledger = ledger
         self.rules: list[CategoryRule] = rules_of(ledger)
         self.enabled = [rule for rule in self.rules if rule.enabled]
+        self.numbers = {rule.id: number for number, rule in enumerate(self.rules, start=1)}  # as the page shows
         self.names = {category.id: category.name for category in categories}
         self._classifier: Classifier | None = None
 
@@ -84,7 +85,7 @@ class Guesser:
         return first_match(self.enabled, description, amount_cents, source_category)
 
     def rule_reason(self, rule: CategoryRule) -> str:
-        number = next(i for i, r in enumerate(self.rules, start=1) if r.id == rule.id)
+        number = self.numbers[rule.id]
         return _("rule %(number)s: %(conditions)s", number=number, conditions=conditions(rule, self.ledger.currency))
 
     def by_rule(self, description: str, amount_cents: int, source_category: str | None = None) -> Guess:

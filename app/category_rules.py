@@ -101,11 +101,6 @@ def move_rule(ledger: Ledger, rule: CategoryRule, step: int) -> bool:
 # Describing a rule
 
 
-def number_of(rules: list[CategoryRule], rule: CategoryRule) -> int:
-    """The rule's place in the order, from 1, as the rules page shows it."""
-    return next(i for i, r in enumerate(rules, start=1) if r.id == rule.id)
-
-
 def conditions(rule: CategoryRule, currency: str) -> str:
     """The rule's conditions in words: "contains “TESCO” · amount 10.00 to 50.00"."""
     parts = []
