@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.checkers import num_plurals, python_format
+from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app import l10n
@@ -100,3 +102,22 @@ def test_every_message_a_script_asks_for_is_in_the_block():
     for script in static.glob("*.js"):
         asked |= set(re.findall(r'scriptMessage\("([a-z-]+)"', script.read_text(encoding="utf-8")))
     assert asked == {"not-saved", "unreachable", "kept-offline", "refused", "discard", "copied", "copy-refused"}
+
+
+def test_template_messages_escape_their_arguments_and_follow_the_rendering_locale(app):
+    """_() and ngettext() in templates (app.templating.translated_messages) put the arguments in
+    escaped, and are looked up per rendering: a page drawn under another locale is in that one."""
+    template = (
+        '{{ _("Discard %(description)s", description="<b>Tea</b>") }} | '
+        '{{ ngettext("%(num)s expense", "%(num)s expenses", 2, num=2) }}'
+    )
+    with app.test_request_context(headers={"Accept-Language": "de-DE,de;q=0.9"}):
+        german = render_template_string(template)
+        with force_locale("fr"):
+            french = render_template_string(template)
+        again = render_template_string(template)
+    assert (german, french, again) == (
+        "&lt;b&gt;Tea&lt;/b&gt; verwerfen | 2 Ausgaben",
+        "Abandonner &lt;b&gt;Tea&lt;/b&gt; | 2 dépenses",
+        "&lt;b&gt;Tea&lt;/b&gt; verwerfen | 2 Ausgaben",
+    )
