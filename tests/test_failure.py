@@ -365,7 +365,7 @@ def _statements_of(loss, request) -> int:
 
 # Statements per request once the once-a-minute bookkeeping (a token's "last used", a session's "last
 # seen") is done, on both databases; each one is a point where the connection is cut.
-STATEMENTS = {"api": 2, "list": 7}
+STATEMENTS = {"api": 2, "list": 6}
 
 API_UNAVAILABLE = {
     "type": "about:blank",

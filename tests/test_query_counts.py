@@ -9,24 +9,25 @@ from app.models import Category, Expense
 from tests.conftest import bearer, ledger_of, make_token, personal_ledger_id, recorded_statements
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
-# of expenses. Every page starts with the session lookup, and its navbar lists the account's ledgers;
-# a page of ledger data also looks up the current ledger once (app.access.current_ledger) and
-# whether a recurring rule has come due there (app.recurring_posting.is_due).
+# of expenses. Every page starts with the session lookup, and reads the account's ledgers once
+# (app.access.memberships): its navbar lists them, and a page of ledger data takes the current one
+# from them; a page of ledger data then asks whether a recurring rule has come due there
+# (app.recurring_posting.is_due).
 PAGES = {
-    # ledger, due rules, categories, the period's totals, overall budget, category limits, still due,
-    # latest expenses
-    "/": 10,
-    "/expenses": 8,  # ledger, due rules, categories, count and total, one page of rows, which have receipts
-    "/expenses?per_page=100": 8,
-    "/expenses?sort=category": 8,
-    "/expenses?q=lunch&per_page=100": 8,
-    "/expenses?last=1": 8,
-    "/categories": 6,  # ledger, due rules, totals per category, categories
-    "/budgets": 9,  # ledger, due rules, categories, limits, the period's totals, overall budget, still due
-    # ledger, due rules, 12 periods' totals, categories, a year earlier, categories, first expense,
-    # still due, largest
-    "/reports": 11,
-    "/imports": 5,  # ledger, due rules, the imports
+    # due rules, categories, the period's totals, overall budget, category limits, still due, latest
+    # expenses
+    "/": 9,
+    "/expenses": 7,  # due rules, categories, count and total, one page of rows, which have receipts
+    "/expenses?per_page=100": 7,
+    "/expenses?sort=category": 7,
+    "/expenses?q=lunch&per_page=100": 7,
+    "/expenses?last=1": 7,
+    "/categories": 5,  # due rules, totals per category, categories
+    "/budgets": 8,  # due rules, categories, limits, the period's totals, overall budget, still due
+    # due rules, 12 periods' totals, categories, a year earlier, categories, first expense, still due,
+    # largest
+    "/reports": 10,
+    "/imports": 4,  # due rules, the imports
     "/account/sessions": 3,  # the account's sessions
 }
 
@@ -74,9 +75,8 @@ def test_a_search_that_matches_nothing_asks_for_no_page_of_rows(app, client, use
     never a page of rows, which would read every expense looking for a first match."""
     _add(app, user.id, 120)
     path = "/expenses?q=nothing+like+this"
-    # session, current ledger, due rules, categories, count and total, any expense at all, the
-    # navbar's ledgers
-    assert _statements(app, client, path) == 7
+    # session, the account's ledgers, due rules, categories, count and total, any expense at all
+    assert _statements(app, client, path) == 6
     assert 'id="no-matches"' in client.get(path).get_data(as_text=True)
 
 
@@ -93,3 +93,4 @@ def test_the_api_never_reads_the_sessions_cookie(app, client, user):
             assert asking.get(path, headers=headers).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], f"with the cookie {counts[0]} statements, without {counts[1]}"
+

@@ -3,10 +3,9 @@ Nothing here commits (see app/transactions.py)."""
 
 from dataclasses import dataclass
 
-from flask import abort, g
-from flask_login import current_user
+from flask import abort
 
-from ..access import ledgers_of, may, role_in
+from ..access import chosen_ledger_id, is_chosen, may, memberships, role_in
 from ..extensions import db
 from ..models import Ledger, User
 
@@ -36,14 +35,8 @@ def ledger_menu() -> list[MenuEntry]:
     """The signed-in account's ledgers for the navbar, the current one marked. It never aborts (it
     renders on error pages too): a ledger the account was removed from is simply not listed, and
     then none is marked current."""
-    if "ledger_menu" not in g:
-        session_row = current_user.current_session
-        chosen = session_row.ledger_id if session_row is not None else None
-        g.ledger_menu = [
-            MenuEntry(ledger, role, ledger.id == chosen if chosen is not None else ledger.is_personal)
-            for ledger, role in ledgers_of(current_user)
-        ]
-    return g.ledger_menu
+    chosen = chosen_ledger_id()
+    return [MenuEntry(ledger, role, is_chosen(ledger, chosen)) for ledger, role in memberships()]
 
 
 def shown_ledger() -> MenuEntry | None:
