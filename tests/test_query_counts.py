@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import Category, Expense
 from tests.conftest import bearer, ledger_of, make_token, personal_ledger_id, recorded_statements
+from tests.ledger_helpers import create_shared, join
 
 # The exact number of SQL statements each page runs once the session is warm, whatever the number
 # of expenses. Every page starts with the session lookup, and reads the account's ledgers once
@@ -94,3 +95,12 @@ def test_the_api_never_reads_the_sessions_cookie(app, client, user):
         counts.append(len(statements))
     assert counts[0] == counts[1], f"with the cookie {counts[0]} statements, without {counts[1]}"
 
+
+def test_a_shared_ledger_page_asks_no_more_than_a_personal_one(app, client, user):
+    """A shared ledger's today follows its owner's time zone, but the owner is looked up only when a
+    rule may be due: a member's page of a shared ledger with nothing due runs the statements of a
+    page of one's own ledger."""
+    personal = _statements(app, client, "/")
+    create_shared(client)
+    member = join(app, client, "kiri@example.com")
+    assert (personal, _statements(app, member, "/")) == (10, 10)  # an empty ledger: "has it any expenses"

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select, update
 
 from app import clock
+from app.categories import create_category
 from app.extensions import db
-from app.models import Expense, RecurringOccurrence, RecurringRule, User
+from app.models import Expense, Ledger, RecurringOccurrence, RecurringRule, User
 from tests.conftest import PASSWORD, add_expense, category_id, count_rows, ledger_of, post_form
+from tests.ledger_helpers import create_shared, join
 from tests.pages import element_text, field_errors, flashes, table_rows
 from tests.test_backup import download, normalised, restore
 from tests.test_races import at_once, held_at_first_insert, signed_in_client
@@ -174,6 +176,36 @@ def test_a_time_zone_ahead_of_the_server_posts_on_its_own_today(app, client, use
     frozen(datetime(2026, 12, 9, 20, 0, tzinfo=UTC))  # 09:00 on 10 Dec in Auckland
     client.get("/")
     assert [row[0] for row in made(app, user.id)] == [date(2026, 12, 10)]
+
+
+def test_a_shared_ledger_posts_on_its_owners_today_whoever_opens_it(app, client, user, frozen):
+    """The owner keeps UTC; a member in Auckland opens the ledger when it is already the rule's day
+    there but not yet for the owner: nothing is made until the owner's today comes."""
+    ledger_id = create_shared(client)
+    member = join(app, client, "kiri@example.com")
+    with app.app_context():
+        db.session.execute(update(User).where(User.email == "kiri@example.com").values(time_zone="Pacific/Auckland"))
+        db.session.commit()
+        housing = create_category(db.session.get(Ledger, ledger_id), "Housing", "#6f42c1")
+        db.session.commit()
+        housing = housing.id
+    add_rule(client, app, user.id, start_on="2026-12-07", category_id=housing)
+
+    def in_ledger():
+        with app.app_context():
+            rows = db.session.execute(
+                select(Expense.spent_on, Expense.description, Expense.amount_cents).where(
+                    Expense.ledger_id == ledger_id
+                )
+            )
+            return [tuple(row) for row in rows]
+
+    frozen(datetime(2026, 12, 6, 20, 0, tzinfo=UTC), sign_in=False)  # 09:00 on 7 Dec in Auckland
+    assert member.get("/").status_code == 200
+    assert in_ledger() == []
+    frozen(datetime(2026, 12, 7, 0, 30, tzinfo=UTC), sign_in=False)
+    assert member.get("/").status_code == 200
+    assert in_ledger() == [(date(2026, 12, 7), "Rent", 115000)]
 
 
 def test_a_utc_account_waits_for_its_own_today(app, client, user, frozen):
