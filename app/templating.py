@@ -48,9 +48,9 @@ def translated_messages() -> dict[str, Callable]:
     Flask-Babel (the request's `g`, its locale, its domain): 1.1 of the 13 ms of CPU a dashboard
     took, 2.0 of 15 ms the expense list, 0.7-0.9 ms the others (median of 150 renders each, with
     and without, taking turns in one process; PostgreSQL, 1,000 expenses). Per rendering, not per
-    request, so a page drawn under force_locale (app.errors) or after flask_babel.refresh() (a
-    language changed in the settings) is drawn in that language. They do what jinja2.ext.i18n's "newstyle" callables
-    do: mark the translation safe, then put the (escaped) arguments in by name.
+    request, so a page drawn under force_locale or after flask_babel.refresh() (a language changed
+    in the settings) is drawn in that language. They do what jinja2.ext.i18n's "newstyle"
+    callables do: mark the translation safe, then put the (escaped) arguments in by name.
     """
     translations = flask_babel.get_translations()
 
