@@ -1,4 +1,4 @@
-"""Backup: everything an account holds as one versioned JSON file (restore.py reads it back).
+"""Backup: everything an account holds as one versioned JSON file (backup_reader.py reads it back).
 
 The file names categories and numbers import batches instead of carrying database ids, and lists
 everything in a fixed order, so export → restore → export gives the same bytes (apart from

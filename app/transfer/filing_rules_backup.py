@@ -1,4 +1,4 @@
-"""Filing rules in the backup (backup.py writes them, restore.py reads them back).
+"""Filing rules in the backup (backup.py writes them, backup_reader.py reads them back).
 
 A ledger with rules gets a "filing_rules" list in the order they are tried; a rule names its
 category, and its amounts are plain text like the expenses'. The key is left out when there are no
@@ -53,7 +53,7 @@ def filing_rules_for_backup(ledger: Ledger, names: dict[int, str]) -> list[dict]
 
 
 def read_filing_rules(reader, items, categories: set[str], category_key) -> list[dict]:
-    """The backup's filing rules, checked (`reader` is restore.py's, `category_key` its category check)."""
+    """The backup's filing rules, checked (`reader` is backup_reader.py's, `category_key` its category check)."""
     rules = []
     items = reader.items(items, "filing_rules")
     if len(items) > MAX_RULES:

@@ -23,7 +23,8 @@ from ..receipts.files import EXTENSIONS, UnsupportedFile, kept_as_is
 from .archive import BACKUP_MEMBER, ArchiveError, is_archive, read_archive, receipt_member, write_archive
 from .archive import RECEIPTS_INDEX_MEMBER as RECEIPTS_MEMBER
 from .backup import backup_json
-from .restore import BACKUP_MAX_BYTES, Backup, BackupError, parse_backup, restore
+from .backup_reader import BACKUP_MAX_BYTES, Backup, BackupError, parse_backup
+from .restore import restore
 
 # Receipts per backup ZIP, besides its three documents: far more than MAX_FILES_PER_EXPENSE times
 # any ledger's expenses will hold before the ledger's byte limit.

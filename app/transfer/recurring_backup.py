@@ -1,4 +1,4 @@
-"""Recurring rules in the backup (backup.py writes them, restore.py reads them back).
+"""Recurring rules in the backup (backup.py writes them, backup_reader.py reads them back).
 
 A ledger with rules gets a "recurring_rules" list; each rule has a number, its schedule and state,
 and the dates already dealt with ("occurrences": made or skipped), so that a restored ledger posts
@@ -80,7 +80,7 @@ def rules_for_backup(ledger: Ledger, names: dict[int, str]) -> tuple[list[dict],
 
 
 def read_rules(reader, items, categories: set[str], category_key) -> list[dict]:
-    """The backup's rules, checked (`reader` is restore.py's, `category_key` its category check)."""
+    """The backup's rules, checked (`reader` is backup_reader.py's, `category_key` its category check)."""
     rules = []
     items = reader.items(items, "recurring_rules")
     if len(items) > MAX_RULES:

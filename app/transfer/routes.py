@@ -28,6 +28,7 @@ from . import bp, csv_import, receipts_backup
 from . import restore as restoring
 from .analysis import DUPLICATE, INCOME, INVALID, NEW, analyse, unknown_categories
 from .backup import backup_json
+from .backup_reader import BackupError
 from .csv_file import DELIMITER_NAMES, ImportFileError
 from .forms import ColumnsForm, FormatsForm, RestoreForm, UploadForm, preview_form, row_category_changes
 from .layout import DATE_FORMATS, column_values, date_format_candidates, guess_amount_format, guess_date_format
@@ -429,7 +430,7 @@ def _restore(user, ledger, form: RestoreForm) -> None:
     data = form.backup_file.data.read()
     try:
         parsed, receipts = receipts_backup.read_backup_upload(data)
-    except restoring.BackupError as error:
+    except BackupError as error:
         form.backup_file.errors.append(str(error))
         return
     digest = hashlib.sha256(data).hexdigest()
